@@ -28,6 +28,7 @@ class Settings:
     max_question_chars: int = 2000
     max_sessions: int = 1000
     session_ttl_seconds: int = 3600
+    max_request_bytes: int = 262144  # HTTP API bodies above this are refused with 413
 
     @property
     def index_dir(self) -> Path:
@@ -50,6 +51,8 @@ def load_settings(**overrides) -> Settings:
         "llm_api_key": _env("LLM_API_KEY") or os.environ.get("OPENAI_API_KEY", ""),
         "host": _env("HOST", "127.0.0.1"),
         "port": int(_env("PORT", "7860") or 7860),
+        "max_sessions": int(_env("MAX_SESSIONS", "1000") or 1000),
+        "session_ttl_seconds": int(_env("SESSION_TTL_SECONDS", "3600") or 3600),
     }
     values.update({k: v for k, v in overrides.items() if v is not None})
     if isinstance(values["data_dir"], str):

@@ -3,9 +3,18 @@
 from corpus.errors import ClauseNotFound, CorpusError
 from corpus.model import Clause, Corpus, Document, normalise_reference
 from corpus.parser import parse_text
-from corpus.store import BUNDLED_DIR, add_document, default_corpus, load_corpus, load_document, read_yaml
+from corpus.store import (
+    BUNDLED_DIR,
+    add_document,
+    default_corpus,
+    document_data,
+    interpretations,
+    load_corpus,
+    load_document,
+    read_yaml,
+)
 
 __all__ = [
     "BUNDLED_DIR", "Clause", "ClauseNotFound", "Corpus", "CorpusError", "Document", "add_document",
-    "default_corpus", "load_corpus", "load_document", "normalise_reference", "parse_text", "read_yaml",
+    "default_corpus", "document_data", "interpretations", "load_corpus", "load_document", "normalise_reference", "parse_text", "read_yaml",
 ]

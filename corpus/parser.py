@@ -22,7 +22,9 @@ _MARKERS: list[tuple[str, re.Pattern[str]]] = [
 _UNITS_RE = re.compile(r"〔责任单位[:：]([^〕]*)〕")
 _SENTENCE_END = "。；！？」”』）)〕:："
 _TRAILER_RE = re.compile(r"^(抄送[:：]|\d{4}年\d{1,2}月\d{1,2}日印发$)")
+_SECTION_KINDS = ("chapter", "cn", "paren_cn")  # kinds whose marker line may be a bare title (一、总体要求)
 _MAX_HEADING = 10  # a lead phrase this short is a heading (创新成果转化工程); longer ones are sentences
+_HEADING_RE = re.compile(r"^([^。，、；：,;:\d]{2,%d})。" % _MAX_HEADING)  # noqa: UP031
 
 
 @dataclass
@@ -33,7 +35,7 @@ class _Node:
     label_part: str
     lines: list[str] = field(default_factory=list)
     headline: str = ""  # a marker line with no sentence: 一、总体要求
-    children: list["_Node"] = field(default_factory=list)
+    children: list[_Node] = field(default_factory=list)
 
 
 def _label_part(kind: str, marker: str) -> str:
@@ -78,7 +80,7 @@ def _paragraphs(text: str) -> list[str]:
 def _split_heading(body: str, headline: str) -> tuple[str, str]:
     if headline:
         return headline, body
-    m = re.match(r"^([^。，、；：,;:\d]{2,%d})。" % _MAX_HEADING, body)
+    m = _HEADING_RE.match(body)
     return (m.group(1), body) if m else ("", body)
 
 
@@ -151,7 +153,8 @@ def parse_text(text: str, doc_id: str, meta: dict | None = None) -> Document:
             elif p.endswith("印发"):
                 meta.setdefault("issued_text", p)
     if notice:
-        doc.clauses["notice"] = Clause(doc_id, "notice", "通知", "", "印发通知", notice, None, (), _units(notice))
+        notice_title = next((t for t in titles if t.endswith("通知")), "")
+        doc.clauses["notice"] = Clause(doc_id, "notice", "通知", "", notice_title, notice, None, (), _units(notice))
     if opening or not root.children:
         whole = opening if root.children else "\n".join(body)
         doc.clauses["0"] = Clause(doc_id, "0", "开头", "", "", whole, None, (), _units(whole))
@@ -160,7 +163,11 @@ def parse_text(text: str, doc_id: str, meta: dict | None = None) -> Document:
         cid = f"{parent_id}.{node.number}" if parent_id else str(node.number)
         label = parent_label + node.label_part
         body_text = node.lines[0] if node.lines else ""
-        heading, txt = _split_heading(body_text, node.headline)
+        headline = node.headline
+        if headline and node.kind not in _SECTION_KINDS and not node.children:
+            # a short first line of an item is a wrapped sentence, not a section title
+            body_text, headline = (_join(headline, body_text) if body_text else headline), ""
+        heading, txt = _split_heading(body_text, headline)
         doc.clauses[cid] = None  # reserve document order before children
         kids = tuple(emit(ch, cid, label) for ch in node.children)
         doc.clauses[cid] = Clause(doc_id, cid, label, node.marker, heading, txt, parent_id, kids, _units(txt))

@@ -81,3 +81,15 @@ def add_document(file: Path, doc_id: str, root: Path, meta: dict | None = None) 
     (target / "source.txt").write_text(text, encoding="utf-8")
     (target / "meta.yaml").write_text(yaml.safe_dump(meta, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return load_document(target)
+
+
+def document_data(doc: Document, name: str) -> dict:
+    """A data file kept beside a document's source (parameters.yaml, interpretations.yaml); {} if absent."""
+    folder = Path(doc.meta.get("folder") or BUNDLED_DIR / doc.id)
+    path = folder / name
+    return read_yaml(path) if path.is_file() else {}
+
+
+def interpretations(doc: Document) -> list[dict]:
+    """The policy office's adopted readings for this document (DESIGN §5)."""
+    return list(document_data(doc, "interpretations.yaml").get("interpretations") or [])

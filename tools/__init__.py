@@ -1,0 +1,1 @@
+"""Deterministic tools over the corpus (no model): clause lookup, amounts, the award calculator."""

@@ -1,0 +1,205 @@
+"""Money amounts: reading Chinese-written yuan (1200万, 一千二百万元, 1.2亿) and writing them as an official would."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import warnings
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from tools.errors import AmountError
+
+FEN = Decimal("0.01")
+MAX_AMOUNT = Decimal(10) ** 12  # above 1万亿元 an input is a typo, not an enterprise's figure
+WAN = Decimal(10) ** 4
+YI = Decimal(10) ** 8
+
+_UNIT_VALUES = {"十": 10, "百": 100, "千": 1000, "万": 10**4, "亿": 10**8, "w": 10**4}
+_CN_DIGIT_CHARS = "零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖"
+_CN_CHARS = _CN_DIGIT_CHARS + "十拾百佰千仟万亿点"
+_CURRENCY_SUFFIXES = ("块钱", "元整", "元", "块", "圆")
+_CURRENCY_PREFIXES = ("人民币", "rmb", "¥", "￥")
+_FOREIGN = ("美元", "美金", "港元", "港币", "欧元", "日元", "英镑", "韩元", "卢布", "澳元", "加元", "台币", "$", "usd", "eur")
+
+_ARABIC_RE = re.compile(r"^\d+(?:\.\d+)?$")
+_ARABIC_UNIT_RE = re.compile(r"^(\d+(?:\.\d+)?)([十百千万亿w]+)$")
+_CN_RE = re.compile(rf"^[{_CN_CHARS}\d.]+$")
+_THOUSANDS_RE = re.compile(r"(?<=\d),(?=\d{3}(?:\D|$))")
+
+_HELP = "请写成 1200万、1,200万元、一千二百万元 或 12000000 这样的形式"
+
+
+def quantize(value: Decimal) -> Decimal:
+    """Round half-up to the fen: the only rounding the calculator ever does."""
+    return value.quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+def _halfwidth(text: str) -> str:
+    """Full-width digits and punctuation to ASCII, one character for one so spans stay valid."""
+    out = []
+    for ch in text:
+        n = unicodedata.normalize("NFKC", ch)
+        out.append(n if len(n) == 1 else ch)
+    return "".join(out)
+
+
+def _cn2an(numeral: str, shown: str) -> Decimal:
+    import cn2an  # deferred: 0.4 s to import, and arabic input never needs it
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            if "点" in numeral:
+                # cn2an reads 一点二 but not 一点二亿: split the trailing unit off first
+                m = re.match(r"^(.*?)([十百千万亿]*)$", numeral)
+                head, unit = m.group(1), m.group(2)
+                if not head or "点" not in head:
+                    raise ValueError(numeral)
+                val = Decimal(str(cn2an.cn2an(head, "normal")))
+                return val * _unit_multiplier(unit)
+            return Decimal(str(cn2an.cn2an(numeral, "smart")))
+        except (ValueError, KeyError, IndexError, TypeError) as e:
+            raise AmountError(f"无法识别金额“{shown}”，{_HELP}。") from e
+
+
+def _unit_multiplier(unit: str) -> Decimal:
+    mult = Decimal(1)
+    for ch in unit:
+        mult *= _UNIT_VALUES[ch]
+    return mult
+
+
+def _check(value: Decimal, shown: str, allow_zero: bool) -> Decimal:
+    if not value.is_finite():
+        raise AmountError(f"无法识别金额“{shown}”，{_HELP}。")
+    if value < 0:
+        raise AmountError(f"金额不能为负数：“{shown}”。")
+    if value > MAX_AMOUNT:
+        raise AmountError(f"金额“{shown}”超过1万亿元，请检查单位是否写错。")
+    value = quantize(value)
+    if value == 0 and not allow_zero:
+        raise AmountError(f"金额“{shown}”为零，这里需要一个大于零的金额。")
+    return value
+
+
+def parse_amount(value: str | int | Decimal | float, *, allow_zero: bool = True) -> Decimal:
+    """Yuan as an exact Decimal rounded half-up to the fen, from a number or a Chinese-written amount.
+
+    Raises AmountError (Chinese message) for negative, unreadable, foreign-currency or absurd amounts,
+    and for zero when `allow_zero` is false."""
+    if isinstance(value, bool) or value is None:
+        raise AmountError(f"无法识别金额“{value}”，{_HELP}。")
+    if isinstance(value, int):
+        return _check(Decimal(value), str(value), allow_zero)
+    if isinstance(value, float):
+        # YAML gives floats for 1.2e7 or 12000000.5; the shortest repr is the number the user wrote
+        return _check(Decimal(repr(value)), repr(value), allow_zero)
+    if isinstance(value, Decimal):
+        return _check(value, str(value), allow_zero)
+    if not isinstance(value, str):
+        raise AmountError(f"无法识别金额“{value}”，{_HELP}。")
+    shown = value.strip()
+    s = _halfwidth(shown).lower().replace(" ", "").replace("\u3000", "")
+    s = s.replace("，", ",")
+    if not s:
+        raise AmountError(f"金额为空，{_HELP}。")
+    if any(f in s for f in _FOREIGN):
+        raise AmountError(f"暂只支持人民币金额，“{shown}”的币种无法换算，请换算为人民币元后再输入。")
+    negative = s.startswith(("-", "负", "−"))
+    if negative:
+        s = s.lstrip("-负−")
+    for p in _CURRENCY_PREFIXES:
+        if s.startswith(p):
+            s = s[len(p):]
+    for suf in _CURRENCY_SUFFIXES:
+        if s.endswith(suf):
+            s = s[: -len(suf)]
+            break
+    if s.endswith("元"):  # 万元 after 块 was stripped, or 元 left over
+        s = s[:-1]
+    s = _THOUSANDS_RE.sub("", s)
+    if not s:
+        raise AmountError(f"无法识别金额“{shown}”，{_HELP}。")
+    if _ARABIC_RE.match(s):
+        amount = Decimal(s)
+    elif m := _ARABIC_UNIT_RE.match(s):
+        amount = Decimal(m.group(1)) * _unit_multiplier(m.group(2))
+    elif _CN_RE.match(s) and any(c in _CN_CHARS for c in s):
+        amount = _cn2an(s, shown)
+    else:
+        tail = re.sub(rf"^[\d.,{_CN_CHARS}]+", "", s)
+        if tail and tail != s:
+            raise AmountError(f"无法识别金额单位“{tail}”（“{shown}”），金额请用元、万元或亿元表示。")
+        raise AmountError(f"无法识别金额“{shown}”，{_HELP}。")
+    if negative and amount != 0:
+        raise AmountError(f"金额不能为负数：“{shown}”。")
+    return _check(amount, shown, allow_zero)
+
+
+# An amount in free text must carry a money unit (元/块/万/亿/w) or a ¥ sign, so 2025年, 6%, 110家 are not money.
+_NUM = rf"(?:\d+(?:,\d{{3}})*(?:\.\d+)?[{_CN_CHARS}]*|[{_CN_DIGIT_CHARS}十拾][{_CN_CHARS}\d]*)"
+_FIND_RE = re.compile(
+    rf"(?P<pre>人民币|[¥￥])?(?P<num>{_NUM})(?P<w>[wW](?![a-zA-Z]))?(?P<cur>块钱|元|块|圆)?"
+)
+_FOREIGN_AFTER = re.compile(r"^(?:美元|美金|港元|港币|欧元|日元|英镑|韩元|卢布|澳元|加元|台币)")
+
+
+def find_amounts(text: str) -> list[tuple[Decimal, tuple[int, int]]]:
+    """Every RMB amount written in a sentence, with its (start, end) span in `text`, in order.
+
+    "买设备花了1200万，项目总投资两千万元" → [(12000000, (5, 10)), (20000000, (16, 21))]."""
+    if not text:
+        return []
+    norm = _halfwidth(text)
+    found: list[tuple[Decimal, tuple[int, int]]] = []
+    for m in _FIND_RE.finditer(norm):
+        num, cur, pre, w = m.group("num"), m.group("cur"), m.group("pre"), m.group("w")
+        # trailing 点 or a bare unit run (…千万 in 千万不要) is not part of a number
+        num_stripped = num.rstrip("点.")
+        has_unit = bool(cur or pre or w or re.search(r"[万亿]", num_stripped))
+        if not has_unit:
+            continue
+        if _FOREIGN_AFTER.match(norm[m.end():]):
+            continue
+        start = m.start()
+        end = m.start("num") + len(num_stripped) if not (cur or w) else m.end()
+        if start > 0 and (norm[start - 1].isdigit() or norm[start - 1] == "."):
+            continue
+        raw = (pre or "") + num_stripped + (w or "") + (cur or "")
+        try:
+            amount = parse_amount(raw)
+        except AmountError:
+            continue
+        found.append((amount, (start, end)))
+    return found
+
+
+def _group(d: Decimal) -> str:
+    """Thousands separators, fen kept only when not whole."""
+    if d == d.to_integral_value():
+        return f"{int(d):,}"
+    return f"{quantize(d):,.2f}"
+
+
+def format_yuan(amount: Decimal | int | str) -> str:
+    """An amount as a Chinese official writes it: 72万元, 1.2亿元, 1,999,999.98元, 1,234元, 0元."""
+    d = amount if isinstance(amount, Decimal) else parse_amount(amount)
+    if d < 0:
+        return "-" + format_yuan(-d)
+    d = quantize(d)
+    if d == 0:
+        return "0元"
+    if d >= YI and (d / YI * 100) == (d / YI * 100).to_integral_value():
+        return f"{_plain_number(d / YI)}亿元"
+    if d >= WAN and d % WAN == 0:
+        return f"{_group(d / WAN)}万元"
+    return f"{_group(d)}元"
+
+
+def _plain_number(d: Decimal) -> str:
+    """1.20 → 1.2, 2.00 → 2, never exponent notation."""
+    s = format(d.normalize(), "f")
+    return s
+
+
+__all__ = ["FEN", "MAX_AMOUNT", "AmountError", "find_amounts", "format_yuan", "parse_amount", "quantize"]
