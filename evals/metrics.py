@@ -38,7 +38,7 @@ def percentile(values: list[float], p: float) -> float | None:
 
 
 def _rate(flags: list[bool]) -> float | None:
-    return round(sum(flags) / len(flags), 4) if flags else None
+    return sum(flags) / len(flags) if flags else None
 
 
 def _case_rates(cases: list[dict]) -> dict:
@@ -60,7 +60,7 @@ def _case_rates(cases: list[dict]) -> dict:
         "cases": len(cases),
         "case_pass_rate": _rate([c["passed"] for c in cases]),
         "first_citation_hit": _rate(over("first_citation")),
-        "citation_recall": round(found / expected, 4) if expected else None,
+        "citation_recall": found / expected if expected else None,
         "award_exactness": _rate(over("award")),
         "abstention_accuracy": _rate(over("abstain")),
         "text_pass_rate": _rate(text),

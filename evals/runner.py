@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any, Callable
+from typing import Any
 
 from corpus import normalise_reference
 from evals.match import canonical_amount, contains
@@ -37,12 +38,14 @@ def assistant_backend(mode: str = "deterministic") -> Backend:
     from assistant.settings import load_settings
 
     if mode == "deterministic":
-        return Backend("deterministic", lambda q, s: ask(q, session=s), lambda: Session(llm=False))
+        # llm=False forces the rule-based path even when an LLM is configured
+        return Backend("deterministic", lambda q, s: ask(q, session=s, llm=False), Session)
     if mode == "llm":
         settings = load_settings()
         if not settings.llm:
             raise BackendUnavailable("未配置大模型（POLICY_ASSISTANT_LLM 为空），无法以 LLM 模式评测。")
-        return Backend(f"llm:{settings.llm}", lambda q, s: ask(q, session=s), lambda: Session(llm=True))
+        # llm=None: the assistant builds the configured model from settings
+        return Backend(f"llm:{settings.llm}", lambda q, s: ask(q, session=s, llm=None), Session)
     raise BackendUnavailable(f"未知的评测模式：{mode}（可选 deterministic、llm、both）")
 
 

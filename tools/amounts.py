@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import warnings
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from tools.errors import AmountError
 
@@ -137,9 +137,10 @@ def parse_amount(value: str | int | Decimal | float, *, allow_zero: bool = True)
 
 
 # An amount in free text must carry a money unit (元/块/万/亿/w) or a ¥ sign, so 2025年, 6%, 110家 are not money.
-_NUM = rf"(?:\d+(?:,\d{{3}})*(?:\.\d+)?[{_CN_CHARS}]*|[{_CN_DIGIT_CHARS}十拾][{_CN_CHARS}\d]*)"
+# a single space may sit between digits and unit, as the policy text itself writes "20 万元"
+_NUM = rf"(?:\d+(?:,\d{{3}})*(?:\.\d+)?(?: ?[{_CN_CHARS}]+)?|[{_CN_DIGIT_CHARS}十拾][{_CN_CHARS}\d]*)"
 _FIND_RE = re.compile(
-    rf"(?P<pre>人民币|[¥￥])?(?P<num>{_NUM})(?P<w>[wW](?![a-zA-Z]))?(?P<cur>块钱|元|块|圆)?"
+    rf"(?P<pre>人民币 ?|[¥￥])?(?P<num>{_NUM})(?P<w> ?[wW](?![a-zA-Z]))?(?P<cur> ?(?:块钱|元|块|圆))?"
 )
 _FOREIGN_AFTER = re.compile(r"^(?:美元|美金|港元|港币|欧元|日元|英镑|韩元|卢布|澳元|加元|台币)")
 
@@ -155,7 +156,7 @@ def find_amounts(text: str) -> list[tuple[Decimal, tuple[int, int]]]:
     for m in _FIND_RE.finditer(norm):
         num, cur, pre, w = m.group("num"), m.group("cur"), m.group("pre"), m.group("w")
         # trailing 点 or a bare unit run (…千万 in 千万不要) is not part of a number
-        num_stripped = num.rstrip("点.")
+        num_stripped = num.rstrip("点. ")
         has_unit = bool(cur or pre or w or re.search(r"[万亿]", num_stripped))
         if not has_unit:
             continue

@@ -15,7 +15,7 @@ def clause_record(corpus: Corpus, clause: Clause) -> dict:
         "label": clause.label,
         "heading": clause.heading,
         "heading_path": doc.heading_path(clause.id),
-        "text": clause.full_text,
+        "text": clause.text or clause.full_text,
         "units": list(doc.responsible_units(clause.id)),
         "own_units": list(clause.units),
         "parent": clause.parent,

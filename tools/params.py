@@ -102,6 +102,8 @@ def parse_parameters(data: dict, doc_id: str, where: str = "parameters.yaml") ->
             value = Decimal(str(raw))
         except InvalidOperation as e:
             raise ParameterError(f"{where} 中参数 {name} 的值“{raw}”不是数字。") from e
+        if str(p["unit"]) == "元":
+            value = value.quantize(Decimal("0.01"))  # amounts carry fen like every calculator amount
         items[name] = Parameter(
             name=str(name), value=value, unit=str(p["unit"]), clause=str(p["clause"]), source=str(p["source"]),
             quote=str(p.get("quote") or p["source"]), label=str(p.get("label") or name),

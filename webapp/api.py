@@ -23,6 +23,7 @@ log = logging.getLogger("policy_assistant.webapp")
 
 MODEL_ID = "policy-assistant"
 API_PREFIXES = ("/api/", "/v1/")
+DRAIN_FACTOR = 32  # bodies declared larger than this many times the limit are cut off without reading
 
 
 def error_response(status: int, message: str) -> JSONResponse:
@@ -39,10 +40,16 @@ def _error_type(status: int) -> str:
 async def read_json(request: Request, limit: int) -> Any:
     """The request body as JSON; 413 when too large, 400 with a Chinese message when not JSON."""
     body = bytearray()
+    size = 0
     async for chunk in request.stream():
-        body.extend(chunk)
-        if len(body) > limit:
-            raise UserError(f"请求内容过大（超过{limit // 1024}KB），已拒绝。", 413)
+        size += len(chunk)
+        if size <= limit:
+            body.extend(chunk)
+        elif size > limit * DRAIN_FACTOR:
+            break
+        # past the limit, keep draining: a client still sending gets the 413, not a reset connection
+    if size > limit:
+        raise UserError(f"请求内容过大（超过{limit // 1024}KB），已拒绝。", 413)
     if not body.strip():
         raise UserError("请求体为空，请发送 JSON，例如 {\"question\": \"上云补贴比例是多少？\"}。", 400)
     try:
@@ -121,6 +128,12 @@ def build_router(services: Services) -> APIRouter:
             "policy_answer": answer,
         }))
 
+    # last: the gradio app mounted at "/" would otherwise answer unknown API paths with its own 404
+    @router.api_route("/api/{rest:path}", methods=["GET", "POST", "PUT", "DELETE", "PATCH"], include_in_schema=False)
+    @router.api_route("/v1/{rest:path}", methods=["GET", "POST", "PUT", "DELETE", "PATCH"], include_in_schema=False)
+    def unknown(rest: str):
+        raise UserError("接口不存在。可用接口：POST /api/ask、POST /api/calc、POST /v1/chat/completions。", 404)
+
     return router
 
 
@@ -172,7 +185,7 @@ def install(app: FastAPI, services: Services) -> None:
         # cheap early refusal by the declared length; read_json also counts what actually arrives
         if request.url.path.startswith(API_PREFIXES):
             declared = request.headers.get("content-length")
-            if declared and declared.isdigit() and int(declared) > limit:
+            if declared and declared.isdigit() and int(declared) > limit * DRAIN_FACTOR:
                 return error_response(413, f"请求内容过大（超过{limit // 1024}KB），已拒绝。")
         return await call_next(request)
 

@@ -112,46 +112,55 @@ def answer_markdown(answer: dict) -> str:
     return text
 
 
+_STATUS_ORDER = {"可享": 0, "待确认": 1, "不符合": 2}
+_STATE_TEXT = {"met": "✔ 满足", "not_met": "✘ 不满足", "unknown": "？ 待确认"}
+
+
+def _status(r: dict) -> str:
+    return str(r.get("status_text") or r.get("status") or "")
+
+
+def _row_amount(r: dict) -> str:
+    return str(r.get("amount_text") or amount_text(r.get("amount")))
+
+
+def _units(r: dict) -> str:
+    units = r.get("units") or r.get("unit") or ""
+    return "、".join(units) if isinstance(units, (list, tuple)) else str(units)
+
+
 def claimable_html(rows: list[dict]) -> str:
     """The enterprise's list of awards: 可享 / 待确认 / 不符合, with amounts, conditions and clauses."""
     if not rows:
         return "<div class='pa-empty'>没有可测算的奖补项目。</div>"
-    order = {"可享": 0, "待确认": 1, "不符合": 2}
     body = []
-    for r in sorted(rows, key=lambda r: order.get(str(r.get("status")), 3)):
-        status = str(r.get("status") or "")
-        conds = r.get("conditions") or []
-        cond_html = "<br>".join(_esc(_condition_text(c)) for c in conds)
+    for r in sorted(rows, key=lambda r: _STATUS_ORDER.get(_status(r), 3)):
+        status = _status(r)
+        cond_html = "<br>".join(_esc(_condition_text(c)) for c in r.get("conditions") or [])
         steps = "<br>".join(_esc(str(s)) for s in r.get("steps") or [])
-        units = r.get("unit") or r.get("units") or ""
-        if isinstance(units, (list, tuple)):
-            units = "、".join(units)
         body.append(
-            f"<tr class='pa-status-{_esc(status)}'>"
+            f"<tr class='pa-status-{_esc(status)}' data-rule='{_esc(str(r.get('rule') or ''))}'>"
             f"<td><span class='pa-badge'>{_esc(status)}</span></td>"
-            f"<td>{_esc(str(r.get('name') or r.get('title') or r.get('rule') or ''))}</td>"
+            f"<td>{_esc(str(r.get('title') or r.get('name') or r.get('rule') or ''))}</td>"
             f"<td><span class='pa-label'>{_esc(str(r.get('label') or ''))}</span> "
             f"<span class='pa-id'>{_esc(str(r.get('clause') or ''))}</span></td>"
-            f"<td class='pa-amt'>{_esc(amount_text(r.get('amount')))}</td>"
-            f"<td>{cond_html}</td><td class='pa-steps'>{steps}</td><td>{_esc(str(units))}</td></tr>")
+            f"<td class='pa-amt'>{_esc(_row_amount(r))}</td>"
+            f"<td>{cond_html}</td><td class='pa-steps'>{steps}</td><td>{_esc(_units(r))}</td></tr>")
     return ("<table class='pa-claim'><thead><tr><th>状态</th><th>项目</th><th>条款</th><th>金额</th><th>条件</th>"
             "<th>计算过程</th><th>责任单位</th></tr></thead><tbody>" + "".join(body) + "</tbody></table>")
 
 
 def _condition_text(c: Any) -> str:
     if isinstance(c, dict):
-        name = c.get("text") or c.get("name") or c.get("condition") or ""
-        state = c.get("status_text") or c.get("status") or c.get("met")
-        mark = {True: "✔ 满足", False: "✘ 不满足", None: "？ 待确认"}.get(state, str(state)) if not isinstance(
-            state, str) else state
-        return f"{name}：{mark}" if name else str(mark)
+        name = str(c.get("text") or c.get("id") or "")
+        mark = _STATE_TEXT.get(str(c.get("state")), str(c.get("state") or ""))
+        return f"{name}：{mark}" if name else mark
     return str(c)
 
 
 def claimable_markdown(services: Services, award: dict, rows: list[dict], today=None) -> str:
     """The downloadable report: stamped with the document and the date, every line traceable to a clause."""
-    doc_ids = sorted({str(r.get("doc")) for r in rows if r.get("doc")} | {
-        str(i.get("doc")) for i in (award.get("items") or []) if i.get("doc")})
+    doc_ids = sorted({str(award["doc"])} if award.get("doc") else set())
     lines = ["# 奖补测算结果", "", services.stamp(doc_ids or None, today), "",
              f"**合计：{amount_text(award.get('total'))}**", ""]
     if award.get("capped_by_tax"):
@@ -160,15 +169,13 @@ def claimable_markdown(services: Services, award: dict, rows: list[dict], today=
     if unknown:
         lines += ["待确认条件：" + "、".join(map(str, unknown)) + "。合计按这些条件均满足计算。", ""]
     lines += ["| 状态 | 项目 | 条款 | 金额 | 条件 | 责任单位 |", "|---|---|---|---|---|---|"]
-    for r in rows:
+    for r in sorted(rows, key=lambda r: _STATUS_ORDER.get(_status(r), 3)):
         conds = "；".join(_condition_text(c) for c in r.get("conditions") or [])
-        units = r.get("unit") or r.get("units") or ""
-        if isinstance(units, (list, tuple)):
-            units = "、".join(units)
-        name = r.get("name") or r.get("title") or r.get("rule") or ""
-        lines.append(f"| {r.get('status', '')} | {name} | {r.get('label') or ''} {r.get('clause') or ''} | "
-                     f"{amount_text(r.get('amount'))} | {conds} | {units} |")
+        name = r.get("title") or r.get("name") or r.get("rule") or ""
+        lines.append(f"| {_status(r)} | {name} | {r.get('label') or ''}（{r.get('clause') or ''}） | "
+                     f"{_row_amount(r)} | {conds} | {_units(r)} |")
     steps = [(i.get("label") or i.get("clause"), s) for i in award.get("items") or [] for s in i.get("steps") or []]
+    steps += [("合计", s) for s in award.get("steps") or []]
     if steps:
         lines += ["", "## 计算过程", ""] + [f"- {lab}：{s}" for lab, s in steps]
     lines += ["", "本结果由确定性计算器依据文件条款得出，仅供参考；具体以主管部门审核为准。"

@@ -83,7 +83,7 @@ class Services:
     def index(self, progress=None):
         from assistant.index import get_index
 
-        return get_index(progress=progress) if progress else get_index()
+        return get_index(settings=self.settings, progress=progress)
 
     def warm(self, progress=None) -> None:
         """Load the corpus and build the search index if needed, so the first question is fast."""
@@ -104,9 +104,9 @@ class Services:
 
     def ask(self, question: Any, session_id: str | None = None) -> tuple[str, dict]:
         """Answer in the conversation `session_id` (a new one if None): (session id, DESIGN §4 dict)."""
+        question = self.check_question(question)  # before importing the assistant: cheap refusals stay cheap
         from assistant import ask
 
-        question = self.check_question(question)
         sid, entry, _ = self.sessions.get(session_id)
         with entry.lock:
             answer = ask(question, session=entry.session)
@@ -115,11 +115,11 @@ class Services:
     def ask_stateless(self, questions: list[str]) -> dict:
         """Answer the last question after replaying the earlier ones in a fresh session (OpenAI-style clients
         send the whole history each time; replaying is deterministic, so the context is the same)."""
-        from assistant import Session, ask
-
         questions = [self.check_question(q) for q in questions]
         if not questions:
             raise UserError("请求中没有用户提问（role 为 user 的消息）。", 400)
+        from assistant import Session, ask
+
         session = Session()
         for q in questions[:-1]:
             ask(q, session=session)

@@ -1,0 +1,235 @@
+"""Answer text from the calculator result and the clause text: per-rule status, arithmetic, caps, quotes, the stamp."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from corpus import Clause, Document
+
+ABSTAIN_WHAT = {
+    "deadline": "申报时间和截止日期",
+    "materials": "需要提交的申报材料",
+    "where": "到哪里申报以及申报流程",
+    "definition_above_scale": "规模以上企业的认定标准",
+    "tax_rate": "增值税、企业所得税的税率或地方分成比例",
+}
+
+EXAMPLES = [
+    "我们是规上企业，技改项目已竣工并列入国家统计库，符合产业政策，买设备花了1200万，能拿多少？",
+    "上云补贴比例是多少？",
+    "服务型制造归哪个部门？",
+    "我们还能申请哪些奖励？",
+    "文号是多少？",
+]
+
+# An unknown condition becomes a question to the enterprise (docassemble style: ask only what is missing).
+_FOLLOWUP = {
+    "above_scale": "贵企业是否为规模以上企业？",
+    "completed": "贵企业的技改项目是否已竣工？",
+    "in_national_stats": "贵企业的技改项目是否已列入国家统计库？",
+    "complies_industrial_policy": "贵企业的技改项目是否符合国家产业政策？",
+    "equipment_threshold": "技改项目购买设备投资额是多少？",
+    "equipment": "技改项目购买设备投资额是多少？",
+    "smart_recognised": "贵企业是否获得赣州市认定的智能制造示范企业或智能制造标杆企业？",
+    "ganzhou_smart_award": "赣州市给予贵企业的智能制造奖补金额是多少？",
+    "node.connected": "贵企业是否已接入工业互联网标识解析二级节点？",
+    "node.passed_acceptance": "贵企业的二级节点项目是否已通过验收？",
+    "node.registered_in_longnan": "贵企业是否在龙南注册？",
+    "node.investment": "贵企业二级节点建设的实际投资额是多少？",
+    "cloud_paid": "贵企业各上云阶段（信息基础设施、平台系统、业务应用、设备资源、制造能力）实际支付了多少？",
+    "local_tax_retained": "贵企业当年所缴增值税、企业所得税的地方财政实得部分是多少？",
+    "lianghua_title": "贵企业获得的是哪一级两化融合称号（国家贯标、省级示范、市级示范）？",
+    "service_title": "贵企业获得的是哪一级服务型制造示范称号（国家、省、市）？",
+}
+
+
+def followup_for(cond_id: str, text: str) -> str:
+    base = cond_id.split(".", 1)[1] if re.match(r"^p\d+\.", cond_id) else cond_id
+    if base in _FOLLOWUP:
+        q = _FOLLOWUP[base]
+        m = re.match(r"^项目(\d+)：", text)
+        if m and "技改项目" in q:
+            q = q.replace("技改项目", f"第{m.group(1)}个技改项目")
+        return q
+    return f"请确认：{text}？"
+
+
+def stamp(doc: Document) -> str:
+    return f"（{doc.doc_number}，{doc.meta.get('issued_text') or doc.meta.get('issued', '')}）"
+
+
+def units_text(doc: Document, cid: str) -> str:
+    units = doc.responsible_units(cid)
+    return "、".join(units)
+
+
+# --- quoting --------------------------------------------------------------------------------
+
+_SENT_RE = re.compile(r"[^。；]*[。；]|[^。；]+$")
+
+
+def sentences(text: str) -> list[str]:
+    """Verbatim sentences of a clause text (each a substring), without the 〔责任单位〕 tail."""
+    body = text.split("〔责任单位", 1)[0]
+    return [s for s in (m.group(0).strip("\n") for m in _SENT_RE.finditer(body)) if s.strip()]
+
+
+def _bigrams(s: str) -> set[str]:
+    s = re.sub(r"[\s，。、；：“”（）()]", "", s)
+    return {s[i:i + 2] for i in range(len(s) - 1)}
+
+
+def best_quote(clause: Clause, question: str = "", max_sentences: int = 2) -> str:
+    """The sentence(s) of the clause most about the question; a short clause is quoted whole."""
+    sents = sentences(clause.text)
+    if not sents:
+        return clause.text.strip()
+    body = clause.text.split("〔责任单位", 1)[0].strip()
+    if len(body) <= 160 and body in clause.text:
+        return body
+    q = _bigrams(question)
+    scored = sorted(range(len(sents)), key=lambda i: (-len(q & _bigrams(sents[i])), i))
+    picked = sorted(scored[:max_sentences]) if q and len(q & _bigrams(sents[scored[0]])) > 0 else [0]
+    if len(picked) == 2 and picked[1] == picked[0] + 1:
+        joined = sents[picked[0]] + sents[picked[1]]
+        if joined in clause.text:
+            return joined
+    return sents[picked[0]]
+
+
+def unit_quote(clause: Clause) -> str | None:
+    m = re.search(r"〔责任单位[：:][^〕]*〕", clause.text)
+    return m.group(0) if m else None
+
+
+def citation(doc: Document, cid: str, question: str = "", quote: str | None = None) -> dict:
+    c = doc.clause(cid)
+    q = quote if quote is not None else best_quote(c, question)
+    return {"doc": doc.id, "clause": c.id, "label": c.label, "quote": q}
+
+
+def add_citation(cites: list[dict], cite: dict) -> None:
+    if all(c["clause"] != cite["clause"] or c["doc"] != cite["doc"] for c in cites):
+        cites.append(cite)
+
+
+# --- interpretations ------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=8)
+def _interpretations(folder: str) -> tuple[dict, ...]:
+    from pathlib import Path
+
+    import yaml
+
+    path = Path(folder) / "interpretations.yaml"
+    if not path.is_file():
+        return ()
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError:
+        return ()
+    return tuple(i for i in data.get("interpretations") or [] if isinstance(i, dict))
+
+
+def interpretations(doc: Document) -> tuple[dict, ...]:
+    folder = doc.meta.get("folder")
+    return _interpretations(str(folder)) if folder else ()
+
+
+def matching_interpretation(doc: Document, cid: str, question: str) -> dict | None:
+    """The adopted reading whose question is closest to this one, for this clause (None if nothing is close)."""
+    q = _bigrams(question)
+    best, best_score = None, 0.0
+    for it in interpretations(doc):
+        clauses = [str(it.get("clause"))] + [str(x) for x in it.get("also") or []]
+        if cid not in clauses:
+            continue
+        iq = _bigrams(str(it.get("question", "")))
+        if not iq:
+            continue
+        score = len(q & iq) / max(1, min(len(q), len(iq)))
+        if score > best_score:
+            best, best_score = it, score
+    return best if best_score >= 0.34 else None
+
+
+def interpretation(doc: Document, iid: str) -> dict | None:
+    for it in interpretations(doc):
+        if it.get("id") == iid:
+            return it
+    return None
+
+
+# --- award composition ----------------------------------------------------------------------
+
+
+def _fmt(amount) -> str:
+    from tools.amounts import format_yuan
+
+    return format_yuan(amount)
+
+
+_STATE_TEXT = {"met": "已满足", "not_met": "不满足", "unknown": "待确认"}
+
+
+def compose_award(doc: Document, award: dict, focus: list[str], question: str) -> tuple[str, list[dict], list[str], list[str]]:
+    """(text, citations, flags, followups) for a calculator result; `focus` clause ids go first."""
+    items = sorted(award["items"], key=lambda i: (0 if i["clause"] in focus else 1, focus.index(i["clause"]) if i["clause"] in focus else 0))
+    lines: list[str] = []
+    cites: list[dict] = []
+    followups: list[str] = []
+    for it in items:
+        add_citation(cites, citation(doc, it["clause"], question))
+        if it["status"] == "ineligible":
+            head = f"【{it['label']} {it.get('title', '')}】不符合条件，该项为0元。"
+        elif it.get("amount") is None:
+            head = f"【{it['label']} {it.get('title', '')}】{it['status_text']}，金额暂无法计算。"
+        else:
+            prefix = "最高可获" if it.get("maximum") else ("可获" if it["status"] == "eligible" else "如条件满足可获")
+            head = f"【{it['label']} {it.get('title', '')}】{it['status_text']}，{prefix}{_fmt(it['amount'])}。"
+        lines.append(head)
+        for s in it.get("steps") or []:
+            lines.append(f"  · {s}")
+        conds = [c for c in it.get("conditions") or [] if c["state"] != "met" or it["status"] != "eligible"]
+        if conds and it["status"] != "eligible":
+            lines.append("  条件：" + "；".join(f"{c['text']}（{_STATE_TEXT.get(c['state'], c['state'])}）" for c in it["conditions"]))
+        for n in it.get("notes") or []:
+            lines.append(f"  注：{n}")
+    # the total and the 四（三）7 cap
+    total = award["total"]
+    if items:
+        maximum = any(i.get("maximum") for i in items if i["status"] != "ineligible")
+        any_unknown = any(i["status"] == "unknown" for i in items)
+        if award.get("capped_by_tax"):
+            lines.append(f"合计：{_fmt(total)}（已按四（三）7以当年地方财政实得税收为限）。")
+        else:
+            lines.append(f"合计：{'最高' if maximum else ''}{_fmt(total)}。")
+        if any_unknown:
+            lines.append("以上合计以待确认条件全部满足为前提；任一条件不满足，该项不予奖补。")
+        for s in award.get("steps") or []:
+            lines.append(f"· {s}")
+    for u in award.get("unknown") or []:
+        q = followup_for(u["id"], u["text"])
+        if q not in followups:
+            followups.append(q)
+    for it in items:
+        if it.get("amount") is None and it["status"] != "ineligible":
+            key = {"smart_matching": "ganzhou_smart_award", "equipment": "equipment", "node": "node.investment",
+                   "cloud": "cloud_paid"}.get(it["rule"])
+            if key and _FOLLOWUP.get(key) and _FOLLOWUP[key] not in followups:
+                followups.append(_FOLLOWUP[key])
+    if "4.3.7" in award.get("clauses", []):
+        add_citation(cites, citation(doc, "4.3.7", quote=sentences(doc.clause("4.3.7").text)[0]))
+    if award.get("library"):
+        add_citation(cites, citation(doc, "4.1", question))
+    flags = list(award.get("flags") or [])
+    return "\n".join(lines), cites, flags, followups
+
+
+__all__ = [
+    "ABSTAIN_WHAT", "EXAMPLES", "add_citation", "best_quote", "citation", "compose_award", "followup_for",
+    "interpretation", "interpretations", "matching_interpretation", "sentences", "stamp", "unit_quote", "units_text",
+]
+

@@ -1,0 +1,474 @@
+"""The dialogue: Session (facts across turns) and ask() — understand → update state → tools → compose → guard."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from assistant.answer import Answer
+from assistant.compose import (
+    ABSTAIN_WHAT,
+    EXAMPLES,
+    add_citation,
+    best_quote,
+    citation,
+    compose_award,
+    interpretation,
+    matching_interpretation,
+    sentences,
+    stamp,
+    unit_quote,
+    units_text,
+)
+from assistant.understand import CLAUSE_RULES, Turn, understand
+from corpus import Corpus, CorpusError, Document
+
+AWARD_CLAUSES = ("4.3.1", "4.3.2", "4.3.3", "4.3.4", "4.3.5", "4.3.6")
+_PROJECT_FLAGS = ("completed", "in_national_stats", "complies_industrial_policy")
+_NODE_FLAGS = {"node_passed_acceptance": "passed_acceptance", "node_registered_in_longnan": "registered_in_longnan",
+               "node_connected": "connected"}
+
+
+@dataclass
+class Session:
+    """One conversation: the enterprise profile built up so far (DESIGN §4a) and what was last talked about."""
+
+    profile: dict = field(default_factory=dict)
+    last_topic: str | None = None  # clause id
+    last_intent: str | None = None
+    last_slot: tuple | None = None  # where the last amount went, for 那如果是5000万呢
+    last_answer: Answer | None = None
+    history: list[tuple[str, str]] = field(default_factory=list)
+
+    def reset(self) -> None:
+        self.profile = {}
+        self.last_topic = self.last_intent = self.last_slot = self.last_answer = None
+        self.history = []
+
+    # --- facts ------------------------------------------------------------------------------
+
+    def _projects(self) -> list[dict]:
+        return self.profile.setdefault("projects", [])
+
+    def _set_amount(self, slot: tuple, amount: Decimal, *, new_project: bool = False, index: int | None = None) -> None:
+        p = self.profile
+        key = slot[0]
+        if key in ("equipment", "total_investment"):
+            projects = self._projects()
+            if index is None:
+                if new_project and projects and projects[-1].get(key) is not None:
+                    base = {k: v for k, v in projects[-1].items() if k in _PROJECT_FLAGS}
+                    projects.append(base)
+                if not projects:
+                    projects.append({})
+                index = len(projects) - 1
+            while len(projects) <= index:
+                projects.append({k: v for k, v in (projects[-1] if projects else {}).items() if k in _PROJECT_FLAGS})
+            projects[index][key] = amount
+            self.last_slot = (key, index)
+        elif key == "cloud":
+            p.setdefault("cloud", {})[slot[1]] = amount
+            self.last_slot = slot
+        elif key == "node":
+            p.setdefault("node", {})["investment"] = amount
+            self.last_slot = slot
+        elif key in ("local_tax_retained", "ganzhou_smart_award"):
+            p[key] = amount
+            if key == "ganzhou_smart_award":
+                p["smart_recognised"] = True
+            self.last_slot = (key,)
+
+    def apply(self, turn: Turn) -> list[str]:
+        """Merge what the turn states into the profile; returns what could not be placed."""
+        problems: list[str] = []
+        p = self.profile
+        amounts = [(s, v) for s, v in turn.facts if isinstance(v, Decimal)]
+        flags = [(s, v) for s, v in turn.facts if not isinstance(v, Decimal)]
+        for slot, value in flags:
+            key = slot[0]
+            if key == "above_scale":
+                p["above_scale"] = value
+            elif key in _PROJECT_FLAGS:
+                projects = self._projects()
+                if not projects:
+                    projects.append({})
+                targets = projects[-1:] if turn.new_project and len(projects) > 1 else projects
+                for proj in targets:
+                    proj[key] = value
+            elif key in _NODE_FLAGS:
+                p.setdefault("node", {})[_NODE_FLAGS[key]] = value
+            elif key == "smart_recognised":
+                p["smart_recognised"] = value
+        equipment = [v for s, v in amounts if s == ("equipment",)]
+        if len(equipment) > 1:
+            # several equipment amounts in one turn: one project each, sharing the stated conditions
+            old = self._projects()
+            base = {k: v for k, v in (old[0] if old else {}).items() if k in _PROJECT_FLAGS}
+            p["projects"] = [dict(base, equipment=v) for v in equipment]
+            self.last_slot = ("equipment", len(equipment) - 1)
+            amounts = [(s, v) for s, v in amounts if s != ("equipment",)]
+        for slot, value in amounts:
+            self._set_amount(slot, value, new_project=turn.new_project)
+        for title, held in turn.titles:
+            titles = p.setdefault("titles", [])
+            if held and title not in titles:
+                titles.append(title)
+            elif not held and title in titles:
+                titles.remove(title)
+        if turn.stacking:
+            p["stacking"] = turn.stacking
+        # an amount with no keyword: a what-if on the last amount (那如果是5000万呢)
+        for amount in turn.unresolved_amounts:
+            slot = self.last_slot or _slot_from_topic(turn.topics or ([self.last_topic] if self.last_topic else []))
+            if slot is None:
+                from tools.amounts import format_yuan
+
+                problems.append(f"没能判断{format_yuan(amount)}指的是哪一项金额（设备投资、上云支付、二级节点投资还是地方财政实得税收），请说明。")
+                continue
+            if slot[0] in ("equipment", "total_investment"):
+                self._set_amount((slot[0],), amount, index=slot[1] if len(slot) > 1 else None)
+            else:
+                self._set_amount(slot, amount)
+        return problems
+
+
+def _slot_from_topic(topics: list[str]) -> tuple | None:
+    top = topics[0] if topics else None
+    return {"4.3.1": ("equipment",), "4.3.6": ("node", "investment"), "4.3.7": ("local_tax_retained",),
+            "4.3.2": ("ganzhou_smart_award",), "4.1": ("total_investment",)}.get(top)
+
+
+# --- shared read-only resources ---------------------------------------------------------------
+
+
+def _corpus() -> Corpus:
+    from corpus import default_corpus
+
+    return default_corpus()
+
+
+def _doc(corpus: Corpus, cid: str | None = None) -> Document:
+    return corpus.document()
+
+
+def _settings():
+    from assistant.settings import load_settings
+
+    return load_settings()
+
+
+# --- composing each kind of answer ----------------------------------------------------------------
+
+
+def _finish(doc: Document, text: str, **kw) -> Answer:
+    return Answer(answer=text.rstrip() + "\n" + stamp(doc), **kw)
+
+
+def _help(doc: Document) -> Answer:
+    ex = "\n".join(f"· {q}" for q in EXAMPLES)
+    text = (f"您好！我可以回答关于{doc.doc_number}《{doc.title}》的问题：奖补能拿多少、条件是否满足、"
+            f"条款原文、责任单位、工作目标和文件信息。例如：\n{ex}")
+    return _finish(doc, text, followups=list(EXAMPLES[:3]), flags=["help"], sources=list(EXAMPLES))
+
+
+def _abstain(doc: Document, kind: str, question: str) -> Answer:
+    consult = doc.meta.get("consult_unit") or "市工信局"
+    if kind == "validity":
+        status = doc.meta.get("status") or "文件未规定有效期"
+        target = doc.find("2")
+        cites = [citation(doc, "2", quote=sentences(target.text)[0])] if target else []
+        text = (f"{doc.doc_number}未规定有效期或失效日期（{status}）。文件的工作目标期限至2025年"
+                f"（{target.label if target else '二'}、工作目标）。是否仍在执行，请向{consult}咨询。")
+        return _finish(doc, text, citations=cites, abstained=True, flags=["abstain:validity"])
+    if kind in ABSTAIN_WHAT:
+        rule = doc.find("4.3.7")
+        quote = "具体申报要求和申报程序按相关规定执行。"
+        cites = [citation(doc, "4.3.7", quote=quote)] if rule and quote in rule.text else []
+        text = (f"文件未规定{ABSTAIN_WHAT[kind]}。{rule.label if rule else '四（三）7'}只写明“{quote.rstrip('。')}”。"
+                f"请向{consult}咨询（四（三）各项奖补的责任单位为{units_text(doc, '4.3.7') or consult}）。")
+        if kind == "definition_above_scale":
+            text += "文件对规模以上企业没有另作定义，一般按统计部门的口径认定（文件外信息，仅供参考）。"
+        return _finish(doc, text, citations=cites, abstained=True, flags=[f"abstain:{kind}"])
+    if kind == "other_city":
+        text = (f"本助手只收录龙南市的{doc.doc_number}《{doc.title}》，文件不涉及其他城市或地区的政策，无法回答。"
+                f"其他地区的政策请咨询当地主管部门；本文件的问题可咨询{consult}。")
+        return _finish(doc, text, abstained=True, flags=["abstain:other_city"])
+    text = (f"这个问题与{doc.doc_number}《{doc.title}》无关，文件没有相关内容，无法回答。"
+            f"我可以回答技改奖补、条款原文、责任单位等问题，例如：{EXAMPLES[1]}")
+    return _finish(doc, text, abstained=True, flags=["abstain:unrelated"])
+
+
+def _docfacts(doc: Document, kind: str) -> Answer:
+    m = doc.meta
+    issuers = "、".join(m.get("issuers") or [])
+    parts = {
+        "number": f"文件文号为{doc.doc_number}，标题为《{doc.title}》。",
+        "date": f"{doc.doc_number}于{m.get('issued_text', '')}。",
+        "issuers": f"{doc.doc_number}由{issuers}联合印发。",
+        "title": f"文件标题为《{doc.title}》，文号{doc.doc_number}，由{issuers}印发。",
+        "cc": f"{doc.doc_number}抄送：{m.get('cc', '')}。",
+    }
+    text = parts.get(kind, parts["number"])
+    if kind != "date":
+        text += f"印发日期：{m.get('issued_text', '')}。"
+    notice = doc.find("notice")
+    cites = [citation(doc, "notice", quote=sentences(notice.text)[-1] if notice else "")] if notice else []
+    return _finish(doc, text, citations=cites, flags=["docfacts"])
+
+
+def _lookup(doc: Document, cids: list[str], question: str, turn: Turn | None = None) -> Answer:
+    cid = cids[0]
+    clause = doc.clause(cid)
+    cites: list[dict] = []
+    quote = best_quote(clause, question)
+    add_citation(cites, citation(doc, cid, quote=quote))
+    lines = [f"{clause.label}{('（' + clause.heading + '）') if clause.heading else ''}规定：“{quote}”"]
+    flags: list[str] = []
+    followups: list[str] = []
+    extra_texts: list[str] = []
+    it = matching_interpretation(doc, cid, question)
+    if it is not None:
+        reading = "".join(x for x in sentences(str(it["reading"])) if not x.startswith(("回答", "并提示")))
+        lines.append(f"按政策办采纳的理解：{reading}")
+        extra_texts.append(str(it["reading"]))
+        if it.get("basis") == "assumption":
+            flags.append(f"assumption:{it['id']}")
+    if cid in ("4.3.3", "4.3.4"):
+        st = interpretation(doc, "stacking")
+        note = "文件未明确不同级别称号能否叠加，以市工信局解释为准"
+        lines.append(f"注意：{note}。")
+        flags.append("ambiguity:stacking")
+        if st is not None and not it:
+            extra_texts.append(str(st.get("reading", "")))
+    units = units_text(doc, cid)
+    if units:
+        lines.append(f"责任单位：{units}。")
+    for other in cids[1:2]:
+        if other != cid and doc.find(other) is not None:
+            add_citation(cites, citation(doc, other, question))
+    rule = CLAUSE_RULES.get(cid)
+    if rule and rule != "tax_cap":
+        ask_for = {
+            "equipment": "贵企业是否为规上企业，技改项目是否已竣工、列入国家统计库、符合产业政策，购买设备投资额是多少？",
+            "smart_matching": "赣州市给予贵企业的智能制造奖补金额是多少？",
+            "lianghua": "贵企业获得的是哪一级两化融合称号（国家贯标、省级示范、市级示范）？",
+            "service": "贵企业获得的是哪一级服务型制造示范称号（国家、省、市）？",
+            "cloud": "贵企业各上云阶段的实际支付金额是多少？",
+            "node": "贵企业二级节点的实际投资额是多少，是否已通过验收、在龙南注册？",
+        }.get(rule)
+        if ask_for:
+            followups.append(ask_for)
+        if cid in AWARD_CLAUSES and cid != "4.3.7":
+            tax = doc.find("4.3.7")
+            if tax is not None:
+                lines.append(f"另按{tax.label}，各项奖励补助以企业当年所缴税收地方财政实得部分（增值税、企业所得税）为限。")
+                add_citation(cites, citation(doc, "4.3.7", quote=sentences(tax.text)[0]))
+    return _finish(doc, "\n".join(lines), citations=cites, flags=flags, followups=followups, sources=extra_texts)
+
+
+def _unit(doc: Document, topics: list[str], question: str, last_topic: str | None) -> Answer:
+    cid = topics[0] if topics else last_topic
+    if cid is None or doc.find(cid) is None:
+        consult = doc.meta.get("consult_unit") or "市工信局"
+        text = f"请说明是哪一项工作或奖补（例如上云补贴、服务型制造、项目库）。文件中多数事项的牵头单位是{consult}。"
+        return _finish(doc, text, followups=["您想问哪一项工作或奖补的责任单位？"], flags=["unit:unclear"])
+    clause = doc.clause(cid)
+    units = units_text(doc, cid)
+    cites = [citation(doc, cid, question)]
+    own = unit_quote(clause)
+    holder = next((c for c in reversed(doc.ancestors(cid)) if c.units), None)
+    if own:
+        cites[0]["quote"] = own
+    elif holder is not None and holder.id != cid:
+        q = unit_quote(holder)
+        if q:
+            add_citation(cites, citation(doc, holder.id, quote=q))
+    name = clause.heading or best_quote(clause, question)[:30]
+    if units:
+        text = f"{clause.label}（{name}）的责任单位是：{units}。"
+        if holder is not None and holder.id != cid:
+            text += f"（该条未单列责任单位，按所属{holder.label}“{holder.heading}”的责任单位。）"
+    else:
+        text = f"{clause.label}没有写明责任单位，可咨询{doc.meta.get('consult_unit') or '市工信局'}。"
+    return _finish(doc, text, citations=cites, flags=["unit"])
+
+
+def _targets(doc: Document, question: str) -> Answer:
+    c = doc.clause("2")
+    text = f"{c.label}、{c.heading}：“{c.text.strip()}”"
+    it = interpretation(doc, "targets")
+    return _finish(doc, text, citations=[citation(doc, "2", quote=c.text.strip())], flags=["targets"] if it else [])
+
+
+def _claimable(doc: Document, profile: dict, question: str) -> Answer:
+    from tools.calculator import calculate, claimable
+
+    rows = claimable(profile)
+    lines = ["按文件四（三），企业可申请的奖补如下：" if not profile else "按您提供的情况，各项奖补情况如下："]
+    cites: list[dict] = []
+    followups: list[str] = []
+    for r in rows:
+        add_citation(cites, citation(doc, r["clause"], question))
+        if not profile or (r["status"] == "unknown" and r["amount"] is None):
+            lines.append(f"· {r['label']} {r['title']}：{r['rule_text']}。")
+        else:
+            lines.append(f"· {r['label']} {r['title']}：{r['status_text']}，{r['amount_text']}。")
+    tax = doc.clause("4.3.7")
+    lines.append(f"以上各项合计以企业当年所缴税收地方财政实得部分（增值税、企业所得税）为限（{tax.label}）。")
+    lines.append(f"责任单位：{units_text(doc, '4.3.1')}。")
+    add_citation(cites, citation(doc, "4.3.7", quote=sentences(tax.text)[0]))
+    award = None
+    if profile:
+        result = calculate(profile)
+        if result.items:
+            award = result.to_dict()
+            lines.append(f"目前可测算的合计：{_fmt(result.total)}。")
+            from assistant.compose import followup_for
+
+            for u in result.unknown:
+                q = followup_for(u["id"], u["text"])
+                if q not in followups:
+                    followups.append(q)
+    if "ambiguity:stacking" not in (award or {}).get("flags", []) and any(r["rule"] in ("lianghua", "service") for r in rows):
+        lines.append("注：文件未明确不同级别称号能否叠加，以市工信局解释为准。")
+    flags = ["claimable", "ambiguity:stacking"]
+    return _finish(doc, "\n".join(lines), citations=cites, award=award, flags=flags, followups=followups)
+
+
+def _fmt(amount) -> str:
+    from tools.amounts import format_yuan
+
+    return format_yuan(amount)
+
+
+def _award(doc: Document, session: Session, turn: Turn, question: str) -> Answer | None:
+    from tools.calculator import calculate
+    from tools.errors import CalcError
+
+    try:
+        result = calculate(session.profile)
+    except CalcError as e:
+        return _finish(doc, f"无法计算：{e}", flags=["error:profile"])
+    if not result.items:
+        return None
+    award = result.to_dict()
+    focus = [c for c in (turn.topics or []) if c in AWARD_CLAUSES]
+    if not focus and session.last_topic in AWARD_CLAUSES:
+        focus = [session.last_topic]
+    text, cites, flags, followups = compose_award(doc, award, focus, question)
+    head = "按您提供的情况测算如下：" if not turn.whatif else "按调整后的情况重新测算如下："
+    return _finish(doc, head + "\n" + text, citations=cites, award=award, flags=flags, followups=followups)
+
+
+# --- the entry point ----------------------------------------------------------------------------
+
+
+def _too_long(doc: Document, n: int, limit: int) -> Answer:
+    text = f"问题过长（{n}字），超过{limit}字的上限，未作处理。请精简后重新提问，例如只写明企业情况和想问的奖补。"
+    # the lengths are facts about the input, not policy figures
+    return _finish(doc, text, abstained=True, flags=["input:too_long"], sources=[text])
+
+
+def deterministic_answer(question: str, session: Session, corpus: Corpus | None = None, max_chars: int = 2000) -> Answer:
+    """The rule-based answer: no model involved. Updates `session`."""
+    corpus = corpus or _corpus()
+    doc = _doc(corpus)
+    q = question if isinstance(question, str) else ""
+    if len(q) > max_chars:
+        return _too_long(doc, len(q), max_chars)
+    turn = understand(q)
+    problems = list(turn.problems)
+    intent = turn.intent
+    if intent in ("award", "claimable", "lookup", "unit", "search", "targets"):
+        problems += session.apply(turn)
+    if intent == "help":
+        ans = _help(doc)
+    elif intent == "abstain":
+        ans = _abstain(doc, turn.abstain_kind or "unrelated", q)
+    elif intent == "docfacts":
+        ans = _docfacts(doc, turn.docfact or "number")
+    elif intent == "unit":
+        ans = _unit(doc, turn.topics, q, session.last_topic)
+    elif intent == "targets":
+        ans = _targets(doc, q)
+    elif intent == "claimable":
+        ans = _claimable(doc, session.profile, q)
+    else:
+        ans = None
+        if intent == "award" or (turn.whatif and session.profile):
+            ans = _award(doc, session, turn, q)
+        if ans is None:
+            cids = [turn.clause_ref] if turn.clause_ref and doc.find(turn.clause_ref) else []
+            cids += [c for c in turn.topics if c not in cids]
+            if not cids and intent == "award" and session.last_topic:
+                cids = [session.last_topic]
+            if not cids and intent != "award":
+                cids = _search(q)
+            if cids:
+                ans = _lookup(doc, cids, q, turn)
+            elif intent == "award":
+                ans = _claimable(doc, session.profile, q)
+            else:
+                ans = _abstain(doc, "unrelated", q)
+    if problems:
+        note = "没能完全理解：" + "".join(p if p.endswith("。") else p + "。" for p in dict.fromkeys(problems))
+        ans.answer = note + "\n" + ans.answer
+        ans.flags.append("input:not_understood")
+        ans.sources.extend(problems)
+    if turn.injection:
+        ans.answer = "（问题中要求改变回答规则的内容已忽略：金额只由计算器按文件条款计算。）\n" + ans.answer
+        ans.flags.append("input:injection")
+    # remember the topic for follow-ups
+    if ans.citations and not ans.abstained:
+        first = ans.citations[0]["clause"]
+        session.last_topic = first if first != "4.3.7" or not session.last_topic else session.last_topic
+    session.last_intent = intent
+    return ans
+
+
+def _search(question: str) -> list[str]:
+    """Retrieval as the fallback router: the best clause ids for a question no keyword placed."""
+    try:
+        from assistant.index import get_index
+
+        hits = get_index().search(question, k=3)
+    except Exception:  # noqa: BLE001 - the index is optional for the deterministic path
+        return []
+    return [h.clause for h in hits if getattr(h, "clause", None)][:2]
+
+
+def ask(question: str, session: Session | None = None, *, corpus: Corpus | None = None, llm=None) -> Answer:
+    """Answer one question (DESIGN §4). With a session, facts and topic carry over between turns.
+
+    `llm`: a langchain chat model, or None to use `settings.llm` (empty → deterministic only); pass
+    `llm=False` to force the deterministic path."""
+    session = session if session is not None else Session()
+    settings = _settings()
+    try:
+        corpus = corpus or _corpus()
+    except CorpusError as e:  # pragma: no cover - the bundled corpus is always present
+        return Answer(answer=f"无法加载政策文件：{e}", abstained=True, flags=["error:corpus"])
+    before = copy.deepcopy(session.profile)
+    ans = deterministic_answer(question, session, corpus, settings.max_question_chars)
+    if llm is not False and (llm is not None or settings.llm) and not ans.abstained and "input:too_long" not in ans.flags:
+        from assistant.llm import llm_answer
+
+        ans = llm_answer(question, ans, session=session, corpus=corpus, model=llm or None, settings=settings,
+                         profile_before=before)
+    session.last_answer = ans
+    session.history.append((question if isinstance(question, str) else "", ans.answer))
+    return ans
+
+
+def check_answer(ans: Answer, corpus: Corpus | None = None):
+    """Run the number and citation guard on an answer (deterministic or model-phrased)."""
+    from assistant.guard import guard
+
+    corpus = corpus or _corpus()
+    doc = corpus.document(ans.citations[0]["doc"]) if ans.citations else corpus.document()
+    extra = [stamp(doc), *ans.sources]
+    return guard(ans.answer, award=ans.award, citations=ans.citations, corpus=corpus, extra_texts=extra)
+
+
+__all__ = ["Answer", "Session", "ask", "check_answer", "deterministic_answer"]

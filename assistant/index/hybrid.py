@@ -1,0 +1,251 @@
+"""Hybrid search over clause chunks: dense (e5) + BM25 (jieba), fused by reciprocal rank, clause references first."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from assistant.index.chunks import Chunk
+from corpus import Corpus, CorpusError, normalise_reference
+
+# Reciprocal-rank fusion: score = Σ w / (RRF_K + rank). 60 is the constant of Cormack et al.; the weights
+# and depth were chosen on benchmarks/retrieval.py (see benchmarks/README.md for the figures).
+RRF_K = 60
+DENSE_WEIGHT = 1.0
+SPARSE_WEIGHT = 1.0
+FUSION_DEPTH = 50  # how deep each ranked list is read before fusing
+_QCACHE_SIZE = 512
+
+
+@dataclass
+class Hit:
+    doc: str
+    clause: str
+    label: str
+    score: float  # fused rank score (higher is better); 1.0 for a clause the question names
+    text: str  # verbatim clause text
+    heading_path: list[str] = field(default_factory=list)
+    units: list[str] = field(default_factory=list)
+    dense_score: float | None = None  # cosine similarity of the question to the clause, when ranked densely
+    sparse_score: float | None = None  # BM25 score, when the clause shares terms with the question
+    via: str = "hybrid"  # "reference" when the question names the clause, else "hybrid" / "dense" / "sparse"
+
+    @property
+    def citation(self) -> str:
+        return f"{self.doc}#{self.clause}"
+
+    def to_dict(self) -> dict:
+        return {
+            "doc": self.doc, "clause": self.clause, "label": self.label, "score": round(self.score, 6),
+            "text": self.text, "heading_path": list(self.heading_path), "units": list(self.units),
+        }
+
+
+# --- clause references in a question ---------------------------------------------------------
+
+_CN = "一二三四五六七八九十"
+_NOT_AMOUNT = r"(?!\s*(?:万|亿|元|千|百|%|％|倍|年|月|日|号|个|家|项|名|人|次|亩|吨|米|:|：\d))"
+_REF_PATTERNS = [
+    # 4.3.5 / 第4.3.5条 (at least one dot; never part of a longer number or an amount such as 1.2亿)
+    re.compile(rf"(?<![\d.．])(\d{{1,2}}(?:[.．]\d{{1,2}}){{1,3}})(?![\d.．]){_NOT_AMOUNT}"),
+    # 四（三）5 / 四、（三）第5条 / 第四部分第（三）项第5条
+    re.compile(
+        rf"(第?[{_CN}]+(?:、|部分)?\s*第?[（(][{_CN}\d]+[)）]项?(?:\s*第?(?:\d{{1,2}}|[{_CN}]+)(?:[.．]|条|项|款)?)?)"
+        rf"(?![\d{_CN}]){_NOT_AMOUNT}"
+    ),
+    # 第四部分第三项第5条 (no brackets)
+    re.compile(rf"(第[{_CN}]+部分第[{_CN}\d]+项(?:第(?:\d{{1,2}}|[{_CN}]+)条)?)"),
+    # 第四部分 alone
+    re.compile(rf"(第[{_CN}]+部分)(?!第)"),
+]
+_NO_BRACKETS = re.compile(rf"第([{_CN}]+)部分第([{_CN}\d]+)项(?:第(\d{{1,2}}|[{_CN}]+)条)?")
+
+
+def named_clause_ids(query: str) -> list[str]:
+    """Dotted ids of the clauses a question names explicitly, in the order they appear."""
+    q = query.replace("．", ".")
+    found: list[tuple[int, str]] = []
+    taken: list[tuple[int, int]] = []
+    for pat in _REF_PATTERNS:
+        for m in pat.finditer(q):
+            s, e = m.span(1)
+            if any(s < te and ts < e for ts, te in taken):
+                continue
+            ref = m.group(1)
+            nb = _NO_BRACKETS.fullmatch(ref)
+            if nb:
+                ref = f"{nb.group(1)}（{nb.group(2)}）{nb.group(3) or ''}"
+            cid = normalise_reference(ref.rstrip("项条款.、"))
+            if re.fullmatch(r"\d+(\.\d+)*", cid):
+                found.append((s, cid))
+                taken.append((s, e))
+    return [cid for _, cid in sorted(found)]
+
+
+class HybridIndex:
+    """An opened index: chunk table, dense vectors (local mirror or chroma server) and BM25.
+
+    Built and kept fresh by assistant.index.lifecycle; `get_index()` is the way to obtain one."""
+
+    def __init__(self, *, settings, corpus: Corpus, embeddings, chunks: list[Chunk], tokenizer, sparse,
+                 vectors=None, collection=None, folder=None):
+        self.settings = settings
+        self.corpus = corpus
+        self.embeddings = embeddings
+        self.chunks = chunks
+        self.tokenizer = tokenizer
+        self.sparse = sparse
+        self.vectors = vectors  # (n, dim) float32 mirror of the chroma collection, local mode
+        self._collection = collection  # chroma collection, server mode (or on demand)
+        self.folder = folder
+        self._row = {c.id: i for i, c in enumerate(chunks)}
+        self._by_clause = {(c.doc, c.clause): c for c in chunks}
+        self._qcache: OrderedDict[str, object] = OrderedDict()
+        self._qlock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self.chunks)
+
+    # --- lifecycle ---------------------------------------------------------------------------
+    def build(self, progress=None, force: bool = False) -> dict:
+        """Bring the on-disk index up to date with this corpus (changed documents only unless FORCE)."""
+        from assistant.index import lifecycle
+
+        report, fresh = lifecycle.build_and_open(self.settings, self.corpus, progress=progress, force=force)
+        self.__dict__.update(fresh.__dict__)
+        return report
+
+    # --- ranked lists ------------------------------------------------------------------------
+    def query_vector(self, query: str):
+        with self._qlock:
+            v = self._qcache.get(query)
+            if v is not None:
+                self._qcache.move_to_end(query)
+                return v
+        v = self.embeddings.embed_query_array(query)
+        with self._qlock:
+            self._qcache[query] = v
+            if len(self._qcache) > _QCACHE_SIZE:
+                self._qcache.popitem(last=False)
+        return v
+
+    def clear_query_cache(self) -> None:
+        with self._qlock:
+            self._qcache.clear()
+
+    def _doc_rows(self, doc: str | None):
+        import numpy as np
+
+        if doc is None:
+            return None
+        return np.fromiter((c.doc == doc for c in self.chunks), dtype=bool, count=len(self.chunks))
+
+    def _dense_ranked(self, query: str, k: int, doc: str | None = None) -> list[tuple[int, float]]:
+        import numpy as np
+
+        if not self.chunks:
+            return []
+        qv = self.query_vector(query)
+        if self.vectors is not None:
+            sims = self.vectors @ np.asarray(qv, dtype=np.float32)
+            mask = self._doc_rows(doc)
+            if mask is not None:
+                sims = np.where(mask, sims, -np.inf)
+            return _top(sims, k)
+        from assistant.index import store
+
+        where = {"doc": doc} if doc else None
+        return [(self._row[cid], s) for cid, s in store.query(self._collection, qv, k, where) if cid in self._row]
+
+    def _sparse_ranked(self, query: str, k: int, doc: str | None = None) -> list[tuple[int, float]]:
+        import numpy as np
+
+        if not self.chunks:
+            return []
+        scores = self.sparse.scores(self.tokenizer(query))
+        mask = self._doc_rows(doc)
+        if mask is not None:
+            scores = np.where(mask, scores, 0.0)
+        return [(i, s) for i, s in _top(scores, k) if s > 0]
+
+    def dense_search(self, query: str, k: int = 5, doc: str | None = None) -> list[Hit]:
+        return [self._hit(i, s, dense=s, via="dense") for i, s in self._dense_ranked(query, k, doc)]
+
+    def sparse_search(self, query: str, k: int = 5, doc: str | None = None) -> list[Hit]:
+        return [self._hit(i, s, sparse=s, via="sparse") for i, s in self._sparse_ranked(query, k, doc)]
+
+    # --- the search ----------------------------------------------------------------------------
+    def search(self, query: str, k: int = 5, doc: str | None = None) -> list[Hit]:
+        """The K clauses most relevant to QUERY, best first; a clause the query names comes first."""
+        query = (query or "").strip()
+        if not query or k <= 0:
+            return []
+        hits = [self._reference_hit(c) for c in self._named_chunks(query, doc)]
+        seen = {(h.doc, h.clause) for h in hits}
+        if len(hits) < k:
+            for h in self.fused(query, k + len(hits), doc):
+                if (h.doc, h.clause) not in seen:
+                    hits.append(h)
+                    seen.add((h.doc, h.clause))
+        return hits[:k]
+
+    def fused(self, query: str, k: int, doc: str | None = None, depth: int = FUSION_DEPTH,
+              dense_weight: float = DENSE_WEIGHT, sparse_weight: float = SPARSE_WEIGHT) -> list[Hit]:
+        """Reciprocal-rank fusion of the dense and BM25 lists; ties broken by document order."""
+        depth = max(depth, k)
+        dense = self._dense_ranked(query, depth, doc) if dense_weight else []
+        sparse = self._sparse_ranked(query, depth, doc) if sparse_weight else []
+        score: dict[int, float] = {}
+        dsc = dict(dense)
+        ssc = dict(sparse)
+        for w, ranked in ((dense_weight, dense), (sparse_weight, sparse)):
+            for rank, (i, _) in enumerate(ranked, 1):
+                score[i] = score.get(i, 0.0) + w / (RRF_K + rank)
+        order = sorted(score, key=lambda i: (-score[i], i))[:k]
+        return [self._hit(i, score[i], dense=dsc.get(i), sparse=ssc.get(i), via="hybrid") for i in order]
+
+    def _named_chunks(self, query: str, doc: str | None) -> list[Chunk]:
+        out = []
+        for cid in named_clause_ids(query):
+            docs = [doc] if doc else list(self.corpus.documents)
+            for d in docs:
+                try:
+                    clause = self.corpus.clause(cid, d)
+                except CorpusError:
+                    continue
+                ch = self._by_clause.get((clause.doc_id, clause.id))
+                if ch is not None and ch not in out:
+                    out.append(ch)
+        return out
+
+    def _reference_hit(self, ch: Chunk) -> Hit:
+        return Hit(ch.doc, ch.clause, ch.label, 1.0, ch.text, list(ch.heading_path), list(ch.units), via="reference")
+
+    def _hit(self, i: int, score: float, dense=None, sparse=None, via="hybrid") -> Hit:
+        c = self.chunks[i]
+        return Hit(
+            c.doc, c.clause, c.label, float(score), c.text, list(c.heading_path), list(c.units),
+            dense_score=None if dense is None else float(dense),
+            sparse_score=None if sparse is None else float(sparse), via=via,
+        )
+
+
+def _top(scores, k: int) -> list[tuple[int, float]]:
+    """Indices of the K highest scores, ties by lower index (document order), as (index, score)."""
+    import numpy as np
+
+    n = len(scores)
+    if n == 0 or k <= 0:
+        return []
+    k = min(k, n)
+    if k < n:
+        # partition generously so equal scores at the boundary are all considered for the stable order
+        cand = np.argpartition(-scores, k - 1)[:k]
+        kth = scores[cand].min()
+        cand = np.nonzero(scores >= kth)[0]
+    else:
+        cand = np.arange(n)
+    order = cand[np.lexsort((cand, -scores[cand]))][:k]
+    return [(int(i), float(scores[i])) for i in order if np.isfinite(scores[i])]

@@ -1,0 +1,465 @@
+"""Deterministic understanding of one turn: which kind of question it is, what topic, and which profile facts it states."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from tools.amounts import find_amounts, parse_amount
+from tools.errors import AmountError
+from tools.rules import RULE_CLAUSES as _CALC_RULE_CLAUSES
+
+# --- text normalisation -------------------------------------------------------------------
+
+
+def normalise(text: str) -> str:
+    """Full-width to half-width one character for one (so spans stay valid), spaces removed, lower case."""
+    out = []
+    for ch in text or "":
+        n = unicodedata.normalize("NFKC", ch)
+        out.append(n if len(n) == 1 else ch)
+    s = "".join(out).lower()
+    return re.sub(r"[ \t\u3000]+", "", s)
+
+
+# Segment delimiters: facts and negations are judged within one segment (a comma must not merge a digit group).
+_SEG_RE = re.compile(r"[。；;！!？?\n]|,(?!\d{3})|，")
+
+
+def segments(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for m in _SEG_RE.finditer(text):
+        if m.start() > start:
+            spans.append((start, m.start()))
+        start = m.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+def _segment_of(spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    for s, e in spans:
+        if s <= pos < e or (pos == e and s < e):
+            return s, e
+    return pos, pos
+
+
+# --- topics ---------------------------------------------------------------------------------
+
+# Award rules and the clause each rests on: the calculator's own table, plus the 四（三）7 cap.
+RULE_CLAUSES = {**_CALC_RULE_CLAUSES, "tax_cap": "4.3.7"}
+CLAUSE_RULES = {v: k for k, v in RULE_CLAUSES.items()}
+
+# Concept → clause. Patterns are over normalised text; the first topic list wins ties, longer matches count more.
+TOPICS: list[tuple[str, str]] = [
+    ("4.3.5", r"上云|云服务|云平台"),
+    ("4.3.6", r"二级节点|标识解析|工业互联网|节点建设|接入节点"),
+    ("4.3.3", r"两化(深度)?融合(管理体系)?(贯标|示范)?|贯标"),
+    ("4.3.4", r"服务型制造示范|服务型制造(企业)?(奖|称号)"),
+    ("3.4", r"服务型制造(工程)?"),
+    ("4.3.2", r"智能制造(示范|标杆)|标杆企业|赣州(市)?认定|1:1|配套(支持|比例|奖励)|数字化转型|智能化升级"),
+    ("4.3.7", r"地方财政实得|地方留成|地方(财政)?(实得|分成|所得)|实得部分|不足部分|封顶|合计(上限|最多|不超过)|总额上限|申报(要求|程序)"),
+    ("4.3.1", r"(购买|购置|采购|买)(了)?(的)?设备|设备(投资|购置|采购|投入|奖补|补贴|奖励|更新)|技改(项目)?(设备)?(奖补|补贴|奖励)|技术改造项目|设备|统计库|入统|竣工|产业政策|6%"),
+    ("4.1", r"项目库|入库|纳入(市级|省级)|重点技术改造项目|重点技改项目"),
+    ("4.2", r"专项资金|产业基金|财政支持"),
+    ("4.4", r"金融|银企|信贷|融资|贷款|银行"),
+    ("4.5", r"监测|调度分析"),
+    ("3.1", r"创新成果转化|技术中心|技术创新中心|工程研究中心|创新中心|新产品|科技成果"),
+    ("3.2", r"智能化改造(工程)?|智能工厂|数字化车间|机器换人|首台|工业机器人"),
+    ("3.3", r"绿色(化)?(改造|工厂|园区|产品|制造)?|节能|环保"),
+    ("3.5", r"工业强基|基础零部件|元器件|新材料|稀土"),
+    ("2", r"工作目标|目标|110家|多少家"),
+    ("1", r"总体要求|五大工程|指导思想"),
+    ("4.3", r"扶持政策|政策效应"),
+]
+_TOPIC_RES = [(cid, re.compile(p)) for cid, p in TOPICS]
+
+# Words that make a question about policy at all; without any, a question is out of scope.
+_POLICY_WORDS = re.compile(
+    r"技改|技术改造|奖励|奖补|补贴|补助|资助|扶持|政策|文件|条款|条|规定|申报|申请|企业|公司|项目|设备|上云|两化|服务型|"
+    r"节点|规上|规模以上|责任单位|部门|单位|目标|工程|税|钱|万|元|多少|龙南|示范|标杆|称号|贯标|验收|竣工|统计|"
+    r"文号|印发|发文|有效期|哪些|能拿|可以拿|拿多少|能补|怎么算|条件|资格|标准|比例"
+)
+_OFF_TOPIC = re.compile(r"天气|下雨|气温|温度|股票|彩票|菜谱|做饭|电影|足球|篮球|笑话|写诗|唱歌|翻译|旅游|景点|房价|星座|算命")
+
+# Cities other than 龙南 whose policies the document does not cover.
+_OTHER_CITIES = (
+    r"北京|上海|天津|重庆|深圳|广州|杭州|南京|苏州|武汉|成都|西安|长沙|南昌|厦门|福州|合肥|郑州|济南|青岛|"
+    r"赣州|吉安|九江|上饶|抚州|宜春|萍乡|新余|鹰潭|景德镇|信丰|全南|定南|安远|寻乌|会昌|瑞金|于都|宁都|兴国|"
+    r"石城|大余|崇义|上犹|南康|赣县|章贡|东莞|佛山|珠海|惠州|河源|韶关|梅州|其他(城市|地区|县|市|区)|别的(城市|地方|县|市)|外地"
+)
+_OTHER_CITY_RE = re.compile(rf"({_OTHER_CITIES})")
+# 赣州 appears in 四（三）2 (赣州市认定…) and 四（四）(赣州市重大项目引导资金): those are this document's own topics.
+_GANZHOU_OK = re.compile(r"赣州(市)?(认定|给|奖|发|配套|评|授予|重大项目|引导资金)|智能制造|标杆|1:1|配套")
+
+# --- abstention categories (DESIGN §5 not-specified, validity) --------------------------------
+
+ABSTAIN_PATTERNS: list[tuple[str, re.Pattern]] = [
+    ("validity", re.compile(r"有效期|失效|过期|到期|废止|还有效|是否有效|仍然有效|还能用吗|什么时候(结束|截止|到期)|执行(到|期限)|有效(到|至)")),
+    ("deadline", re.compile(r"截止|deadline|申报(时间|期限|日期|窗口期)|什么时候(申报|申请|报|开始|可以报)|几月(份)?(申报|申请)|(申报|申请)(是)?(什么时候|几月|何时|哪天)|时限|受理时间")),
+    ("materials", re.compile(r"材料|资料|证明文件|需要(提交|提供|准备|带)|要(交|带|准备)什么|提交什么|附件|表格|申请表|申报表")),
+    ("where", re.compile(r"(去|到|在)哪(里|儿)?(申报|申请|办|报|交)|哪里(申报|申请|办理)|怎么(申报|申请|报|办理)|如何(申报|申请|办理)|申报(流程|程序|方式|渠道|入口|系统|平台|网址)|申请(流程|程序|方式|渠道|入口)|线上|网上|办事大厅|窗口|办理流程")),
+    ("definition_above_scale", re.compile(r"(规上|规模以上)(企业)?(的)?(标准|认定|定义|门槛|条件|是指|是什么|指什么|怎么(算|认定|界定))|什么(是|叫)(规上|规模以上)|(规上|规模以上)(企业)?要(多少|达到)|主营(业务)?收入(要|达到)?(多少|2000万)")),
+    ("tax_rate", re.compile(r"税率|(增值税|所得税|企业所得税).{0,4}(多少%|百分之|几个点|比例是多少|交多少|缴多少)|分成比例|留成比例|地方(留成|分成)(比例|是多少%)")),
+]
+
+# --- profile fact lexicon -----------------------------------------------------------------
+
+# Negators that flip a fact when they precede it within the same segment (还没竣工, 不是规上, 未入统, 没有通过验收).
+_NEG_RE = re.compile(r"(不|没|未|非|无|尚未|并未|还没|还未|没有|不是|不属于|未能|没能|不再)")
+# A segment that asks about a requirement states no fact (需要竣工吗 / 是否要列入统计库).
+_ASKING_RE = re.compile(r"需要|要求|必须|是否|条件|标准|认定|要不要|需不需要|算不算|什么是|是指|定义|怎么认定|哪些")
+
+_SELF_RE = re.compile(r"我们|我司|本企业|我公司|本公司|我单位|我厂|我家")
+
+_FACT_FLAGS: list[tuple[str, re.Pattern, bool]] = [
+    # (fact, pattern, value when not negated)
+    ("above_scale", re.compile(r"规上|规模以上|规模企业|规上企业"), True),
+    ("above_scale", re.compile(r"规下|规模以下|小微企业(?!.*规上)"), False),
+    ("completed", re.compile(r"竣工|完工|建成(投产)?|验收完成|投产"), True),
+    ("completed", re.compile(r"在建|建设中|正在建|施工中"), False),
+    ("in_national_stats", re.compile(r"入统|列入(了)?(国家)?统计库|纳入(了)?(国家)?统计(库)?|进(入)?(了)?(国家)?统计库|统计库"), True),
+    ("complies_industrial_policy", re.compile(r"符合(国家)?(的)?产业政策|产业政策(鼓励|支持|范围内)"), True),
+    ("complies_industrial_policy", re.compile(r"(淘汰|限制)类"), False),
+    ("node_passed_acceptance", re.compile(r"通过(了)?验收|验收(通过|合格|完成)|已验收"), True),
+    ("node_registered_in_longnan", re.compile(r"(在)?龙南(市)?(注册|登记)|注册(地)?(在|于)龙南|龙南(本地|的)?企业"), True),
+    ("node_connected", re.compile(r"接入(了)?(二级)?节点|接入(了)?标识解析"), True),
+]
+_REGISTERED_ELSEWHERE = re.compile(r"注册(地)?(在|于)(?!龙南)[\u4e00-\u9fa5]{1,6}(市|县|区|省)|(外地|异地)注册")
+
+# Amount slots: the nearest keyword before an amount (else after it, in the same segment) says what it is.
+_SLOT_WORDS: list[tuple[tuple, re.Pattern]] = [
+    (("cloud", "infrastructure"), re.compile(r"信息基础设施(上云)?|基础设施(上云)?")),
+    (("cloud", "platform"), re.compile(r"平台系统(上云)?|平台上云|系统上云")),
+    (("cloud", "application"), re.compile(r"业务应用(上云)?|应用上云")),
+    (("cloud", "equipment"), re.compile(r"设备资源(上云)?|设备上云")),
+    (("cloud", "manufacturing"), re.compile(r"制造能力(\(资源\)|（资源）)?(上云)?|制造资源(上云)?")),
+    (("cloud", None), re.compile(r"上云")),
+    (("node", "investment"), re.compile(r"二级节点|标识解析|节点")),
+    (("local_tax_retained",), re.compile(r"地方财政实得(部分)?|地方(财政)?(留成|实得|分成|所得)|实得部分|地方财政")),
+    (("tax_paid",), re.compile(r"缴(了)?税|纳(了)?税|交(了)?税|税收|增值税|所得税")),
+    (("ganzhou_smart_award",), re.compile(r"赣州(市)?|智能制造(示范|标杆)?|标杆")),
+    (("equipment",), re.compile(r"(购买|购置|采购|买)(了)?(的)?设备|设备(投资|购置|采购|投入)?")),
+    (("total_investment",), re.compile(r"(项目)?总投资|投资总额|项目投资|技改投资")),
+    (("investment",), re.compile(r"投资额|投资|投入|花了|花费|支付")),
+]
+
+_TITLE_WORDS = [
+    ("lianghua", re.compile(r"两化(深度)?融合(管理体系)?(贯标|示范|试点)?(企业)?|贯标(企业)?")),
+    ("service", re.compile(r"服务型制造(示范)?(企业|项目|平台)?")),
+]
+_LEVELS = [("national", re.compile(r"国家|国字号")), ("provincial", re.compile(r"省")), ("city", re.compile(r"(?<!赣州)(?<!龙南)市"))]
+_SMART_TITLE = re.compile(r"智能制造(示范|标杆)(企业)?|标杆企业")
+
+_NEW_PROJECT = re.compile(r"另(一|外一)个(项目)?|第二个(项目)?|还有一个(项目)?|再一个(项目)?|另一项目")
+_WHATIF = re.compile(r"^(那|那么|如果|假如|要是|假设|换成|改成|若|倘若)|如果|假如|要是|换成|改成|改为|变成|呢$|呢\?$")
+_SWITCH = re.compile(r"^(另外|换个话题|换个问题|再问|还想问|顺便问|我还想问|还有个问题|另一个问题)")
+
+_INJECTION = re.compile(
+    r"忽略(之前|以上|上面|前面|所有|你的)?(的)?(所有)?(指令|指示|提示|规则|设定|要求)|ignore(all)?(previous|prior|above)|"
+    r"systemprompt|系统提示(词)?|你现在是|扮演|越狱|jailbreak|不要(管|理会)(文件|规则)|直接告诉我.{0,8}(是|为)\d"
+)
+
+
+@dataclass
+class Turn:
+    """What one question says: its kind, topic clause, stated facts and anything not understood."""
+
+    text: str  # normalised
+    intent: str = "lookup"  # help, abstain, out_of_scope, docfacts, lookup, unit, targets, claimable, award
+    topics: list[str] = field(default_factory=list)  # clause ids, most relevant first
+    clause_ref: str | None = None  # an explicit 四（三）1 / 第5条
+    abstain_kind: str | None = None
+    docfact: str | None = None  # number, date, issuers, title, cc
+    facts: list[tuple[tuple, object]] = field(default_factory=list)  # (slot path, value) in text order
+    titles: list[tuple[str, bool]] = field(default_factory=list)  # (lianghua_national, held?)
+    problems: list[str] = field(default_factory=list)
+    whatif: bool = False
+    switch: bool = False
+    injection: bool = False
+    stacking: str | None = None
+    asks_money: bool = False
+    new_project: bool = False
+    unresolved_amounts: list[Decimal] = field(default_factory=list)  # amounts with no keyword (what-if candidates)
+
+
+_MONEY_Q = re.compile(
+    r"能拿|可以拿|拿多少|能拿到|能获得|可获得|能得|能补|补多少|奖多少|奖励多少|补贴多少|补助多少|奖补多少|多少钱|多少奖励|"
+    r"能享受|可以享受|能不能(拿|享受|申请|获得)|可不可以|能否(享受|获得|申请)|符合(条件)?吗|有没有(奖|补)|有(奖励|补贴|补助)吗|"
+    r"合计|一共|总共|算一下|测算|计算|多少$|多少\?|够不够|够吗"
+)
+_CLAIMABLE_Q = re.compile(r"(还)?(能|可以|可)(申请|申报|享受|拿)(哪些|什么|哪几)|哪些(奖励|补贴|奖补|补助|政策)|有(哪些|什么)(奖励|补贴|奖补|补助)|奖励(有|包括)哪些|都有什么(奖|补)")
+_UNIT_Q = re.compile(r"哪个(部门|单位|局)|哪些(部门|单位)|什么(部门|单位)|谁(负责|管|牵头)|归(谁|哪)|找(谁|哪个)|责任单位|负责(部门|单位)|主管(部门|单位)|牵头(部门|单位)|咨询(谁|哪)|问(谁|哪个部门)")
+_HELP_Q = re.compile(r"^(帮助|help|/help|\?|你好|您好|hi|hello|怎么用|使用说明)$|你(能|可以|会)(做|干|回答)(什么|啥)|能问什么|怎么使用|你是谁")
+_DOCFACT_Q: list[tuple[str, re.Pattern]] = [
+    ("number", re.compile(r"文号|发文字号|字号|几号文|哪个文|文件号|编号")),
+    ("date", re.compile(r"(什么时候|哪天|何时|哪一天|几号|日期|哪年)(印发|发布|出台|发的|下发|颁布)|(印发|发布|出台|下发|颁布)(时间|日期|于)|成文日期")),
+    ("issuers", re.compile(r"(谁|哪个单位|哪些单位|哪个部门|哪些部门|哪家)(印发|发布|发的|出台|下发|制定)|发文(机关|单位)|印发单位|发布单位|制定单位")),
+    ("title", re.compile(r"(文件|文件的)?(标题|名称|全称|叫什么)|什么文件")),
+    ("cc", re.compile(r"抄送")),
+]
+_TARGET_Q = re.compile(r"工作目标|目标(是|有)?|多少家|几家|年均增长|增长多少|到2025|至2025|2025年")
+_LOOKUP_CLAUSE_RE = re.compile(
+    r"(?:第)?(?P<a>[一二三四五六七八九十]+)(?:、|部分)?(?:第)?[(（](?P<b>[一二三四五六七八九十]+)[)）](?:项)?(?:第)?(?P<c>\d+|[一二三四五六七八九十](?![一二三四五六七八九十]*[化级]))?"
+    r"|(?<![\d.])(?P<d>\d)\.(?P<e>\d)(?:\.(?P<f>\d))?(?![\d.%万])|第(?P<g>\d+|[一二三四五六七])条"
+)
+_CN_NUM = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def _cn(s: str) -> int:
+    return int(s) if s.isdigit() else _CN_NUM.get(s, 0)
+
+
+def _clause_reference(t: str) -> str | None:
+    m = _LOOKUP_CLAUSE_RE.search(t)
+    if not m:
+        return None
+    if m.group("a"):
+        parts = [_cn(m.group("a")), _cn(m.group("b"))] + ([_cn(m.group("c"))] if m.group("c") else [])
+        return ".".join(str(p) for p in parts)
+    if m.group("d"):
+        return ".".join(g for g in (m.group("d"), m.group("e"), m.group("f")) if g)
+    # 第5条: the document's numbered articles are the award rules of 四（三）
+    return f"4.3.{_cn(m.group('g'))}"
+
+
+def _negated(t: str, seg: tuple[int, int], start: int) -> bool:
+    """A negator in the few characters before `start` (same segment) flips the fact."""
+    window = t[max(seg[0], start - 4):start]
+    return bool(_NEG_RE.search(window))
+
+
+def _topics(t: str) -> list[str]:
+    scores: dict[str, float] = {}
+    order: dict[str, int] = {}
+    for rank, (cid, rx) in enumerate(_TOPIC_RES):
+        for m in rx.finditer(t):
+            scores[cid] = scores.get(cid, 0) + 1 + len(m.group(0)) / 10
+            order.setdefault(cid, rank)
+    # cloud stages mention 设备资源 and 平台: the 4.3.1 word 设备 inside 设备资源上云 is not about equipment
+    if "4.3.5" in scores and "4.3.1" in scores and not re.search(r"(购买|购置|采购|买)(了)?(的)?设备|设备(投资|购置|采购|投入)|竣工|统计库|入统", t):
+        del scores["4.3.1"]
+    if "4.3.4" in scores:
+        scores.pop("3.4", None)
+    return sorted(scores, key=lambda c: (-scores[c], order[c]))
+
+
+def _slot_for(t: str, seg: tuple[int, int], span: tuple[int, int], taken: list[tuple[int, int]]) -> tuple | None:
+    """The concept a money amount belongs to: the nearest keyword before it in its segment, else after it.
+
+    A weak word (投资 / 花了) only counts when no concept word is in the segment (买设备花了1200万 is equipment)."""
+    cands = []  # (weak, after, distance, slot)
+    for slot, rx in _SLOT_WORDS:
+        for m in rx.finditer(t, seg[0], seg[1]):
+            if any(s <= m.start() < e for s, e in taken):
+                continue
+            if m.end() <= span[0]:
+                cands.append((slot == ("investment",), 0, span[0] - m.end(), -(m.end() - m.start()), slot))
+            elif m.start() >= span[1]:
+                cands.append((slot == ("investment",), 1, m.start() - span[1], -(m.end() - m.start()), slot))
+    if not cands:
+        return None
+    return min(cands, key=lambda c: c[:4])[-1]
+
+
+_BARE_NUMBER = re.compile(r"(?<![\d.,])(\d{5,}(?:\.\d+)?)(?![\d.%年家个项号])")
+_BAD_AMOUNT = re.compile(r"(?<![a-z0-9])([a-z#@*]+[0-9a-z]*|[0-9]+[a-z#@*]+[0-9a-z]*)(万元|万|亿元|亿|元)")
+
+
+def _amounts(t: str) -> tuple[list[tuple[Decimal, tuple[int, int]]], list[str]]:
+    found = list(find_amounts(t))
+    problems: list[str] = []
+    covered = [span for _, span in found]
+    for m in _BARE_NUMBER.finditer(t):
+        if any(s <= m.start() < e for s, e in covered):
+            continue
+        try:
+            found.append((parse_amount(m.group(1)), m.span(1)))
+        except AmountError as e:
+            problems.append(str(e))
+    # money-looking tokens the parser refused (负100万, 3万亿亿) get the parser's own explanation
+    for m in re.finditer(r"(负|-)\d[\d.,]*(万元|万|亿元|亿|元)|\d[\d.,]*(亿|万)(亿|万)+(元)?|\d[\d.,]{14,}(元)?", t):
+        if any(s <= m.start() < e for s, e in covered):
+            continue
+        try:
+            parse_amount(m.group(0))
+        except AmountError as e:
+            problems.append(str(e))
+    for m in _BAD_AMOUNT.finditer(t):
+        if any(s <= m.start() < e for s, e in covered):
+            continue
+        problems.append(f"没能读懂金额“{m.group(0)}”，请写成 1200万、1,200万元 或 12000000元 这样的形式。")
+    # 负100万: the parser already explained why; the bare 100万 after 负 is not a fact
+    found = [(a, sp) for a, sp in found if not (sp[0] > 0 and t[sp[0] - 1] in "负-")]
+    found.sort(key=lambda x: x[1][0])
+    return found, problems
+
+
+def _extract_facts(turn: Turn, t: str) -> None:
+    segs = segments(t)
+    # flags (规上 / 已竣工 / 入统 / 符合产业政策 / 验收 / 注册地), negation-aware, statements only
+    for fact, rx, value in _FACT_FLAGS:
+        for m in rx.finditer(t):
+            seg = _segment_of(segs, m.start())
+            seg_text = t[seg[0]:seg[1]]
+            if _ASKING_RE.search(seg_text) and not re.search(r"(我们|我司|本企业|我公司|本公司|我单位)", seg_text):
+                continue
+            v = value if not _negated(t, seg, m.start()) else not value
+            turn.facts.append(((fact,), v))
+    for m in _REGISTERED_ELSEWHERE.finditer(t):
+        turn.facts.append((("node_registered_in_longnan",), False))
+    # titles with levels: 国家级和省级两化融合示范 → both; negated → not held
+    for kind, rx in _TITLE_WORDS:
+        last_end = 0
+        for m in rx.finditer(t):
+            seg = _segment_of(segs, m.start())
+            seg_text = t[seg[0]:seg[1]]
+            if _ASKING_RE.search(seg_text) and not re.search(r"(我们|我司|本企业|我公司|公司)", seg_text):
+                last_end = m.end()
+                continue
+            lo = max(seg[0], last_end)
+            before = t[lo:m.start()]
+            levels = [lv for lv, lrx in _LEVELS if lrx.search(before)]
+            if not levels and kind == "lianghua" and "贯标" in m.group(0):
+                levels = ["national"]
+            if not levels and kind == "lianghua" and "深度" in m.group(0):
+                levels = ["provincial"]
+            held = not _negated_title(t, seg, lo, m.start())
+            if not levels and not re.search(r"(是|获得|获评|评为|评上|通过|列为|拿到|有|被认定)", seg_text):
+                last_end = m.end()
+                continue
+            if not levels:
+                turn.problems.append(
+                    f"没能判断{'两化融合' if kind == 'lianghua' else '服务型制造'}称号的级别，请说明是国家级、省级还是市级。"
+                )
+            for lv in levels:
+                turn.titles.append((f"{kind}_{lv}", held))
+            last_end = m.end()
+    # amounts
+    found, problems = _amounts(t)
+    turn.problems.extend(problems)
+    taken: list[tuple[int, int]] = []
+    for amount, span in found:
+        seg = _segment_of(segs, span[0])
+        seg_text = t[seg[0]:seg[1]]
+        if re.search(r"门槛|含不含|包不包括|及以上|以上的|才(能|可以)|是否|算不算", seg_text) and not _SELF_RE.search(seg_text):
+            continue  # 达500万元及以上才能拿吗: a figure asked about, not the enterprise's own
+        slot = _slot_for(t, seg, span, taken)
+        if slot is None:
+            turn.unresolved_amounts.append(amount)
+            continue
+        if slot == ("investment",):
+            # a bare 投资/花了 belongs to the topic of the question: 二级节点投资80万 / 技改项目投资2000万
+            top = turn.topics[0] if turn.topics else None
+            slot = {"4.3.6": ("node", "investment"), "4.3.1": ("total_investment",), "4.1": ("total_investment",),
+                    "4.3.5": ("cloud", None)}.get(top)
+            if slot is None:
+                turn.unresolved_amounts.append(amount)
+                continue
+        if slot == ("cloud", None):
+            turn.problems.append(f"{_fmt(amount)}是哪个上云阶段支付的？请说明信息基础设施、平台系统、业务应用、设备资源或制造能力上云。")
+            continue
+        if slot == ("tax_paid",):
+            turn.problems.append(
+                f"四（三）7以企业当年所缴增值税、企业所得税的地方财政实得部分为限；{_fmt(amount)}如是缴税总额，请再提供其中地方财政实得部分的金额。"
+            )
+            continue
+        turn.facts.append((slot, amount))
+    if re.search(r"就高|取最高|按最高|只(能)?拿(一个|最高)|不(能|可以)?叠加", t):
+        turn.stacking = "highest"
+    elif re.search(r"累加|叠加计算|都拿|全部拿|可以叠加", t) and not re.search(r"(能|可以|可)(否|不能)?叠加(吗|\?)|能不能叠加|是否(可以|能)?叠加", t):
+        turn.stacking = "cumulative"
+    if _SMART_TITLE.search(t) and re.search(r"(获得|获评|评为|认定|被评|是)", t):
+        turn.facts.append((("smart_recognised",), not _NEG_RE.search(t[max(0, _SMART_TITLE.search(t).start() - 6):_SMART_TITLE.search(t).start()])))
+
+
+def _negated_title(t: str, seg: tuple[int, int], lo: int, start: int) -> bool:
+    """没有获得/未评为/不是 … 称号: look from the segment start (the level words sit in between)."""
+    window = t[seg[0]:start]
+    return bool(re.search(r"(没有|没|未|不是|尚未|还没|并非|不属于)(获得|获评|评为|评上|通过|列为|拿到|被评|被认定|认定|是)?", window)) and not re.search(
+        r"(已|已经|获得了|通过了|评上了)", window[-8:]
+    )
+
+
+def _fmt(amount: Decimal) -> str:
+    from tools.amounts import format_yuan
+
+    return format_yuan(amount)
+
+
+def understand(question: str) -> Turn:
+    """Classify one turn and extract what it states. Never raises on user text."""
+    t = normalise(question)
+    turn = Turn(text=t)
+    if not t or not re.search(r"[\w\u4e00-\u9fa5]", t):
+        turn.intent = "help"
+        return turn
+    if _INJECTION.search(t):
+        turn.injection = True
+    turn.switch = bool(_SWITCH.search(t))
+    turn.whatif = bool(_WHATIF.search(t)) and not turn.switch
+    turn.new_project = bool(_NEW_PROJECT.search(t))
+    turn.topics = _topics(t)
+    turn.clause_ref = _clause_reference(t)
+    turn.asks_money = bool(_MONEY_Q.search(t))
+    if not turn.injection:
+        _extract_facts(turn, t)
+    else:
+        # an injected instruction states no facts; only the plain profile words before it count
+        head = _INJECTION.split(t)[0]
+        if head:
+            _extract_facts(turn, head)
+    turn.intent = _route(turn, t)
+    return turn
+
+
+_AMOUNT_SLOTS = ("equipment", "total_investment", "cloud", "node", "ganzhou_smart_award", "local_tax_retained")
+
+
+def _route(turn: Turn, t: str) -> str:
+    if _HELP_Q.search(t):
+        return "help"
+    if _OFF_TOPIC.search(t) and not turn.topics:
+        turn.abstain_kind = "unrelated"
+        return "abstain"
+    for kind, rx in ABSTAIN_PATTERNS:
+        if rx.search(t):
+            # 申请条件 / 有什么材料 about an award still abstain; but 验收/竣工 statements are facts, not procedures
+            turn.abstain_kind = kind
+            return "abstain"
+    other = _OTHER_CITY_RE.search(t)
+    if other and not (other.group(0).startswith("赣州") and _GANZHOU_OK.search(t)):
+        turn.abstain_kind = "other_city"
+        return "abstain"
+    for kind, rx in _DOCFACT_Q:
+        if rx.search(t):
+            turn.docfact = kind
+            return "docfacts"
+    if _UNIT_Q.search(t):
+        return "unit"
+    has_facts = bool(turn.facts or turn.titles or turn.unresolved_amounts)
+    if _CLAIMABLE_Q.search(t) and not re.search(r"条件", t):
+        return "claimable"
+    if has_facts and (turn.asks_money or turn.whatif or turn.titles or any(s[0] in _AMOUNT_SLOTS for s, _ in turn.facts)):
+        return "award"
+    if has_facts and not turn.clause_ref:
+        return "award"
+    if turn.clause_ref:
+        return "lookup"
+    if _TARGET_Q.search(t) and (not turn.topics or turn.topics[0] in ("2",) or "2" in turn.topics[:2]):
+        return "targets"
+    if turn.topics:
+        return "lookup"
+    if has_facts:
+        return "award"
+    if turn.asks_money:
+        return "award"
+    if not _POLICY_WORDS.search(t):
+        turn.abstain_kind = "unrelated"
+        return "abstain"
+    return "search"
+
+
+__all__ = ["CLAUSE_RULES", "RULE_CLAUSES", "Turn", "normalise", "segments", "understand"]

@@ -1,0 +1,143 @@
+"""The web UI in headless chromium against a real server: chat, calculator, clause browser and eval tabs."""
+
+from __future__ import annotations
+
+import pytest
+
+from webapp.testing import launch_chromium, open_tab, start_server
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+QUESTION_1200W = "我们是规上企业，技改项目已竣工并列入国家统计库，符合产业政策，买设备花了1200万，能拿多少？"
+
+
+@pytest.fixture(scope="module")
+def server():
+    srv = start_server()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = launch_chromium(p)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    ctx = browser.new_context(locale="zh-CN")
+    pg = ctx.new_page()
+    pg.set_default_timeout(30_000)
+    yield pg
+    ctx.close()
+
+
+def textbox(page, elem_id: str):
+    return page.locator(f"#{elem_id}").get_by_role("textbox")
+
+
+def ask(page, question: str) -> None:
+    before = page.locator("#pa-chatbot .message").count()
+    textbox(page, "pa-question").fill(question)
+    page.locator("#pa-send").click()
+    # the user's message and the reply both arrive
+    page.wait_for_function(
+        f"document.querySelectorAll('#pa-chatbot .message').length >= {before + 2}", timeout=60_000)
+
+
+def last_reply(page) -> str:
+    return page.locator("#pa-chatbot .message").last.inner_text()
+
+
+# ---------------------------------------------------------------- 政策问答
+def test_asking_the_1200w_question_shows_720000_yuan_and_cites_4_3_1_beside_it(page, server):
+    open_tab(page, server.url, "政策问答")
+    ask(page, QUESTION_1200W)
+    assert "72万元" in last_reply(page)
+    cites = page.locator("#pa-citations")
+    first = cites.locator(".pa-cite").first
+    first.wait_for()
+    assert first.get_attribute("data-clause") == "4.3.1"
+    assert "四（三）1" in first.inner_text()
+    assert "四、" in first.locator(".pa-path").inner_text()
+    # the quoted sentence is marked inside the verbatim clause text
+    assert first.locator(".pa-text mark").count() >= 1
+    assert "72万元" in page.locator("#pa-award").inner_text()
+
+
+def test_two_browser_contexts_do_not_see_each_others_facts(browser, server):
+    a_ctx, b_ctx = browser.new_context(), browser.new_context()
+    try:
+        a, b = a_ctx.new_page(), b_ctx.new_page()
+        open_tab(a, server.url, "政策问答")
+        open_tab(b, server.url, "政策问答")
+        ask(a, "我们是规上企业，技改项目已竣工并列入国家统计库，符合产业政策，买设备花了1200万")
+        ask(b, "我们是规上企业，技改项目已竣工并列入国家统计库，符合产业政策，买设备花了3000万")
+        ask(a, "能拿多少？")
+        ask(b, "能拿多少？")
+        reply_a, reply_b = last_reply(a), last_reply(b)
+        assert "72万元" in reply_a and "180万元" not in reply_a
+        assert "180万元" in reply_b and "72万元" not in reply_b
+    finally:
+        a_ctx.close()
+        b_ctx.close()
+
+
+def test_an_empty_question_gets_a_chinese_message_in_the_chat(page, server):
+    open_tab(page, server.url, "政策问答")
+    ask(page, "   ")
+    assert "问题不能为空" in last_reply(page)
+
+
+# ---------------------------------------------------------------- 奖补测算
+def test_the_calculator_form_shows_720000_yuan_for_12_million_of_equipment(page, server):
+    open_tab(page, server.url, "奖补测算")
+    page.locator("#calc-above-scale").get_by_label("是").check()
+    textbox(page, "calc-p1-equipment").fill("1200万")
+    for field in ("completed", "stats", "policy"):
+        page.locator(f"#calc-p1-{field}").get_by_label("是").check()
+    page.locator("#calc-go").click()
+    total = page.locator("#calc-total .pa-total-amount")
+    total.wait_for()
+    assert total.inner_text() == "72万元"
+    row = page.locator("#calc-result tr[data-rule='equipment']").inner_text()
+    assert "可享" in row and "四（三）1" in row and "× 6%" in row
+    assert page.locator("#calc-download").is_visible()
+
+
+def test_an_unreadable_amount_gives_a_chinese_message_not_a_crash(page, server):
+    open_tab(page, server.url, "奖补测算")
+    textbox(page, "calc-p1-equipment").fill("很多钱")
+    page.locator("#calc-go").click()
+    error = page.locator("#calc-total .pa-error")
+    error.wait_for()
+    assert "很多钱" in error.inner_text()
+
+
+# ---------------------------------------------------------------- 条款查阅
+def test_the_clause_browser_shows_clause_4_3_5_with_its_units_and_citation(page, server):
+    open_tab(page, server.url, "条款查阅")
+    textbox(page, "clause-query").fill("4.3.5")
+    page.locator("#clause-find").click()
+    view = page.locator("#clause-view")
+    view.get_by_text("四（三）5").first.wait_for()
+    text = view.inner_text()
+    assert "鼓励支持工业企业上云" in text
+    assert "40%、50%、60%、70%、80%" in text
+    assert "市工信局、市财政局" in text
+    assert "longnan-2022-40#4.3.5" in textbox(page, "clause-citation").input_value()
+
+
+def test_clause_search_highlights_the_words_of_the_query(page, server):
+    open_tab(page, server.url, "条款查阅")
+    textbox(page, "clause-query").fill("二级节点补助")
+    page.locator("#clause-find").click()
+    hits = page.locator("#clause-hits")
+    hits.locator("mark").first.wait_for()
+    assert "四（三）6" in hits.inner_text()
+    assert "二级节点" in [m.inner_text() for m in hits.locator("mark").all()]
