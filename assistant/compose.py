@@ -13,6 +13,8 @@ ABSTAIN_WHAT = {
     "where": "到哪里申报以及申报流程",
     "definition_above_scale": "规模以上企业的认定标准",
     "tax_rate": "增值税、企业所得税的税率或地方分成比例",
+    "contact": "咨询电话、联系人等联系方式",
+    "not_covered": "这项政策（本文件只规定了四（三）所列奖补）",
 }
 
 EXAMPLES = [
@@ -80,22 +82,24 @@ def _bigrams(s: str) -> set[str]:
     return {s[i:i + 2] for i in range(len(s) - 1)}
 
 
+def ranked_sentences(clause: Clause, question: str = "") -> list[str]:
+    """The clause's sentences, most about the question first (the bare heading sentence last)."""
+    sents = sentences(clause.text)
+    q = _bigrams(question)
+    heading = (clause.heading + "。") if clause.heading else None
+    order = sorted(range(len(sents)), key=lambda i: (sents[i] == heading, -len(q & _bigrams(sents[i])), i))
+    return [sents[i] for i in order]
+
+
 def best_quote(clause: Clause, question: str = "", max_sentences: int = 2) -> str:
-    """The sentence(s) of the clause most about the question; a short clause is quoted whole."""
+    """The sentence of the clause most about the question; a short clause is quoted whole."""
     sents = sentences(clause.text)
     if not sents:
         return clause.text.strip()
     body = clause.text.split("〔责任单位", 1)[0].strip()
     if len(body) <= 160 and body in clause.text:
         return body
-    q = _bigrams(question)
-    scored = sorted(range(len(sents)), key=lambda i: (-len(q & _bigrams(sents[i])), i))
-    picked = sorted(scored[:max_sentences]) if q and len(q & _bigrams(sents[scored[0]])) > 0 else [0]
-    if len(picked) == 2 and picked[1] == picked[0] + 1:
-        joined = sents[picked[0]] + sents[picked[1]]
-        if joined in clause.text:
-            return joined
-    return sents[picked[0]]
+    return ranked_sentences(clause, question)[0]
 
 
 def unit_quote(clause: Clause) -> str | None:
@@ -176,9 +180,11 @@ _STATE_TEXT = {"met": "已满足", "not_met": "不满足", "unknown": "待确认
 
 def compose_award(doc: Document, award: dict, focus: list[str], question: str) -> tuple[str, list[dict], list[str], list[str]]:
     """(text, citations, flags, followups) for a calculator result; `focus` clause ids go first."""
+    cites: list[dict] = []
+    if focus and focus[0] == "4.1" and award.get("library"):
+        add_citation(cites, citation(doc, "4.1", question))
     items = sorted(award["items"], key=lambda i: (0 if i["clause"] in focus else 1, focus.index(i["clause"]) if i["clause"] in focus else 0))
     lines: list[str] = []
-    cites: list[dict] = []
     followups: list[str] = []
     for it in items:
         add_citation(cites, citation(doc, it["clause"], question))
@@ -223,6 +229,9 @@ def compose_award(doc: Document, award: dict, focus: list[str], question: str) -
     if "4.3.7" in award.get("clauses", []):
         add_citation(cites, citation(doc, "4.3.7", quote=sentences(doc.clause("4.3.7").text)[0]))
     if award.get("library"):
+        lib = award["library"]
+        lines.append(f"【{lib.get('label', '四（一）')} 项目库】{lib.get('tier_text', '')}。")
+        lines.extend(f"  · {x}" for x in lib.get("steps") or [])
         add_citation(cites, citation(doc, "4.1", question))
     flags = list(award.get("flags") or [])
     return "\n".join(lines), cites, flags, followups
@@ -230,6 +239,6 @@ def compose_award(doc: Document, award: dict, focus: list[str], question: str) -
 
 __all__ = [
     "ABSTAIN_WHAT", "EXAMPLES", "add_citation", "best_quote", "citation", "compose_award", "followup_for",
-    "interpretation", "interpretations", "matching_interpretation", "sentences", "stamp", "unit_quote", "units_text",
+    "interpretation", "interpretations", "matching_interpretation", "ranked_sentences", "sentences", "stamp", "unit_quote", "units_text",
 ]
 

@@ -16,6 +16,7 @@ from assistant.compose import (
     compose_award,
     interpretation,
     matching_interpretation,
+    ranked_sentences,
     sentences,
     stamp,
     unit_quote,
@@ -187,6 +188,9 @@ def _abstain(doc: Document, kind: str, question: str) -> Answer:
         cites = [citation(doc, "4.3.7", quote=quote)] if rule and quote in rule.text else []
         text = (f"文件未规定{ABSTAIN_WHAT[kind]}。{rule.label if rule else '四（三）7'}只写明“{quote.rstrip('。')}”。"
                 f"请向{consult}咨询（四（三）各项奖补的责任单位为{units_text(doc, '4.3.7') or consult}）。")
+        if kind == "not_covered":
+            text = (f"{doc.doc_number}未涉及这项政策，文件只规定了四（三）所列的技改奖补。"
+                    f"请向{consult}或相关主管部门咨询。")
         if kind == "definition_above_scale":
             text += "文件对规模以上企业没有另作定义，一般按统计部门的口径认定（文件外信息，仅供参考）。"
         return _finish(doc, text, citations=cites, abstained=True, flags=[f"abstain:{kind}"])
@@ -217,13 +221,33 @@ def _docfacts(doc: Document, kind: str) -> Answer:
     return _finish(doc, text, citations=cites, flags=["docfacts"])
 
 
+def _outline(doc: Document, clause, question: str) -> Answer:
+    """A headline-only clause (三、主要任务): its parts, each cited by its first sentence."""
+    cites: list[dict] = []
+    parts = []
+    for kid in clause.children:
+        k = doc.clause(kid)
+        parts.append(f"{k.label}{k.heading}")
+        add_citation(cites, citation(doc, kid, quote=sentences(k.text)[0] if sentences(k.text) else k.text))
+    text = f"{clause.label}、{clause.heading}包括：" + "；".join(parts) + "。"
+    text += "\n（如需某一项的原文，请说明是哪一项。）"
+    return _finish(doc, text, citations=[{"doc": doc.id, "clause": clause.id, "label": clause.label, "quote": clause.heading}]
+                   + cites, flags=["outline"])
+
+
 def _lookup(doc: Document, cids: list[str], question: str, turn: Turn | None = None) -> Answer:
     cid = cids[0]
     clause = doc.clause(cid)
+    if not clause.text.strip() and clause.children:
+        return _outline(doc, clause, question)
     cites: list[dict] = []
     quote = best_quote(clause, question)
     add_citation(cites, citation(doc, cid, quote=quote))
     lines = [f"{clause.label}{('（' + clause.heading + '）') if clause.heading else ''}规定：“{quote}”"]
+    if quote != clause.text.split("〔责任单位", 1)[0].strip():
+        more = [x for x in ranked_sentences(clause, question)[1:2] if x != quote]
+        if more:
+            lines.append(f"该条还写道：“{more[0]}”")
     flags: list[str] = []
     followups: list[str] = []
     extra_texts: list[str] = []
@@ -353,7 +377,7 @@ def _award(doc: Document, session: Session, turn: Turn, question: str) -> Answer
     if not result.items:
         return None
     award = result.to_dict()
-    focus = [c for c in (turn.topics or []) if c in AWARD_CLAUSES]
+    focus = [c for c in (turn.topics or []) if c in AWARD_CLAUSES or c in ("4.1", "4.3.7")]
     if not focus and session.last_topic in AWARD_CLAUSES:
         focus = [session.last_topic]
     text, cites, flags, followups = compose_award(doc, award, focus, question)
@@ -403,11 +427,11 @@ def deterministic_answer(question: str, session: Session, corpus: Corpus | None 
             cids += [c for c in turn.topics if c not in cids]
             if not cids and intent == "award" and session.last_topic:
                 cids = [session.last_topic]
-            if not cids and intent != "award":
+            if not cids and intent != "award" and not turn.injection:
                 cids = _search(q)
             if cids:
                 ans = _lookup(doc, cids, q, turn)
-            elif intent == "award":
+            elif intent == "award" or turn.injection:
                 ans = _claimable(doc, session.profile, q)
             else:
                 ans = _abstain(doc, "unrelated", q)

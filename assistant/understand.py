@@ -25,7 +25,7 @@ def normalise(text: str) -> str:
 
 
 # Segment delimiters: facts and negations are judged within one segment (a comma must not merge a digit group).
-_SEG_RE = re.compile(r"[。；;！!？?\n]|,(?!\d{3})|，")
+_SEG_RE = re.compile(r"[。；;！!？?\n：:]|,(?!\d{3})|，")
 
 
 def segments(text: str) -> list[tuple[int, int]]:
@@ -60,7 +60,7 @@ TOPICS: list[tuple[str, str]] = [
     ("4.3.4", r"服务型制造示范|服务型制造(企业)?(奖|称号)"),
     ("3.4", r"服务型制造(工程)?"),
     ("4.3.2", r"智能制造(示范|标杆)|标杆企业|赣州(市)?认定|1:1|配套(支持|比例|奖励)|数字化转型|智能化升级"),
-    ("4.3.7", r"地方财政实得|地方留成|地方(财政)?(实得|分成|所得)|实得部分|不足部分|封顶|合计(上限|最多|不超过)|总额上限|申报(要求|程序)"),
+    ("4.3.7", r"纳税|缴税|交的税|交税|税收|结转|补发|地方留成|地方(财政)?(实得|分成|所得)|实得部分|不足部分|封顶|合计(上限|最多|不超过)|总额上限|申报(要求|程序)"),
     ("4.3.1", r"(购买|购置|采购|买)(了)?(的)?设备|设备(投资|购置|采购|投入|奖补|补贴|奖励|更新)|技改(项目)?(设备)?(奖补|补贴|奖励)|技术改造项目|设备|统计库|入统|竣工|产业政策|6%"),
     ("4.1", r"项目库|入库|纳入(市级|省级)|重点技术改造项目|重点技改项目"),
     ("4.2", r"专项资金|产业基金|财政支持"),
@@ -70,7 +70,11 @@ TOPICS: list[tuple[str, str]] = [
     ("3.2", r"智能化改造(工程)?|智能工厂|数字化车间|机器换人|首台|工业机器人"),
     ("3.3", r"绿色(化)?(改造|工厂|园区|产品|制造)?|节能|环保"),
     ("3.5", r"工业强基|基础零部件|元器件|新材料|稀土"),
-    ("2", r"工作目标|目标|110家|多少家"),
+    ("2", r"工作目标|目标|110家|多少家|每年(要)?推动"),
+    ("0", r"目的|为什么(要)?(出台|制定)|制定(本|这个)?(实施)?意见|开头|出台(的)?(背景|原因)"),
+    ("notice", r"发给(哪些|哪个|谁)|印发给|通知(里|中)|贯彻落实|各乡镇|主送"),
+    ("3", r"主要任务|几项工程|哪(几|些)(项)?工程"),
+    ("4", r"保障措施"),
     ("1", r"总体要求|五大工程|指导思想"),
     ("4.3", r"扶持政策|政策效应"),
 ]
@@ -82,7 +86,7 @@ _POLICY_WORDS = re.compile(
     r"节点|规上|规模以上|责任单位|部门|单位|目标|工程|税|钱|万|元|多少|龙南|示范|标杆|称号|贯标|验收|竣工|统计|"
     r"文号|印发|发文|有效期|哪些|能拿|可以拿|拿多少|能补|怎么算|条件|资格|标准|比例"
 )
-_OFF_TOPIC = re.compile(r"天气|下雨|气温|温度|股票|彩票|菜谱|做饭|电影|足球|篮球|笑话|写诗|唱歌|翻译|旅游|景点|房价|星座|算命")
+_OFF_TOPIC = re.compile(r"农业|农机|合作社|种植|养殖|帮我写|写一份|天气|下雨|气温|温度|股票|彩票|菜谱|做饭|电影|足球|篮球|笑话|写诗|唱歌|翻译|旅游|景点|房价|星座|算命")
 
 # Cities other than 龙南 whose policies the document does not cover.
 _OTHER_CITIES = (
@@ -92,17 +96,19 @@ _OTHER_CITIES = (
 )
 _OTHER_CITY_RE = re.compile(rf"({_OTHER_CITIES})")
 # 赣州 appears in 四（三）2 (赣州市认定…) and 四（四）(赣州市重大项目引导资金): those are this document's own topics.
-_GANZHOU_OK = re.compile(r"赣州(市)?(认定|给|奖|发|配套|评|授予|重大项目|引导资金)|智能制造|标杆|1:1|配套")
+_GANZHOU_OK = re.compile(r"注册|赣州(市)?(认定|给|奖|发|配套|评|授予|重大项目|引导资金)|智能制造|标杆|1:1|配套")
 
 # --- abstention categories (DESIGN §5 not-specified, validity) --------------------------------
 
 ABSTAIN_PATTERNS: list[tuple[str, re.Pattern]] = [
-    ("validity", re.compile(r"有效期|失效|过期|到期|废止|还有效|是否有效|仍然有效|还能用吗|什么时候(结束|截止|到期)|执行(到|期限)|有效(到|至)")),
-    ("deadline", re.compile(r"截止|deadline|申报(时间|期限|日期|窗口期)|什么时候(申报|申请|报|开始|可以报)|几月(份)?(申报|申请)|(申报|申请)(是)?(什么时候|几月|何时|哪天)|时限|受理时间")),
-    ("materials", re.compile(r"材料|资料|证明文件|需要(提交|提供|准备|带)|要(交|带|准备)什么|提交什么|附件|表格|申请表|申报表")),
-    ("where", re.compile(r"(去|到|在)哪(里|儿)?(申报|申请|办|报|交)|哪里(申报|申请|办理)|怎么(申报|申请|报|办理)|如何(申报|申请|办理)|申报(流程|程序|方式|渠道|入口|系统|平台|网址)|申请(流程|程序|方式|渠道|入口)|线上|网上|办事大厅|窗口|办理流程")),
+    ("deadline", re.compile(r"截止|deadline|最晚|哪天之前|申报(时间|期限|日期|窗口期)|什么时候(申报|申请|报|开始|可以报|到账|发放|兑现)|几月(份)?(申报|申请)|(申报|申请)(是)?(什么时候|几月|何时|哪天)|时限|受理时间|到账|拨付|多久(能|可以|才)|补申报|以前(年度)?的|往年")),
+    ("validity", re.compile(r"有效期|失效|过期|到期|废止|还有效|是否有效|仍然有效|还能用吗|什么时候(结束|到期)|执行(到|期限)|有效(到|至)")),
+    ("materials", re.compile(r"材料|资料|证明文件|需要(提交|提供|准备|带)|要(交|带|准备)什么|提交什么|附件|表格|申请表|申报表|申报书|盖章")),
+    ("where", re.compile(r"(去|到|在)哪(里|儿)?(申报|申请|办|报|交)|哪里(申报|申请|办理)|怎么(申报|申请|报|办理)|如何(申报|申请|办理)|申报(流程|程序|方式|渠道|入口|系统|平台|网址)|申请(流程|程序|方式|渠道|入口)|审核(流程|程序)|审批(流程|程序)|线上|网上|办事大厅|窗口|办理流程")),
+    ("contact", re.compile(r"电话|联系方式|联系人|邮箱|地址在哪|办公地点|热线号码")),
     ("definition_above_scale", re.compile(r"(规上|规模以上)(企业)?(的)?(标准|认定|定义|门槛|条件|是指|是什么|指什么|怎么(算|认定|界定))|什么(是|叫)(规上|规模以上)|(规上|规模以上)(企业)?要(多少|达到)|主营(业务)?收入(要|达到)?(多少|2000万)")),
     ("tax_rate", re.compile(r"税率|(增值税|所得税|企业所得税).{0,4}(多少%|百分之|几个点|比例是多少|交多少|缴多少)|分成比例|留成比例|地方(留成|分成)(比例|是多少%)")),
+    ("not_covered", re.compile(r"贴息|高新技术企业|高企认定|专精特新|小巨人|研发费用加计|人才补贴|租金补贴|电价|用地")),
 ]
 
 # --- profile fact lexicon -----------------------------------------------------------------
@@ -110,7 +116,7 @@ ABSTAIN_PATTERNS: list[tuple[str, re.Pattern]] = [
 # Negators that flip a fact when they precede it within the same segment (还没竣工, 不是规上, 未入统, 没有通过验收).
 _NEG_RE = re.compile(r"(不|没|未|非|无|尚未|并未|还没|还未|没有|不是|不属于|未能|没能|不再)")
 # A segment that asks about a requirement states no fact (需要竣工吗 / 是否要列入统计库).
-_ASKING_RE = re.compile(r"需要|要求|必须|是否|条件|标准|认定|要不要|需不需要|算不算|什么是|是指|定义|怎么认定|哪些")
+_ASKING_RE = re.compile(r"上限|多少|最高|比例|需要|要求|必须|是否|条件|标准|认定|要不要|需不需要|算不算|什么是|是指|定义|怎么认定|哪些")
 
 _SELF_RE = re.compile(r"我们|我司|本企业|我公司|本公司|我单位|我厂|我家")
 
@@ -138,7 +144,7 @@ _SLOT_WORDS: list[tuple[tuple, re.Pattern]] = [
     (("cloud", "manufacturing"), re.compile(r"制造能力(\(资源\)|（资源）)?(上云)?|制造资源(上云)?")),
     (("cloud", None), re.compile(r"上云")),
     (("node", "investment"), re.compile(r"二级节点|标识解析|节点")),
-    (("local_tax_retained",), re.compile(r"地方财政实得(部分)?|地方(财政)?(留成|实得|分成|所得)|实得部分|地方财政")),
+    (("local_tax_retained",), re.compile(r"地方财政实得(部分|税收)?|地方(财政)?(留成|实得|分成|所得)|实得部分|地方财政")),
     (("tax_paid",), re.compile(r"缴(了)?税|纳(了)?税|交(了)?税|税收|增值税|所得税")),
     (("ganzhou_smart_award",), re.compile(r"赣州(市)?|智能制造(示范|标杆)?|标杆")),
     (("equipment",), re.compile(r"(购买|购置|采购|买)(了)?(的)?设备|设备(投资|购置|采购|投入)?")),
@@ -161,6 +167,10 @@ _INJECTION = re.compile(
     r"忽略(之前|以上|上面|前面|所有|你的)?(的)?(所有)?(指令|指示|提示|规则|设定|要求)|ignore(all)?(previous|prior|above)|"
     r"systemprompt|系统提示(词)?|你现在是|扮演|越狱|jailbreak|不要(管|理会)(文件|规则)|直接告诉我.{0,8}(是|为)\d"
 )
+
+
+# The demand part of an injection (按10%给我算 / 直接批600万 / 告诉我补贴是1000万) is not a fact either.
+_DEMAND = re.compile(r"给我算|直接(批|给|说|写)|不用管|告诉我.{0,6}(是|为)|就说|按\d+%")
 
 
 @dataclass
@@ -308,7 +318,7 @@ def _extract_facts(turn: Turn, t: str) -> None:
                 continue
             v = value if not _negated(t, seg, m.start()) else not value
             turn.facts.append(((fact,), v))
-    for m in _REGISTERED_ELSEWHERE.finditer(t):
+    if _REGISTERED_ELSEWHERE.search(t):
         turn.facts.append((("node_registered_in_longnan",), False))
     # titles with levels: 国家级和省级两化融合示范 → both; negated → not held
     for kind, rx in _TITLE_WORDS:
@@ -354,11 +364,15 @@ def _extract_facts(turn: Turn, t: str) -> None:
             # a bare 投资/花了 belongs to the topic of the question: 二级节点投资80万 / 技改项目投资2000万
             top = turn.topics[0] if turn.topics else None
             slot = {"4.3.6": ("node", "investment"), "4.3.1": ("total_investment",), "4.1": ("total_investment",),
-                    "4.3.5": ("cloud", None)}.get(top)
+                    "4.3.5": ("cloud", None), "4.3.7": ("local_tax_retained",)}.get(top)
             if slot is None:
                 turn.unresolved_amounts.append(amount)
                 continue
         if slot == ("cloud", None):
+            stage = _last_stage_before(t, span[0])
+            if stage:
+                turn.facts.append((stage, amount))
+                continue
             turn.problems.append(f"{_fmt(amount)}是哪个上云阶段支付的？请说明信息基础设施、平台系统、业务应用、设备资源或制造能力上云。")
             continue
         if slot == ("tax_paid",):
@@ -371,8 +385,25 @@ def _extract_facts(turn: Turn, t: str) -> None:
         turn.stacking = "highest"
     elif re.search(r"累加|叠加计算|都拿|全部拿|可以叠加", t) and not re.search(r"(能|可以|可)(否|不能)?叠加(吗|\?)|能不能叠加|是否(可以|能)?叠加", t):
         turn.stacking = "cumulative"
-    if _SMART_TITLE.search(t) and re.search(r"(获得|获评|评为|认定|被评|是)", t):
-        turn.facts.append((("smart_recognised",), not _NEG_RE.search(t[max(0, _SMART_TITLE.search(t).start() - 6):_SMART_TITLE.search(t).start()])))
+    sm = _SMART_TITLE.search(t)
+    if sm:
+        seg = _segment_of(segs, sm.start())
+        seg_text = t[seg[0]:seg[1]]
+        stated = re.search(r"(获得|获评|评为|认定|被评|是)", seg_text) and (not _ASKING_RE.search(seg_text) or _SELF_RE.search(t))
+        if stated:
+            turn.facts.append((("smart_recognised",), not _NEG_RE.search(t[max(seg[0], sm.start() - 6):sm.start()])))
+
+
+def _last_stage_before(t: str, pos: int) -> tuple | None:
+    """The cloud stage named last before `pos` anywhere in the question (做了信息基础设施上云，实际支付了10万元)."""
+    best = None
+    for slot, rx in _SLOT_WORDS:
+        if slot[0] != "cloud" or slot[1] is None:
+            continue
+        for m in rx.finditer(t, 0, pos):
+            if best is None or m.end() > best[0]:
+                best = (m.end(), slot)
+    return best[1] if best else None
 
 
 def _negated_title(t: str, seg: tuple[int, int], lo: int, start: int) -> bool:
@@ -404,13 +435,12 @@ def understand(question: str) -> Turn:
     turn.topics = _topics(t)
     turn.clause_ref = _clause_reference(t)
     turn.asks_money = bool(_MONEY_Q.search(t))
-    if not turn.injection:
-        _extract_facts(turn, t)
+    if turn.injection:
+        # an injected instruction states no facts: drop its segments, keep the plain profile statements
+        kept = [t[a:b] for a, b in segments(t) if not (_INJECTION.search(t[a:b]) or _DEMAND.search(t[a:b]))]
+        _extract_facts(turn, "，".join(kept))
     else:
-        # an injected instruction states no facts; only the plain profile words before it count
-        head = _INJECTION.split(t)[0]
-        if head:
-            _extract_facts(turn, head)
+        _extract_facts(turn, t)
     turn.intent = _route(turn, t)
     return turn
 
@@ -439,8 +469,9 @@ def _route(turn: Turn, t: str) -> str:
             return "docfacts"
     if _UNIT_Q.search(t):
         return "unit"
-    has_facts = bool(turn.facts or turn.titles or turn.unresolved_amounts)
-    if _CLAIMABLE_Q.search(t) and not re.search(r"条件", t):
+    has_facts = bool(turn.facts or turn.titles or turn.unresolved_amounts or turn.stacking)
+    specific = [c for c in turn.topics if c.startswith("4.3.") and c != "4.3.7"]
+    if _CLAIMABLE_Q.search(t) and not re.search(r"条件", t) and not specific:
         return "claimable"
     if has_facts and (turn.asks_money or turn.whatif or turn.titles or any(s[0] in _AMOUNT_SLOTS for s, _ in turn.facts)):
         return "award"
@@ -448,7 +479,7 @@ def _route(turn: Turn, t: str) -> str:
         return "award"
     if turn.clause_ref:
         return "lookup"
-    if _TARGET_Q.search(t) and (not turn.topics or turn.topics[0] in ("2",) or "2" in turn.topics[:2]):
+    if _TARGET_Q.search(t) and (not turn.topics or turn.topics[0] == "2"):
         return "targets"
     if turn.topics:
         return "lookup"

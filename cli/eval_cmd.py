@@ -129,7 +129,7 @@ def register(app: typer.Typer) -> None:
             suite = load_suite(paths or None, corpus).filter_tags(_tags(tags))
         except EvalCaseError as e:
             for line in e.problems:
-                err_console.print(f"[bold red]用例文件有误：[/]{line}", highlight=False)
+                err_console.print(f"[bold red]用例文件有误：[/]{line}", highlight=False, soft_wrap=True)
             raise SystemExit(2) from None
         if not suite.cases and not suite.groups:
             fail(f"没有带标签 {'、'.join(_tags(tags))} 的用例。")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from html import escape
 from pathlib import Path
 
+from evals.match import canonical_amount
 from evals.metrics import METRIC_LABELS, THRESHOLDS, fmt_rate, runs_by_mode
 
 _CSS = """
@@ -26,6 +28,15 @@ _CHECK_LABELS = {"first_citation": "首条引用", "cites": "应引条款", "cit
 
 def _e(x) -> str:
     return escape(str(x), quote=True)
+
+
+def _show(v) -> str:
+    """An expectation as people read it: lists joined with 、, amounts in yuan, null as 无."""
+    if isinstance(v, (list, tuple)):
+        return "、".join(map(str, v))
+    if isinstance(v, Decimal):
+        return f"{canonical_amount(v)}元"
+    return "无" if v is None else str(v)
 
 
 def _metric_cell(name: str, value) -> str:
@@ -78,7 +89,7 @@ def _failing_case(c: dict, corpus) -> str:
     turns = "".join(f"<li><pre>{_e(t)}</pre></li>" for t in c["turns"])
     expected_lines = []
     for k, v in exp.items():
-        expected_lines.append(f"<div><b>{_e(k)}</b>：{_e(v)}</div>")
+        expected_lines.append(f"<div><b>{_e(k)}</b>：{_e(_show(v))}</div>")
     problems = []
     if c.get("error"):
         problems.append(f"运行出错：{c['error']}")
@@ -89,7 +100,7 @@ def _failing_case(c: dict, corpus) -> str:
     if c["present_excludes"]:
         problems.append("出现了不应有的文字：" + "、".join(c["present_excludes"]))
     if c["checks"].get("award") is False:
-        problems.append(f"金额：期望 {exp.get('award_total')}，实际 {got.get('award_total')}")
+        problems.append(f"金额：期望 {_show(exp.get('award_total'))}，实际 {_show(got.get('award_total'))}")
     if c["checks"].get("abstain") is False:
         problems.append(f"拒答：期望 {exp.get('abstain')}，实际 {got.get('abstained')}")
     if c["checks"].get("first_citation") is False:
@@ -102,7 +113,7 @@ def _failing_case(c: dict, corpus) -> str:
         f"<div><b>{_e(r)}</b><pre>{_e(quotes.get(r) or _clause_text(corpus, r))}</pre></div>" for r in got.get("citations", [])
     )
     return f"""<div class="case" id="case-{_e(c['id'])}">
-<h3>{_e(c['id'])} <span class="muted">{_e(c['file'])} · {_e('、'.join(c['tags']))}</span></h3>
+<h3>{_e(c['id'])} <span class="muted">{_e(Path(c['file']).name)} · {_e('、'.join(c['tags']))}</span></h3>
 <div>提问：</div><ol>{turns}</ol>
 <div class="bad">未通过：{_e('、'.join(_CHECK_LABELS.get(k, k) for k in failed) or '运行出错')}</div>
 <ul>{''.join(f'<li>{_e(p)}</li>' for p in problems)}</ul>
@@ -157,7 +168,7 @@ def render_html(data: dict, corpus=None, changes: list[dict] | None = None) -> s
         "<h1>政策问答评测报告</h1>",
     ]
     first = next(iter(runs.values()))
-    parts.append(f'<p class="muted">用例文件：{_e("、".join(first.get("files", [])))} · 每题重复 {first.get("repeat", 1)} 次 · '
+    parts.append(f'<p class="muted">用例文件：{_e("、".join(Path(f).name for f in first.get("files", [])))} · 每题重复 {first.get("repeat", 1)} 次 · '
                  f'{_e(first.get("started", ""))}</p>')
     parts.append("<h2>总览</h2>")
     parts.append(_summary(runs))

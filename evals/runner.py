@@ -32,8 +32,9 @@ class BackendUnavailable(Exception):
     """The requested mode cannot run here (e.g. no LLM configured); the message is Chinese."""
 
 
-def assistant_backend(mode: str = "deterministic") -> Backend:
-    """The real assistant. `llm` needs POLICY_ASSISTANT_LLM; deterministic never touches a model."""
+def assistant_backend(mode: str = "deterministic", llm=None) -> Backend:
+    """The real assistant. `llm` mode needs POLICY_ASSISTANT_LLM or a langchain chat model passed as `llm`;
+    deterministic never touches a model."""
     from assistant import Session, ask
     from assistant.settings import load_settings
 
@@ -41,6 +42,8 @@ def assistant_backend(mode: str = "deterministic") -> Backend:
         # llm=False forces the rule-based path even when an LLM is configured
         return Backend("deterministic", lambda q, s: ask(q, session=s, llm=False), Session)
     if mode == "llm":
+        if llm is not None:
+            return Backend(f"llm:{type(llm).__name__}", lambda q, s: ask(q, session=s, llm=llm), Session)
         settings = load_settings()
         if not settings.llm:
             raise BackendUnavailable("未配置大模型（POLICY_ASSISTANT_LLM 为空），无法以 LLM 模式评测。")

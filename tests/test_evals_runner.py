@@ -272,3 +272,31 @@ def test_html_report_is_well_formed_and_shows_each_failing_case_side_by_side(tmp
     # the expected clause's verbatim text sits next to the answer
     assert seed_corpus.clause("4.3.7").text[:20] in text
     assert "<script" not in html and "http" not in html.split("<body>")[1]
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_html_report_opens_in_a_headless_browser_with_its_tables_rendered(tmp_path, seed_corpus):
+    from playwright.sync_api import sync_playwright
+
+    from evals.report import write_html
+    from webapp.testing import launch_chromium
+
+    suite = load_suite([write(tmp_path, "a.yaml", CASES)], seed_corpus)
+    report = run_suite(suite, FakeAssistant(fake_table()).backend())
+    path = write_html(tmp_path / "report.html", report, seed_corpus)
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        try:
+            page = browser.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(path.resolve().as_uri())
+            assert page.title() == "政策问答评测报告"
+            summary = page.locator("table").first
+            assert summary.locator("tr").count() >= 10 and "首条引用命中率" in summary.inner_text()
+            assert page.locator("#case-deadline").is_visible()
+            assert "什么时候截止申报" in page.locator("#case-deadline").inner_text()
+            assert errors == []
+        finally:
+            browser.close()

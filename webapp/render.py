@@ -12,16 +12,21 @@ _esc = html.escape
 
 
 def highlight(text: str, needles: list[str]) -> str:
-    """Escaped `text` with every occurrence of each needle wrapped in <mark> (longest needles first)."""
+    """Escaped `text` with every occurrence of each needle wrapped in <mark>; touching matches share one mark."""
     needles = sorted({n for n in needles if n and n.strip()}, key=len, reverse=True)
     if not needles:
         return _esc(text)
-    pattern = re.compile("|".join(re.escape(n) for n in needles))
+    spans: list[list[int]] = []
+    for m in re.finditer("|".join(re.escape(n) for n in needles), text):
+        if spans and m.start() <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], m.end())
+        else:
+            spans.append([m.start(), m.end()])
     out, pos = [], 0
-    for m in pattern.finditer(text):
-        out.append(_esc(text[pos:m.start()]))
-        out.append(f"<mark>{_esc(m.group(0))}</mark>")
-        pos = m.end()
+    for start, end in spans:
+        out.append(_esc(text[pos:start]))
+        out.append(f"<mark>{_esc(text[start:end])}</mark>")
+        pos = end
     out.append(_esc(text[pos:]))
     return "".join(out)
 
@@ -39,11 +44,18 @@ def quote_needles(quote: str, text: str) -> list[str]:
 
 
 def query_terms(query: str) -> list[str]:
-    """Words of a search query worth highlighting in hits (jieba, as the index tokenises)."""
-    import jieba
+    """Words of a search query worth highlighting in hits, tokenised the way the index tokenises."""
+    try:
+        from assistant.index import tokenize
 
-    terms = {t.strip() for t in jieba.cut_for_search(query)}
-    return [t for t in terms if len(t) >= 2 or re.fullmatch(r"[\d.%]+", t or "")]
+        tokens = tokenize(query)
+    except Exception:  # noqa: BLE001 - highlighting is cosmetic: fall back to plain jieba
+        import jieba
+
+        tokens = list(jieba.cut_for_search(query))
+    terms = {t.strip() for t in tokens}
+    # single characters would mark half the page; numbers and rates are worth marking
+    return [t for t in terms if t and t in query and (len(t) >= 2 or re.fullmatch(r"[\d.%]+", t))]
 
 
 def citation_text(services: Services, record: dict) -> str:

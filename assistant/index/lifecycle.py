@@ -333,11 +333,14 @@ def _is_fresh(settings, corpus, emb, manifest, loaded) -> bool:
     return not settings.chroma_url or _remote_intact(settings, manifest)
 
 
-def build_and_open(settings, corpus: Corpus, progress=None, force: bool = False):
-    """Ensure the index for (settings, corpus) is present and fresh, then open it: (report, HybridIndex)."""
+def build_and_open(settings, corpus: Corpus, progress=None, force: bool = False, encoder=None):
+    """Ensure the index for (settings, corpus) is present and fresh, then open it: (report, HybridIndex).
+
+    ENCODER overrides the one settings.embedding names (benchmarks use it); it needs model_id,
+    embed_passages(texts) and embed_query_array(text)."""
     from assistant.index.encoders import make_encoder
 
-    emb = make_encoder(settings.embedding)
+    emb = encoder or make_encoder(settings.embedding)
     folder = index_folder(settings)
     for attempt in range(2):
         try:

@@ -1,0 +1,89 @@
+"""What the web UI renders: highlighted clause text, citation cards, the profile from the form, the stamped report."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from webapp import render
+from webapp.services import Services, UserError
+from webapp.ui import build_profile
+
+
+@pytest.fixture(scope="module")
+def services():
+    return Services()
+
+
+def test_highlight_escapes_html_and_marks_every_occurrence():
+    out = render.highlight("<b>上云</b>补贴，上云", ["上云"])
+    assert out == "&lt;b&gt;<mark>上云</mark>&lt;/b&gt;补贴，<mark>上云</mark>"
+
+
+def test_touching_matches_share_one_mark():
+    assert render.highlight("接入二级节点", ["二级", "节点"]) == "接入<mark>二级节点</mark>"
+
+
+def test_a_quote_that_is_not_verbatim_marks_only_its_verbatim_sentences():
+    text = "甲乙丙丁。戊己庚辛。"
+    assert render.quote_needles("甲乙丙丁", text) == ["甲乙丙丁"]
+    assert render.quote_needles("甲乙丙丁……戊己庚辛", text) == ["甲乙丙丁", "戊己庚辛"]
+    assert render.quote_needles("并不存在的句子", text) == []
+
+
+def test_a_citation_card_shows_label_path_units_and_the_marked_quote(services):
+    card = render.citations_html(services, [{"doc": "longnan-2022-40", "clause": "4.3.5", "label": "四（三）5",
+                                             "quote": "单个企业最高不超过 5 万元。"}])
+    assert "四（三）5" in card and "四、保障措施" in card
+    assert "<mark>单个企业最高不超过 5 万元。</mark>" in card
+    assert "市工信局、市财政局" in card
+
+
+def test_a_citation_to_a_missing_clause_is_shown_as_such(services):
+    card = render.citations_html(services, [{"doc": "longnan-2022-40", "clause": "9.9", "label": "九（九）"}])
+    assert "未能在文件中找到该条款" in card
+
+
+def test_blank_form_fields_stay_unknown_in_the_profile():
+    empty_project = ("", "", "未填写", "未填写", "未填写")
+    prof = build_profile("未填写", empty_project, empty_project, [], "", [""] * 5, ("", "未填写", "未填写"), "",
+                         "累计（各级称号分别奖励）")
+    assert prof == {"stacking": "cumulative"}
+
+
+def test_filled_form_fields_become_the_design_profile():
+    p1 = ("1200万", "", "是", "否", "未填写")
+    prof = build_profile("是", p1, ("", "", "未填写", "未填写", "未填写"), ["service_city"], "",
+                         ["10万", "", "", "", ""], ("80万", "是", "未填写"), "50万", "就高（只取最高一项）")
+    assert prof == {
+        "above_scale": True,
+        "projects": [{"equipment": "1200万", "completed": True, "in_national_stats": False}],
+        "titles": ["service_city"],
+        "cloud": {"infrastructure": "10万"},
+        "node": {"investment": "80万", "registered_in_longnan": True},
+        "local_tax_retained": "50万",
+        "stacking": "highest",
+    }
+
+
+def test_the_markdown_report_is_stamped_with_the_document_and_the_date(services):
+    profile = {"above_scale": True, "projects": [{"equipment": "1200万", "completed": True, "in_national_stats": True,
+                                                  "complies_industrial_policy": True}]}
+    report = render.claimable_markdown(services, services.calc(profile), services.claimable(profile),
+                                       today=dt.date(2025, 3, 1))
+    assert "龙办发〔2022〕40号" in report and "2022年8月15日印发" in report
+    assert "测算日期：2025-03-01" in report
+    assert "**合计：72万元**" in report
+    assert "| 可享 | 技改项目设备投资奖补 | 四（三）1（4.3.1） | 72万元 |" in report
+
+
+def test_questions_are_checked_before_anything_is_asked(services):
+    with pytest.raises(UserError) as empty:
+        services.check_question(" \n ")
+    assert empty.value.status == 400 and "问题不能为空" in str(empty.value)
+    with pytest.raises(UserError) as long:
+        services.check_question("问" * (services.settings.max_question_chars + 1))
+    assert long.value.status == 413
+    with pytest.raises(UserError):
+        services.check_question(42)
