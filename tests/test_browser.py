@@ -41,17 +41,18 @@ def textbox(page, elem_id: str):
     return page.locator(f"#{elem_id}").get_by_role("textbox")
 
 
+BOT = "#pa-chatbot [data-testid='bot']"
+
+
 def ask(page, question: str) -> None:
-    before = page.locator("#pa-chatbot .message").count()
+    before = page.locator(BOT).count()
     textbox(page, "pa-question").fill(question)
     page.locator("#pa-send").click()
-    # the user's message and the reply both arrive
-    page.wait_for_function(
-        f"document.querySelectorAll('#pa-chatbot .message').length >= {before + 2}", timeout=60_000)
+    page.wait_for_function(f"document.querySelectorAll(\"{BOT}\").length > {before}", timeout=60_000)
 
 
 def last_reply(page) -> str:
-    return page.locator("#pa-chatbot .message").last.inner_text()
+    return page.locator(BOT).last.inner_text()
 
 
 # ---------------------------------------------------------------- 政策问答
