@@ -196,6 +196,9 @@ def compose_award(doc: Document, award: dict, focus: list[str], question: str) -
             prefix = "最高可获" if it.get("maximum") else ("可获" if it["status"] == "eligible" else "如条件满足可获")
             head = f"【{it['label']} {it.get('title', '')}】{it['status_text']}，{prefix}{_fmt(it['amount'])}。"
         lines.append(head)
+        if it["rule"] in ("lianghua", "service"):
+            # the title amounts are the clause's own list: quote it, so the level read can be checked
+            lines.append(f"  原文：“{best_quote(doc.clause(it['clause']), question)}”")
         for s in it.get("steps") or []:
             lines.append(f"  · {s}")
         conds = [c for c in it.get("conditions") or [] if c["state"] != "met" or it["status"] != "eligible"]

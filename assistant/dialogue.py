@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -86,9 +87,26 @@ class Session:
         p = self.profile
         amounts = [(s, v) for s, v in turn.facts if isinstance(v, Decimal)]
         flags = [(s, v) for s, v in turn.facts if not isinstance(v, Decimal)]
+        stated = {s[0] for s, _ in flags}
         for slot, value in flags:
             key = slot[0]
-            if key == "above_scale":
+            if key == "all_conditions":
+                # 条件都满足: every condition of the rule talked about, except those the turn states itself
+                if self._condition_family(turn) == "node":
+                    for k, field_ in _NODE_FLAGS.items():
+                        if k not in stated:
+                            p.setdefault("node", {})[field_] = value
+                    continue
+                if "above_scale" not in stated:
+                    p["above_scale"] = value
+                projects = self._projects()
+                if not projects:
+                    projects.append({})
+                for proj in (projects[-1:] if turn.new_project and len(projects) > 1 else projects):
+                    for k in _PROJECT_FLAGS:
+                        if k not in stated:
+                            proj[k] = value
+            elif key == "above_scale":
                 p["above_scale"] = value
             elif key in _PROJECT_FLAGS:
                 projects = self._projects()
@@ -117,6 +135,20 @@ class Session:
                 titles.append(title)
             elif not held and title in titles:
                 titles.remove(title)
+        if turn.bare_levels and not turn.titles:
+            # 我们是省级的 / 那国家级呢: the level of the title family last talked about
+            family = next((f for c, f in (("4.3.3", "lianghua"), ("4.3.4", "service"))
+                           if c in turn.topics or (not turn.topics and self.last_topic == c)), None)
+            if family is not None:
+                titles = p.setdefault("titles", [])
+                if turn.whatif:
+                    titles[:] = [t for t in titles if not t.startswith(family + "_")]
+                for level, held in turn.bare_levels:
+                    tid = f"{family}_{level}"
+                    if held and tid not in titles:
+                        titles.append(tid)
+                    elif not held and tid in titles:
+                        titles.remove(tid)
         if turn.stacking:
             p["stacking"] = turn.stacking
         # an amount with no keyword: a what-if on the last amount (那如果是5000万呢)
@@ -132,6 +164,13 @@ class Session:
             else:
                 self._set_amount(slot, amount)
         return problems
+
+
+    def _condition_family(self, turn: Turn) -> str:
+        topics = turn.topics or ([self.last_topic] if self.last_topic else [])
+        if "4.3.6" in topics and "4.3.1" not in topics:
+            return "node"
+        return "equipment"
 
 
 def _slot_from_topic(topics: list[str]) -> tuple | None:
@@ -176,10 +215,9 @@ def _help(doc: Document) -> Answer:
 def _abstain(doc: Document, kind: str, question: str) -> Answer:
     consult = doc.meta.get("consult_unit") or "市工信局"
     if kind == "validity":
-        status = doc.meta.get("status") or "文件未规定有效期"
         target = doc.find("2")
         cites = [citation(doc, "2", quote=sentences(target.text)[0])] if target else []
-        text = (f"{doc.doc_number}未规定有效期或失效日期（{status}）。文件的工作目标期限至2025年"
+        text = (f"{doc.doc_number}未规定有效期或失效日期；文件的工作目标期限至2025年"
                 f"（{target.label if target else '二'}、工作目标）。是否仍在执行，请向{consult}咨询。")
         return _finish(doc, text, citations=cites, abstained=True, flags=["abstain:validity"])
     if kind in ABSTAIN_WHAT:
@@ -206,17 +244,23 @@ def _abstain(doc: Document, kind: str, question: str) -> Answer:
 def _docfacts(doc: Document, kind: str) -> Answer:
     m = doc.meta
     issuers = "、".join(m.get("issuers") or [])
+    issued = str(m.get("issued_text", ""))
+    day = issued.removesuffix("印发")  # "2022年8月15日印发" names the act; the date alone is the part before
+    notice = doc.find("notice")
+    if kind == "recipients" and notice is not None:
+        addressee = notice.text.split("\n", 1)[0].rstrip("：:")
+        text = f"{doc.doc_number}的印发通知主送：{addressee}；抄送：{m.get('cc', '')}。"
+        return _finish(doc, text, citations=[citation(doc, "notice", quote=addressee)], flags=["docfacts"])
     parts = {
         "number": f"文件文号为{doc.doc_number}，标题为《{doc.title}》。",
-        "date": f"{doc.doc_number}于{m.get('issued_text', '')}。",
+        "date": f"{doc.doc_number}于{day}印发。",
         "issuers": f"{doc.doc_number}由{issuers}联合印发。",
         "title": f"文件标题为《{doc.title}》，文号{doc.doc_number}，由{issuers}印发。",
         "cc": f"{doc.doc_number}抄送：{m.get('cc', '')}。",
     }
     text = parts.get(kind, parts["number"])
     if kind != "date":
-        text += f"印发日期：{m.get('issued_text', '')}。"
-    notice = doc.find("notice")
+        text += f"印发日期：{day}。"
     cites = [citation(doc, "notice", quote=sentences(notice.text)[-1] if notice else "")] if notice else []
     return _finish(doc, text, citations=cites, flags=["docfacts"])
 
@@ -318,11 +362,43 @@ def _unit(doc: Document, topics: list[str], question: str, last_topic: str | Non
     return _finish(doc, text, citations=cites, flags=["unit"])
 
 
-def _targets(doc: Document, question: str) -> Answer:
+_YEARLY = re.compile(r"(\d{4})\s*年起每年分别推动\s*(.+?)工业企业")
+
+
+def _targets(doc: Document, question: str, year: int | None = None) -> Answer:
     c = doc.clause("2")
-    text = f"{c.label}、{c.heading}：“{c.text.strip()}”"
     it = interpretation(doc, "targets")
-    return _finish(doc, text, citations=[citation(doc, "2", quote=c.text.strip())], flags=["targets"] if it else [])
+    flags = ["targets"] if it else []
+    m = _YEARLY.search(c.text)
+    if year is not None and m:
+        counts = re.findall(r"(\d+)\s*家", m.group(2))
+        sent = next((x for x in sentences(c.text) if m.group(0) in x), m.group(0))
+        i = year - int(m.group(1))
+        if 0 <= i < len(counts):
+            text = (f"按{c.label}、{c.heading}，{year}年计划推动{counts[i]}家工业企业实施技术改造。"
+                    f"原文：“{sent}”")
+            return _finish(doc, text, citations=[citation(doc, "2", quote=sent)], flags=flags, sources=[f"{year}年"])
+        text = (f"{c.label}、{c.heading}只规定了{m.group(1)}年起逐年的目标（“{sent}”），没有{year}年的目标数。"
+                f"请向{doc.meta.get('consult_unit') or '市工信局'}咨询。")
+        return _finish(doc, text, citations=[citation(doc, "2", quote=sent)], abstained=True,
+                       flags=[*flags, "abstain:year"], sources=[f"{year}年"])
+    text = f"{c.label}、{c.heading}：“{c.text.strip()}”"
+    return _finish(doc, text, citations=[citation(doc, "2", quote=c.text.strip())], flags=flags)
+
+
+def _library(doc: Document, library: dict, question: str) -> Answer:
+    """四（一）: the project library tier for the investment given (not money: no award)."""
+    clause = doc.clause("4.1")
+    quote = best_quote(clause, question)
+    lines = [f"{clause.label}（{clause.heading}）规定：“{quote}”", "按您提供的项目投资："]
+    lines += [f"· {x}。" for x in library.get("steps") or []]
+    lines.append(f"结论：{library.get('tier_text', '')}。")
+    units = units_text(doc, "4.1")
+    if units:
+        lines.append(f"责任单位：{units}。")
+    # the steps are the calculator's trace: the guard reads them as the source of the amounts
+    return _finish(doc, "\n".join(lines), citations=[citation(doc, "4.1", quote=quote)], flags=["library"],
+                   sources=list(library.get("steps") or []))
 
 
 def _claimable(doc: Document, profile: dict, question: str) -> Answer:
@@ -375,6 +451,8 @@ def _award(doc: Document, session: Session, turn: Turn, question: str) -> Answer
     except CalcError as e:
         return _finish(doc, f"无法计算：{e}", flags=["error:profile"])
     if not result.items:
+        if result.library is not None and ("4.1" in turn.topics or session.last_topic == "4.1"):
+            return _library(doc, result.library, question)
         return None
     award = result.to_dict()
     focus = [c for c in (turn.topics or []) if c in AWARD_CLAUSES or c in ("4.1", "4.3.7")]
@@ -406,6 +484,9 @@ def deterministic_answer(question: str, session: Session, corpus: Corpus | None 
     intent = turn.intent
     if intent in ("award", "claimable", "lookup", "unit", "search", "targets"):
         problems += session.apply(turn)
+    if turn.year is not None and session.last_intent == "targets" and not turn.facts and (
+            intent in ("search", "lookup") and not turn.topics or turn.abstain_kind == "unrelated"):
+        intent = "targets"  # 2024年呢？ after a targets question
     if intent == "help":
         ans = _help(doc)
     elif intent == "abstain":
@@ -415,7 +496,7 @@ def deterministic_answer(question: str, session: Session, corpus: Corpus | None 
     elif intent == "unit":
         ans = _unit(doc, turn.topics, q, session.last_topic)
     elif intent == "targets":
-        ans = _targets(doc, q)
+        ans = _targets(doc, q, turn.year)
     elif intent == "claimable":
         ans = _claimable(doc, session.profile, q)
     else:

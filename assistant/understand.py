@@ -6,6 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from tools.amounts import find_amounts, parse_amount
 from tools.errors import AmountError
@@ -22,6 +23,66 @@ def normalise(text: str) -> str:
         out.append(n if len(n) == 1 else ch)
     s = "".join(out).lower()
     return re.sub(r"[ \t\u3000]+", "", s)
+
+
+# --- fuzzy policy terms ----------------------------------------------------------------------
+
+# Characters people type instead of a policy term's own (pinyin-IME homophones and look-alikes): 服务形制造,
+# 两化容合, 上去补贴. A typo is corrected only where the rest of a glossary term matches exactly.
+_CONFUSABLE = {
+    "型": "形行", "融": "容溶蓉荣", "合": "和", "云": "去芸运耘", "竣": "峻俊骏浚", "统": "筒桶", "贯": "惯灌",
+    "标": "表彪", "规": "归", "设": "社", "备": "被倍", "奖": "将", "贴": "帖", "节": "结", "析": "晰西",
+    "识": "视", "制": "治质", "造": "早燥", "示": "式", "范": "犯泛饭", "服": "福", "库": "酷", "项": "向",
+    "资": "姿咨", "税": "说", "留": "流", "实": "时", "财": "才材", "改": "该", "技": "机", "智": "知",
+    "化": "花画", "两": "俩量",
+}
+# A two-character term with a typo (上去) counts only before a word that makes it a policy term (上去补贴).
+_SHORT_TERM_NEXT = "补奖费比企项"
+
+
+@lru_cache(maxsize=1)
+def _typo_variants() -> dict[str, str]:
+    """Each misspelling (one confusable character) of a glossary term or alias → the term as written."""
+    try:
+        from assistant.index.sparse import load_glossary
+
+        terms = load_glossary()["terms"]
+    except Exception:  # noqa: BLE001 - without the glossary, questions are read as typed
+        return {}
+    words = set()
+    for t in terms:
+        for w in [t["term"], *(t.get("aliases") or [])]:
+            w = str(w)
+            if len(w) >= 2 and re.fullmatch(r"[\u4e00-\u9fa5]+", w):
+                words.add(w)
+    out: dict[str, str] = {}
+    for w in sorted(words, key=len):
+        for i, ch in enumerate(w):
+            for typo in _CONFUSABLE.get(ch, ""):
+                v = w[:i] + typo + w[i + 1:]
+                if v not in words:
+                    out.setdefault(v, w)
+    return out
+
+
+def correct_terms(t: str) -> str:
+    """Misspelt policy terms replaced by the glossary's spelling; one character for one, so spans stay valid."""
+    variants = _typo_variants()
+    if not variants:
+        return t
+    lengths = sorted({len(v) for v in variants}, reverse=True)
+    out, i = [], 0
+    while i < len(t):
+        for n in lengths:
+            v = t[i:i + n]
+            if len(v) == n and v in variants and (n > 2 or t[i + n:i + n + 1] in tuple(_SHORT_TERM_NEXT)):
+                out.append(variants[v])
+                i += n
+                break
+        else:
+            out.append(t[i])
+            i += 1
+    return "".join(out)
 
 
 # Segment delimiters: facts and negations are judged within one segment (a comma must not merge a digit group).
@@ -62,7 +123,7 @@ TOPICS: list[tuple[str, str]] = [
     ("4.3.2", r"智能制造(示范|标杆)|标杆企业|赣州(市)?认定|1:1|配套(支持|比例|奖励)|数字化转型|智能化升级"),
     ("4.3.7", r"纳税|缴税|交的税|交税|税收|结转|补发|地方留成|地方(财政)?(实得|分成|所得)|实得部分|不足部分|封顶|合计(上限|最多|不超过)|总额上限|申报(要求|程序)"),
     ("4.3.1", r"(购买|购置|采购|买)(了)?(的)?设备|设备(投资|购置|采购|投入|奖补|补贴|奖励|更新)|技改(项目)?(设备)?(奖补|补贴|奖励)|技术改造项目|设备|统计库|入统|竣工|产业政策|6%"),
-    ("4.1", r"项目库|入库|纳入(市级|省级)|重点技术改造项目|重点技改项目"),
+    ("4.1", r"(技术改造|技改)?项目库|技改库|入库|纳入(市级|省级)"),
     ("4.2", r"专项资金|产业基金|财政支持"),
     ("4.4", r"金融|银企|信贷|融资|贷款|银行"),
     ("4.5", r"监测|调度分析"),
@@ -76,7 +137,7 @@ TOPICS: list[tuple[str, str]] = [
     ("3", r"主要任务|几项工程|哪(几|些)(项)?工程"),
     ("4", r"保障措施"),
     ("1", r"总体要求|五大工程|指导思想"),
-    ("4.3", r"扶持政策|政策效应"),
+    ("4.3", r"扶持政策|(着力)?扩大政策效应|政策效应"),
 ]
 _TOPIC_RES = [(cid, re.compile(p)) for cid, p in TOPICS]
 
@@ -103,7 +164,7 @@ _GANZHOU_OK = re.compile(r"注册|赣州(市)?(认定|给|奖|发|配套|评|授
 ABSTAIN_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("deadline", re.compile(r"截止|deadline|最晚|哪天之前|申报(时间|期限|日期|窗口期)|什么时候(申报|申请|报|开始|可以报|到账|发放|兑现)|几月(份)?(申报|申请)|(申报|申请)(是)?(什么时候|几月|何时|哪天)|时限|受理时间|到账|拨付|多久(能|可以|才)|补申报|以前(年度)?的|往年")),
     ("validity", re.compile(r"有效期|失效|过期|到期|废止|还有效|是否有效|仍然有效|还能用吗|什么时候(结束|到期)|执行(到|期限)|有效(到|至)")),
-    ("materials", re.compile(r"材料|资料|证明文件|需要(提交|提供|准备|带)|要(交|带|准备)什么|提交什么|附件|表格|申请表|申报表|申报书|盖章")),
+    ("materials", re.compile(r"(?<!新)(?<!基础)材料|资料|证明文件|需要(提交|提供|准备|带)|要(交|带|准备)什么|提交什么|附件|表格|申请表|申报表|申报书|盖章")),
     ("where", re.compile(r"(去|到|在)哪(里|儿)?(申报|申请|办|报|交)|哪里(申报|申请|办理)|怎么(申报|申请|报|办理)|如何(申报|申请|办理)|申报(流程|程序|方式|渠道|入口|系统|平台|网址)|申请(流程|程序|方式|渠道|入口)|审核(流程|程序)|审批(流程|程序)|线上|网上|办事大厅|窗口|办理流程")),
     ("contact", re.compile(r"电话|联系方式|联系人|邮箱|地址在哪|办公地点|热线号码")),
     ("definition_above_scale", re.compile(r"(规上|规模以上)(企业)?(的)?(标准|认定|定义|门槛|条件|是指|是什么|指什么|怎么(算|认定|界定))|什么(是|叫)(规上|规模以上)|(规上|规模以上)(企业)?要(多少|达到)|主营(业务)?收入(要|达到)?(多少|2000万)")),
@@ -127,13 +188,17 @@ _FACT_FLAGS: list[tuple[str, re.Pattern, bool]] = [
     ("completed", re.compile(r"竣工|完工|建成(投产)?|验收完成|投产"), True),
     ("completed", re.compile(r"在建|建设中|正在建|施工中"), False),
     ("in_national_stats", re.compile(r"入统|列入(了)?(国家)?统计库|纳入(了)?(国家)?统计(库)?|进(入)?(了)?(国家)?统计库|统计库"), True),
-    ("complies_industrial_policy", re.compile(r"符合(国家)?(的)?产业政策|产业政策(鼓励|支持|范围内)"), True),
+    ("complies_industrial_policy", re.compile(r"符合(国家)?(的)?(产业)?政策|产业政策(鼓励|支持|范围内)"), True),
     ("complies_industrial_policy", re.compile(r"(淘汰|限制)类"), False),
     ("node_passed_acceptance", re.compile(r"通过(了)?验收|验收(通过|合格|完成)|已验收"), True),
     ("node_registered_in_longnan", re.compile(r"(在)?龙南(市)?(注册|登记)|注册(地)?(在|于)龙南|龙南(本地|的)?企业"), True),
     ("node_connected", re.compile(r"接入(了)?(二级)?节点|接入(了)?标识解析"), True),
 ]
 _REGISTERED_ELSEWHERE = re.compile(r"注册(地)?(在|于)(?!龙南)[\u4e00-\u9fa5]{1,6}(市|县|区|省)|(外地|异地)注册")
+
+# The enterprise's local-finance share of VAT and CIT (四（三）7), however people name it.
+_LOCAL_SHARE = (r"(税收)?地方(财政)?(税收)?(收入)?(贡献|留成|留存|实得|分成|所得)(部分|税收|的部分)?|地方财政实得(部分|税收)?|"
+                r"实得部分|地方财政")
 
 # Amount slots: the nearest keyword before an amount (else after it, in the same segment) says what it is.
 _SLOT_WORDS: list[tuple[tuple, re.Pattern]] = [
@@ -144,7 +209,7 @@ _SLOT_WORDS: list[tuple[tuple, re.Pattern]] = [
     (("cloud", "manufacturing"), re.compile(r"制造能力(\(资源\)|（资源）)?(上云)?|制造资源(上云)?")),
     (("cloud", None), re.compile(r"上云")),
     (("node", "investment"), re.compile(r"二级节点|标识解析|节点")),
-    (("local_tax_retained",), re.compile(r"地方财政实得(部分|税收)?|地方(财政)?(留成|实得|分成|所得)|实得部分|地方财政")),
+    (("local_tax_retained",), re.compile(_LOCAL_SHARE)),
     (("tax_paid",), re.compile(r"缴(了)?税|纳(了)?税|交(了)?税|税收|增值税|所得税")),
     (("ganzhou_smart_award",), re.compile(r"赣州(市)?|智能制造(示范|标杆)?|标杆")),
     (("equipment",), re.compile(r"(购买|购置|采购|买)(了)?(的)?设备|设备(投资|购置|采购|投入)?")),
@@ -156,7 +221,11 @@ _TITLE_WORDS = [
     ("lianghua", re.compile(r"两化(深度)?融合(管理体系)?(贯标|示范|试点)?(企业)?|贯标(企业)?")),
     ("service", re.compile(r"服务型制造(示范)?(企业|项目|平台)?")),
 ]
-_LEVELS = [("national", re.compile(r"国家|国字号")), ("provincial", re.compile(r"省")), ("city", re.compile(r"(?<!赣州)(?<!龙南)市"))]
+_LEVELS = [
+    ("national", re.compile(r"国家(级)?(?!产业|统计|政策)|国字号")),
+    ("provincial", re.compile(r"(?<![节反])省(级)?(?![钱去掉])")),
+    ("city", re.compile(r"(?<![赣州龙南城都超门])市(级)?(?![场财政工信委直民区])")),
+]
 _SMART_TITLE = re.compile(r"智能制造(示范|标杆)(企业)?|标杆企业")
 
 _NEW_PROJECT = re.compile(r"另(一|外一)个(项目)?|第二个(项目)?|还有一个(项目)?|再一个(项目)?|另一项目")
@@ -193,6 +262,8 @@ class Turn:
     asks_money: bool = False
     new_project: bool = False
     unresolved_amounts: list[Decimal] = field(default_factory=list)  # amounts with no keyword (what-if candidates)
+    bare_levels: list[tuple[str, bool]] = field(default_factory=list)  # 我们是省级的: a level with no title family
+    year: int | None = None  # a year named in the question (2024年呢)
 
 
 _MONEY_Q = re.compile(
@@ -204,6 +275,7 @@ _CLAIMABLE_Q = re.compile(r"(还)?(能|可以|可)(申请|申报|享受|拿)(哪
 _UNIT_Q = re.compile(r"哪个(部门|单位|局)|哪些(部门|单位)|什么(部门|单位)|谁(负责|管|牵头)|归(谁|哪)|找(谁|哪个)|责任单位|负责(部门|单位)|主管(部门|单位)|牵头(部门|单位)|咨询(谁|哪)|问(谁|哪个部门)")
 _HELP_Q = re.compile(r"^(帮助|help|/help|\?|你好|您好|hi|hello|怎么用|使用说明)$|你(能|可以|会)(做|干|回答)(什么|啥)|能问什么|怎么使用|你是谁")
 _DOCFACT_Q: list[tuple[str, re.Pattern]] = [
+    ("recipients", re.compile(r"发给(哪些|哪个|谁)|印发给|主送|下发给|发到哪些|(通知|文件)(的)?(对象|受文单位)")),
     ("number", re.compile(r"文号|发文字号|字号|几号文|哪个文|文件号|编号")),
     ("date", re.compile(r"(什么时候|哪天|何时|哪一天|几号|日期|哪年)(印发|发布|出台|发的|下发|颁布)|(印发|发布|出台|下发|颁布)(时间|日期|于)|成文日期")),
     ("issuers", re.compile(r"(谁|哪个单位|哪些单位|哪个部门|哪些部门|哪家)(印发|发布|发的|出台|下发|制定)|发文(机关|单位)|印发单位|发布单位|制定单位")),
@@ -242,12 +314,19 @@ def _negated(t: str, seg: tuple[int, int], start: int) -> bool:
 
 
 def _topics(t: str) -> list[str]:
-    scores: dict[str, float] = {}
-    order: dict[str, int] = {}
+    matches = []  # (start, end, cid, rank)
     for rank, (cid, rx) in enumerate(_TOPIC_RES):
         for m in rx.finditer(t):
-            scores[cid] = scores.get(cid, 0) + 1 + len(m.group(0)) / 10
-            order.setdefault(cid, rank)
+            if m.end() > m.start():
+                matches.append((m.start(), m.end(), cid, rank))
+    # a term inside a longer term of another topic does not count (技术改造项目 in 技术改造项目库)
+    matches = [m for m in matches if not any(o[2] != m[2] and o[0] <= m[0] and m[1] <= o[1] and (o[1] - o[0]) > (m[1] - m[0])
+                                             for o in matches)]
+    scores: dict[str, float] = {}
+    order: dict[str, int] = {}
+    for start, end, cid, rank in matches:
+        scores[cid] = scores.get(cid, 0) + 1 + (end - start) / 10
+        order.setdefault(cid, rank)
     # cloud stages mention 设备资源 and 平台: the 4.3.1 word 设备 inside 设备资源上云 is not about equipment
     if "4.3.5" in scores and "4.3.1" in scores and not re.search(r"(购买|购置|采购|买)(了)?(的)?设备|设备(投资|购置|采购|投入)|竣工|统计库|入统", t):
         del scores["4.3.1"]
@@ -256,26 +335,59 @@ def _topics(t: str) -> list[str]:
     return sorted(scores, key=lambda c: (-scores[c], order[c]))
 
 
-def _slot_for(t: str, seg: tuple[int, int], span: tuple[int, int], taken: list[tuple[int, int]]) -> tuple | None:
-    """The concept a money amount belongs to: the nearest keyword before it in its segment, else after it.
+_SENT_RE = re.compile(r"[。；;！!？?\n]")
 
-    A weak word (投资 / 花了) only counts when no concept word is in the segment (买设备花了1200万 is equipment)."""
-    cands = []  # (weak, after, distance, slot)
-    for slot, rx in _SLOT_WORDS:
-        for m in rx.finditer(t, seg[0], seg[1]):
-            if any(s <= m.start() < e for s, e in taken):
-                continue
-            if m.end() <= span[0]:
-                cands.append((slot == ("investment",), 0, span[0] - m.end(), -(m.end() - m.start()), slot))
-            elif m.start() >= span[1]:
-                cands.append((slot == ("investment",), 1, m.start() - span[1], -(m.end() - m.start()), slot))
-    if not cands:
-        return None
-    return min(cands, key=lambda c: c[:4])[-1]
+
+def _sentence_start(t: str, pos: int) -> int:
+    last = 0
+    for m in _SENT_RE.finditer(t, 0, pos):
+        last = m.end()
+    return last
+
+
+def _concepts(t: str, lo: int, hi: int) -> list[tuple[int, int, tuple]]:
+    """Amount-concept words in t[lo:hi]; one inside a longer one (税收 in 地方税收留成, 设备 in 设备资源上云) is dropped."""
+    found = [(m.start(), m.end(), slot) for slot, rx in _SLOT_WORDS for m in rx.finditer(t, lo, hi) if m.end() > m.start()]
+    return [f for f in found if not any(o is not f and o[0] <= f[0] and f[1] <= o[1] and o[1] - o[0] > f[1] - f[0]
+                                        for o in found)]
+
+
+def _slot_for(t: str, seg: tuple[int, int], span: tuple[int, int]) -> tuple | None:
+    """The concept a money amount belongs to: the nearest concept word before it in its segment, else after it,
+    else the nearest one earlier in the same sentence (做了平台系统上云，付了8万 / 一个设备800万，另一个2500万).
+
+    A weak word (投资 / 花了) only counts when no concept word is found (买设备花了1200万 is equipment)."""
+    cands = []  # (weak, after, distance, -length, slot)
+    for start, end, slot in _concepts(t, seg[0], seg[1]):
+        if end <= span[0]:
+            cands.append((slot == ("investment",), 0, span[0] - end, -(end - start), slot))
+        elif start >= span[1]:
+            cands.append((slot == ("investment",), 1, start - span[1], -(end - start), slot))
+    best = min(cands, key=lambda c: c[:4]) if cands else None
+    if best is not None and not best[0]:
+        return best[-1]
+    earlier = [c for c in _concepts(t, _sentence_start(t, seg[0]), seg[0]) if c[2] != ("investment",)]
+    if earlier:
+        return max(earlier, key=lambda c: (c[1], c[1] - c[0]))[2]
+    return best[-1] if best else None
 
 
 _BARE_NUMBER = re.compile(r"(?<![\d.,])(\d{5,}(?:\.\d+)?)(?![\d.%年家个项号])")
 _BAD_AMOUNT = re.compile(r"(?<![a-z0-9])([a-z#@*]+[0-9a-z]*|[0-9]+[a-z#@*]+[0-9a-z]*)(万元|万|亿元|亿|元)")
+
+
+_ZERO_AMOUNT = re.compile(r"(?:是|为|有|只有|仅|:)(0|零)(?:元|块)?(?![\d.%万亿])")
+_FOREIGN_AMOUNT = re.compile(
+    r"(?:\d[\d.,]*|[零一二两三四五六七八九十百千]+)(?:[十百千万亿]+)?(?:美元|美金|港元|港币|欧元|日元|英镑|韩元|卢布|澳元|加元|台币)"
+    r"|\$\d[\d.,]*|usd\d[\d.,]*|\d[\d.,]*usd|\d[\d.,]*[万千]?(美)?刀(?!具)"
+)
+# No tax paid this year: the local share is zero (四（三）7 then caps every award at 0).
+_NO_TAX = re.compile(r"(没|未|没有)(交|缴|纳)(过)?(任何)?税|零纳税|(税|税收)(是|为)?(0|零)(?![\d.])")
+# A total of the amounts just listed (加起来800万) is not another item.
+_SUM_WORD = re.compile(r"(加起来|加在一起|合计|一共|总共|共计|总计|累计)(是|为|有|投了|花了)?$")
+_PROJECT_COUNT = re.compile(r"(两|俩|二|2|三|3|四|4|五|5)个(技改|技术改造)?项目|(两|俩)项目")
+_EACH = re.compile(r"每个|每一个|每项|各(个)?项目|各(自)?(都)?(买|投|花|采购|购置|是)|均")
+_COUNT = {"两": 2, "俩": 2, "二": 2, "2": 2, "三": 3, "3": 3, "四": 4, "4": 4, "五": 5, "5": 5}
 
 
 def _amounts(t: str) -> tuple[list[tuple[Decimal, tuple[int, int]]], list[str]]:
@@ -301,6 +413,12 @@ def _amounts(t: str) -> tuple[list[tuple[Decimal, tuple[int, int]]], list[str]]:
         if any(s <= m.start() < e for s, e in covered):
             continue
         problems.append(f"没能读懂金额“{m.group(0)}”，请写成 1200万、1,200万元 或 12000000元 这样的形式。")
+    # 地方财政实得部分是0: a stated zero needs no unit
+    for m in _ZERO_AMOUNT.finditer(t):
+        if not any(s <= m.start() < e for s, e in covered):
+            found.append((Decimal("0.00"), m.span(1)))
+    for m in _FOREIGN_AMOUNT.finditer(t):
+        problems.append(f"“{m.group(0)}”不是人民币金额，无法使用：本助手只能按人民币（元、万元、亿元）计算，请换算为人民币后再输入。")
     # 负100万: the parser already explained why; the bare 100万 after 负 is not a fact
     found = [(a, sp) for a, sp in found if not (sp[0] > 0 and t[sp[0] - 1] in "负-")]
     found.sort(key=lambda x: x[1][0])
@@ -320,43 +438,17 @@ def _extract_facts(turn: Turn, t: str) -> None:
             turn.facts.append(((fact,), v))
     if _REGISTERED_ELSEWHERE.search(t):
         turn.facts.append((("node_registered_in_longnan",), False))
-    # titles with levels: 国家级和省级两化融合示范 → both; negated → not held
-    for kind, rx in _TITLE_WORDS:
-        last_end = 0
-        for m in rx.finditer(t):
-            seg = _segment_of(segs, m.start())
-            seg_text = t[seg[0]:seg[1]]
-            if _ASKING_RE.search(seg_text) and not re.search(r"(我们|我司|本企业|我公司|公司)", seg_text):
-                last_end = m.end()
-                continue
-            lo = max(seg[0], last_end)
-            before = t[lo:m.start()]
-            levels = [lv for lv, lrx in _LEVELS if lrx.search(before)]
-            if not levels and kind == "lianghua" and "贯标" in m.group(0):
-                levels = ["national"]
-            if not levels and kind == "lianghua" and "深度" in m.group(0):
-                levels = ["provincial"]
-            held = not _negated_title(t, seg, lo, m.start())
-            if not levels and not re.search(r"(是|获得|获评|评为|评上|通过|列为|拿到|有|被认定)", seg_text):
-                last_end = m.end()
-                continue
-            if not levels:
-                turn.problems.append(
-                    f"没能判断{'两化融合' if kind == 'lianghua' else '服务型制造'}称号的级别，请说明是国家级、省级还是市级。"
-                )
-            for lv in levels:
-                turn.titles.append((f"{kind}_{lv}", held))
-            last_end = m.end()
+    _titles(turn, t, segs)
     # amounts
     found, problems = _amounts(t)
     turn.problems.extend(problems)
-    taken: list[tuple[int, int]] = []
+    count = _PROJECT_COUNT.search(t)
     for amount, span in found:
         seg = _segment_of(segs, span[0])
         seg_text = t[seg[0]:seg[1]]
         if re.search(r"门槛|含不含|包不包括|及以上|以上的|才(能|可以)|是否|算不算", seg_text) and not _SELF_RE.search(seg_text):
             continue  # 达500万元及以上才能拿吗: a figure asked about, not the enterprise's own
-        slot = _slot_for(t, seg, span, taken)
+        slot = _slot_for(t, seg, span)
         if slot is None:
             turn.unresolved_amounts.append(amount)
             continue
@@ -369,7 +461,8 @@ def _extract_facts(turn: Turn, t: str) -> None:
                 turn.unresolved_amounts.append(amount)
                 continue
         if slot == ("cloud", None):
-            stage = _last_stage_before(t, span[0])
+            stage = _last_stage_before(t, span[0]) or next(
+                (c[2] for c in _concepts(t, span[1], seg[1]) if c[2][0] == "cloud" and c[2][1]), None)
             if stage:
                 turn.facts.append((stage, amount))
                 continue
@@ -380,10 +473,20 @@ def _extract_facts(turn: Turn, t: str) -> None:
                 f"四（三）7以企业当年所缴增值税、企业所得税的地方财政实得部分为限；{_fmt(amount)}如是缴税总额，请再提供其中地方财政实得部分的金额。"
             )
             continue
-        turn.facts.append((slot, amount))
-    if re.search(r"就高|取最高|按最高|只(能)?拿(一个|最高)|不(能|可以)?叠加", t):
+        if _SUM_WORD.search(t[seg[0]:span[0]]) and sum(1 for s_, _ in turn.facts if s_ == slot) >= 2:
+            continue  # 分别400万和400万，加起来800万: the sum of the listed projects
+        copies = 1
+        if slot == ("equipment",) and count and _EACH.search(t[seg[0]:span[0]] + t[count.end():span[0]]):
+            copies = _COUNT.get((count.group(1) or count.group(3) or "")[:1], 1)  # 两个项目每个都买了2000万
+        turn.facts.extend([(slot, amount)] * copies)
+    if _NO_TAX.search(t) and not any(s_ == ("local_tax_retained",) for s_, _ in turn.facts):
+        turn.facts.append((("local_tax_retained",), Decimal("0.00")))
+    _all_conditions(turn, t, segs)
+    # 是分别奖励还是就高？ asks which; 如果不能叠加，只按最高的算呢 states a what-if
+    question_like = re.search(r"还是|吗|是否|能否|能不能|可不可以", t)
+    if re.search(r"就高|取最高|按最高|只(能)?拿(一个|最高)|不(能|可以)?叠加", t) and not question_like:
         turn.stacking = "highest"
-    elif re.search(r"累加|叠加计算|都拿|全部拿|可以叠加", t) and not re.search(r"(能|可以|可)(否|不能)?叠加(吗|\?)|能不能叠加|是否(可以|能)?叠加", t):
+    elif re.search(r"累加|叠加计算|都拿|全部拿|可以叠加", t) and not question_like:
         turn.stacking = "cumulative"
     sm = _SMART_TITLE.search(t)
     if sm:
@@ -392,6 +495,92 @@ def _extract_facts(turn: Turn, t: str) -> None:
         stated = re.search(r"(获得|获评|评为|认定|被评|是)", seg_text) and (not _ASKING_RE.search(seg_text) or _SELF_RE.search(t))
         if stated:
             turn.facts.append((("smart_recognised",), not _NEG_RE.search(t[max(seg[0], sm.start() - 6):sm.start()])))
+
+
+# "All the conditions hold" (条件都满足 / 都符合条件 / 四个条件都具备), with its negation scope: 条件都不满足 → all
+# false; 不是所有条件都满足 / 条件不全满足 → says nothing about any single one.
+_ALL_COND = re.compile(
+    r"(?P<pre>不是|并非|并不是|没有|未必)?(所有|全部|各项|各个|四个|4个|这些|其他|其余|其它|别的|以上)?(的)?条件"
+    r"(?P<adv>都|全|均|全部|也都|都已经|都已|已经|已)?(?P<neg>不|没|未|没有)?(?P<adv2>全|都)?(满足|符合|具备|达到|齐全|达标|没问题)(了)?"
+    r"|(?P<pre2>不是|并非|没有)?(都|全部|全|均)(?P<neg2>不|没)?(满足|符合|具备)(了)?(所有|全部|各项|四个|这些)?(的)?条件"
+)
+_ASKED_COND = re.compile(r"吗|\?|是否|哪些|什么|需要|要求|有没有|能不能满足|需不需要|要满足")
+
+
+def _all_conditions(turn: Turn, t: str, segs: list[tuple[int, int]]) -> None:
+    for m in _ALL_COND.finditer(t):
+        seg = _segment_of(segs, m.start())
+        if _ASKED_COND.search(t[seg[0]:seg[1]]):
+            continue
+        if m.group("pre") or m.group("pre2") or (m.group("neg") and m.group("adv2") == "全"):
+            continue  # partial: nothing is known about any one condition
+        negative = bool(m.group("neg") or m.group("neg2"))
+        turn.facts.append((("all_conditions",), not negative))
+
+
+_TITLE_STATED = re.compile(r"是|获得|获评|评为|评上|通过|列为|拿到|拿了|有|被认定|认定|当选|入选")
+_LEVEL_Q_MONEY = re.compile(r"奖多少|奖励多少|多少钱|能拿|拿多少|奖励是多少|补多少|有(奖励|奖金|钱)吗|给多少")
+
+
+def _titles(turn: Turn, t: str, segs: list[tuple[int, int]]) -> None:
+    """Titles with their levels. Levels before or after the family name, coordinated with 和/及/、/以及/还有/都,
+    all count (国家级两化融合贯标和省级示范都拿了 → both); in a segment naming both families each level goes to the
+    family it precedes. A question about one level (市级服务型制造示范企业奖多少) is computed as if held."""
+    mentions = [(m.start(), m.end(), kind, m.group(0)) for kind, rx in _TITLE_WORDS for m in rx.finditer(t)]
+    if not mentions:
+        for lv, lrx in _LEVELS:
+            for m in lrx.finditer(t):
+                seg = _segment_of(segs, m.start())
+                turn.bare_levels.append((lv, not _negated_title(t, seg, seg[0], m.start())))
+        return
+    prev_kinds: list[str] = []  # the families of the previous segment in the same sentence
+    missing: set[str] = set()  # families stated without a level
+    for seg in segs:
+        fam = [x for x in mentions if seg[0] <= x[0] < seg[1]]
+        seg_text = t[seg[0]:seg[1]]
+        if not fam:
+            # 在省里拿了两化融合示范，市里也评了: a level in the next clause continues the same family
+            if len(prev_kinds) == 1 and _sentence_start(t, seg[0]) < seg[0] \
+                    and re.search(r"也|还|同时|另外|都|评|拿|获", seg_text) and not _ASKING_RE.search(seg_text):
+                for lv, lrx in _LEVELS:
+                    if lrx.search(seg_text):
+                        turn.titles.append((f"{prev_kinds[0]}_{lv}", not _negated_title(t, seg, seg[0], seg[1])))
+                        missing.discard(prev_kinds[0])
+            prev_kinds = prev_kinds if _sentence_start(t, seg[1]) <= seg[0] else []
+            continue
+        prev_kinds = list(dict.fromkeys(f[2] for f in fam))
+        levels: dict[int, list[str]] = {i: [] for i in range(len(fam))}
+        for lv, lrx in _LEVELS:
+            for m in lrx.finditer(t, seg[0], seg[1]):
+                if any(f[0] <= m.start() < f[1] for f in fam):
+                    continue
+                following = [i for i, f in enumerate(fam) if f[0] >= m.end()]
+                target = following[0] if following else max(range(len(fam)), key=lambda i: fam[i][1])
+                if lv not in levels[target]:
+                    levels[target].append(lv)
+        stated = bool(_SELF_RE.search(seg_text) or (_TITLE_STATED.search(seg_text) and not _ASKING_RE.search(seg_text)))
+        for kind in dict.fromkeys(f[2] for f in fam):
+            idx = [i for i, f in enumerate(fam) if f[2] == kind]
+            lv = list(dict.fromkeys(x for i in idx for x in levels[i]))
+            words = "".join(fam[i][3] for i in idx)
+            if not lv and kind == "lianghua" and "贯标" in words:
+                lv = ["national"]
+            if not lv and kind == "lianghua" and "深度" in words:
+                lv = ["provincial"]
+            if not stated:
+                # a question about one level is a what-if for that title; several levels asked 分别 is the rule itself
+                if len(lv) == 1 and _LEVEL_Q_MONEY.search(t) and not re.search(r"分别|各级|各自|每级", t):
+                    turn.titles.append((f"{kind}_{lv[0]}", True))
+                continue
+            if not lv:
+                if _TITLE_STATED.search(seg_text):
+                    missing.add(kind)  # unless a later clause names the level (…示范企业，市里评的)
+                continue
+            held = not _negated_title(t, seg, seg[0], fam[idx[0]][0])
+            for x in lv:
+                turn.titles.append((f"{kind}_{x}", held))
+    for kind in sorted(missing):
+        turn.problems.append(f"没能判断{'两化融合' if kind == 'lianghua' else '服务型制造'}称号的级别，请说明是国家级、省级还是市级。")
 
 
 def _last_stage_before(t: str, pos: int) -> tuple | None:
@@ -422,7 +611,7 @@ def _fmt(amount: Decimal) -> str:
 
 def understand(question: str) -> Turn:
     """Classify one turn and extract what it states. Never raises on user text."""
-    t = normalise(question)
+    t = correct_terms(normalise(question))
     turn = Turn(text=t)
     if not t or not re.search(r"[\w\u4e00-\u9fa5]", t):
         turn.intent = "help"
@@ -435,6 +624,10 @@ def understand(question: str) -> Turn:
     turn.topics = _topics(t)
     turn.clause_ref = _clause_reference(t)
     turn.asks_money = bool(_MONEY_Q.search(t))
+    # one year asked about (2024年呢); 到2025年 is the deadline of a cumulative target, not a year's own figure
+    years = {m.group(1) for m in re.finditer(r"(?<!\d)(20\d\d)\s*年", t)}
+    if len(years) == 1 and not re.search(r"(到|至|截至|截止)\s*20\d\d", t):
+        turn.year = int(years.pop())
     if turn.injection:
         # an injected instruction states no facts: drop its segments, keep the plain profile statements
         kept = [t[a:b] for a, b in segments(t) if not (_INJECTION.search(t[a:b]) or _DEMAND.search(t[a:b]))]
@@ -470,6 +663,8 @@ def _route(turn: Turn, t: str) -> str:
     if _UNIT_Q.search(t):
         return "unit"
     has_facts = bool(turn.facts or turn.titles or turn.unresolved_amounts or turn.stacking)
+    if turn.bare_levels and not turn.topics and not has_facts:
+        return "award"  # 我们是省级的 / 那国家级呢: the level of the title family talked about
     specific = [c for c in turn.topics if c.startswith("4.3.") and c != "4.3.7"]
     if _CLAIMABLE_Q.search(t) and not re.search(r"条件", t) and not specific:
         return "claimable"

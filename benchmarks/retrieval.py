@@ -257,6 +257,7 @@ def main(argv=None) -> int:
             fig[f"{name}_hit1"], fig[f"{name}_hit3"], misses[name] = hit_rates(res, qs)
             fig[f"{name}_p50_ms"], fig[f"{name}_p95_ms"] = statistics.median(lat) * 1000, pct(lat, 95) * 1000
         lat = []
+        print("qcache", len(idx._qcache), file=sys.stderr)
         for q in qs:  # same questions again: the query-embedding cache answers
             t = time.perf_counter()
             idx.search(q["q"], 3)

@@ -5,18 +5,14 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from webapp.testing import start_server
+from webapp.testing import served
 
 QUESTION_1200W = "我们是规上企业，技改项目已竣工并列入国家统计库，符合产业政策，买设备花了1200万，能拿多少？"
 PROFILE_1200W = {"above_scale": True, "projects": [{"equipment": "1200万", "completed": True, "in_national_stats": True,
                                                     "complies_industrial_policy": True}]}
 
 
-@pytest.fixture(scope="module")
-def server():
-    srv = start_server()
-    yield srv
-    srv.stop()
+server = pytest.fixture(scope="module", name="server")(served)
 
 
 @pytest.fixture(scope="module")

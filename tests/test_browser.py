@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from webapp.testing import launch_chromium, open_tab, start_server
+from webapp.testing import launch_chromium, open_tab, served
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 QUESTION_1200W = "我们是规上企业，技改项目已竣工并列入国家统计库，符合产业政策，买设备花了1200万，能拿多少？"
 
 
-@pytest.fixture(scope="module")
-def server():
-    srv = start_server()
-    yield srv
-    srv.stop()
+server = pytest.fixture(scope="module", name="server")(served)
 
 
 @pytest.fixture(scope="module")
@@ -121,10 +117,14 @@ def test_an_unreadable_amount_gives_a_chinese_message_not_a_crash(page, server):
 
 
 # ---------------------------------------------------------------- 条款查阅
-def test_the_clause_browser_shows_clause_4_3_5_with_its_units_and_citation(page, server):
+def find_clause(page, server, query: str) -> None:
     open_tab(page, server.url, "条款查阅")
-    textbox(page, "clause-query").fill("4.3.5")
+    textbox(page, "clause-query").fill(query)
     page.locator("#clause-find").click()
+
+
+def test_the_clause_browser_shows_clause_4_3_5_with_its_units_and_citation(page, server):
+    find_clause(page, server, "4.3.5")
     view = page.locator("#clause-view")
     view.get_by_text("四（三）5").first.wait_for()
     text = view.inner_text()
@@ -135,12 +135,64 @@ def test_the_clause_browser_shows_clause_4_3_5_with_its_units_and_citation(page,
 
 
 def test_clause_search_highlights_the_words_of_the_query(page, server):
-    open_tab(page, server.url, "条款查阅")
-    textbox(page, "clause-query").fill("二级节点补助")
-    page.locator("#clause-find").click()
+    find_clause(page, server, "二级节点补助")
     hits = page.locator("#clause-hits")
     hits.locator("mark").first.wait_for()
     assert "四（三）6" in hits.inner_text()
     marked = [m.inner_text() for m in hits.locator("mark").all()]
     assert "二级节点" in marked
     assert all(m in "二级节点补助" for m in marked)
+
+
+def test_a_follow_up_button_asks_its_question_in_the_same_conversation(page, server):
+    open_tab(page, server.url, "政策问答")
+    ask(page, QUESTION_1200W)
+    button = page.locator(".pa-followup").first
+    button.wait_for()
+    follow_up = button.inner_text()
+    before = page.locator(BOT).count()
+    button.click()
+    page.wait_for_function(f"document.querySelectorAll(\"{BOT}\").length > {before}", timeout=60_000)
+    assert follow_up in page.locator("#pa-chatbot [data-testid='user']").last.inner_text()
+
+
+# ---------------------------------------------------------------- 一致性评测
+CASES_YAML = """
+cases:
+  - id: web-equipment-1200w
+    question: 我们是规上企业，技改项目已竣工并列入国家统计库，符合产业政策，买设备花了1200万，能拿多少？
+    expect: {cites: ["4.3.1"], award_total: 720000}
+  - id: web-deliberately-wrong
+    question: 上云补贴比例是多少？
+    expect: {cites: ["4.3.6"]}
+groups:
+  - id: web-cloud
+    questions: ["上云补贴比例是多少？", "企业上云能补多少比例"]
+"""
+
+
+def test_the_eval_tab_runs_an_uploaded_case_file_shows_metrics_and_compares_runs(page, server, tmp_path):
+    cases = tmp_path / "my-cases.yaml"
+    cases.write_text(CASES_YAML, encoding="utf-8")
+    open_tab(page, server.url, "一致性评测")
+    page.locator("#eval-cases input[type=file]").set_input_files(str(cases))
+    page.locator("#eval-cases").get_by_text("my-cases.yaml").wait_for()
+    page.locator("#eval-run").click()
+    metrics = page.locator("#eval-metrics .pa-metrics")
+    metrics.wait_for(timeout=120_000)
+    assert page.locator("[data-metric='cases']").inner_text() == "2"
+    assert page.locator("[data-metric='award_exactness']").inner_text() == "100.0%"
+    assert page.locator("[data-metric='case_pass_rate']").inner_text() == "50.0%"
+    failures = page.locator("#eval-failures").inner_text()
+    assert "web-deliberately-wrong" in failures and "web-equipment-1200w" not in failures
+
+    with page.expect_download() as dl:
+        page.locator("#eval-json").click()
+    previous = tmp_path / "previous.json"
+    dl.value.save_as(previous)
+    assert '"web-equipment-1200w"' in previous.read_text(encoding="utf-8")
+
+    page.locator("#eval-previous input[type=file]").set_input_files(str(previous))
+    page.locator("#eval-previous").get_by_text("previous.json").wait_for()
+    page.locator("#eval-run").click()
+    page.locator("#eval-failures").get_by_text("与上次运行相比有变化：0 项").wait_for(timeout=120_000)

@@ -92,7 +92,7 @@ def test_get_index_is_cached_per_process_and_follows_the_corpus(settings):
     a = get_index(settings, c)
     assert get_index(settings, c) is a
     b = get_index(settings, corpus_of(tiny_doc("tiny-a", goal="77")))
-    assert b is not a and "77" in b.search("推动多少家企业", k=3)[0].text + b.search("目标", k=3)[1].text
+    assert b is not a and any("77" in h.text for h in b.search("推动多少家企业上云", k=6))
 
 
 def test_index_build_command_reports_fresh_the_second_time(tmp_path):

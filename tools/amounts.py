@@ -137,8 +137,9 @@ def parse_amount(value: str | int | Decimal | float, *, allow_zero: bool = True)
 
 
 # An amount in free text must carry a money unit (元/块/万/亿/w) or a ¥ sign, so 2025年, 6%, 110家 are not money.
-# a single space may sit between digits and unit, as the policy text itself writes "20 万元"
-_NUM = rf"(?:\d+(?:,\d{{3}})*(?:\.\d+)?(?: ?[{_CN_CHARS}]+)?|[{_CN_DIGIT_CHARS}十拾][{_CN_CHARS}\d]*)"
+# a single space may sit between digits and unit, as the policy text itself writes "20 万元";
+# mixed numerals (1千2百万) keep their inner digits so they are read whole
+_NUM = rf"(?:\d+(?:,\d{{3}})*(?:\.\d+)?(?:[十拾百佰千仟]\d(?=[十拾百佰千仟万亿]))*(?: ?[{_CN_CHARS}]+)?|[{_CN_DIGIT_CHARS}十拾][{_CN_CHARS}\d]*)"
 _FIND_RE = re.compile(
     rf"(?P<pre>人民币 ?|[¥￥])?(?P<num>{_NUM})(?P<w> ?[wW](?![a-zA-Z]))?(?P<cur> ?(?:块钱|元|块|圆))?"
 )
@@ -157,6 +158,10 @@ def find_amounts(text: str) -> list[tuple[Decimal, tuple[int, int]]]:
         num, cur, pre, w = m.group("num"), m.group("cur"), m.group("pre"), m.group("w")
         # trailing 点 or a bare unit run (…千万 in 千万不要) is not part of a number
         num_stripped = num.rstrip("点. ")
+        # 六百万一个花了…: the 一 of 一个 after a unit belongs to the next phrase, not to the amount (六百万一 = 601万)
+        if (not cur and not w and re.search(rf"[万亿][{_CN_DIGIT_CHARS}]$", num_stripped)
+                and re.match(r"[个项家次台套位条笔批]", norm[m.start("num") + len(num_stripped):])):
+            num_stripped = num_stripped[:-1]
         has_unit = bool(cur or pre or w or re.search(r"[万亿]", num_stripped))
         if not has_unit:
             continue

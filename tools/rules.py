@@ -108,7 +108,10 @@ def _failed_step(item: AwardItem, conditions: list[Condition], prefix: str = "")
 def equipment(p: Profile, P: Parameters, label: str) -> AwardItem:
     """四（三）1: per-project threshold and conditions, rate on equipment, one cap per enterprise."""
     threshold, rate, cap = P.value("equipment_threshold"), P.value("equipment_rate"), P.value("equipment_cap")
-    item = AwardItem("equipment", RULE_CLAUSES["equipment"], label, None, UNDETERMINED, has_input=bool(p.projects),
+    # a project known only by its total investment (四（一） library question) is no input for this rule
+    given = any(x is not None for proj in p.projects for x in
+                (proj.equipment, proj.completed, proj.in_national_stats, proj.complies_industrial_policy))
+    item = AwardItem("equipment", RULE_CLAUSES["equipment"], label, None, UNDETERMINED, has_input=given,
                      hint=f"购买设备投资额达{format_yuan(threshold)}的项目按{pct(rate)}奖补，单个企业最高{format_yuan(cap)}")
     scale = Condition("above_scale", "规模以上企业", state(p.above_scale))
     item.conditions.append(scale)

@@ -141,7 +141,22 @@ def _units(r: dict) -> str:
     return "、".join(units) if isinstance(units, (list, tuple)) else str(units)
 
 
-def claimable_html(rows: list[dict]) -> str:
+def clause_link(services: Services | None, doc: str | None, clause: str, label: str) -> str:
+    """The clause's label, unfolding to its verbatim text (a link that needs no script and no navigation)."""
+    head = f"<span class='pa-label'>{_esc(label)}</span> <span class='pa-id'>{_esc(clause)}</span>"
+    if services is None or not clause:
+        return head
+    try:
+        from tools.lookup import lookup_clause
+
+        rec = lookup_clause(services.corpus, f"{doc}#{clause}" if doc else clause)
+    except Exception:  # noqa: BLE001 - the label alone still says which clause
+        return head
+    return (f"<details class='pa-clause-link'><summary>{head}</summary>"
+            f"<div class='pa-text'>{_esc(rec['text'])}</div></details>")
+
+
+def claimable_html(rows: list[dict], services: Services | None = None, doc: str | None = None) -> str:
     """The enterprise's list of awards: 可享 / 待确认 / 不符合, with amounts, conditions and clauses."""
     if not rows:
         return "<div class='pa-empty'>没有可测算的奖补项目。</div>"
@@ -154,8 +169,7 @@ def claimable_html(rows: list[dict]) -> str:
             f"<tr class='pa-status-{_esc(status)}' data-rule='{_esc(str(r.get('rule') or ''))}'>"
             f"<td><span class='pa-badge'>{_esc(status)}</span></td>"
             f"<td>{_esc(str(r.get('title') or r.get('name') or r.get('rule') or ''))}</td>"
-            f"<td><span class='pa-label'>{_esc(str(r.get('label') or ''))}</span> "
-            f"<span class='pa-id'>{_esc(str(r.get('clause') or ''))}</span></td>"
+            f"<td>{clause_link(services, doc, str(r.get('clause') or ''), str(r.get('label') or ''))}</td>"
             f"<td class='pa-amt'>{_esc(_row_amount(r))}</td>"
             f"<td>{cond_html}</td><td class='pa-steps'>{steps}</td><td>{_esc(_units(r))}</td></tr>")
     return ("<table class='pa-claim'><thead><tr><th>状态</th><th>项目</th><th>条款</th><th>金额</th><th>条件</th>"

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 import time
 
-# gradio reads this at import; a local policy tool must not phone home
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+from fastapi import FastAPI
 
-from fastapi import FastAPI  # noqa: E402
-
-from assistant.settings import Settings, load_settings  # noqa: E402
-from webapp.services import Services  # noqa: E402
+from assistant.settings import Settings, load_settings
+from webapp.services import Services
 
 log = logging.getLogger("policy_assistant.webapp")
 
@@ -56,10 +52,16 @@ def warm_up(services: Services, out=sys.stderr) -> float:
     return took
 
 
+def _port(text: str) -> int:
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise argparse.ArgumentTypeError(f"端口必须是 1–65535 之间的整数，收到“{text}”")
+    return int(text)
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="app.py", description="产业政策问答助手：网页界面与接口服务。")
     p.add_argument("--host", default=None, help="监听地址（默认 127.0.0.1；对外开放须显式指定，如 0.0.0.0）")
-    p.add_argument("--port", type=int, default=None, help="端口（默认 7860）")
+    p.add_argument("--port", type=_port, default=None, help="端口（默认 7860）")
     p.add_argument("--no-warm", action="store_true", help="不预先构建索引（首次提问时再构建）")
     return p.parse_args(argv)
 

@@ -19,6 +19,24 @@ def start_server(services: Services | None = None, warm: bool = True) -> Backgro
     return BackgroundServer(create_app(services=services)).start()
 
 
+def served():
+    """A started server for the length of a pytest fixture: `pytest.fixture(scope="module")(served)`."""
+    srv = start_server()
+    try:
+        yield srv
+    finally:
+        srv.stop()
+
+
+def free_port() -> int:
+    """A loopback port free right now (for a subprocess that must be told its port)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def launch_chromium(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
 

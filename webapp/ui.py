@@ -42,6 +42,7 @@ CSS = """
 .pa-error{color:#b91c1c;font-weight:bold}
 .pa-hit{border-bottom:1px dashed var(--border-color-primary);padding:6px 0}
 .pa-outline li{list-style:none}
+.pa-clause-link summary{cursor:pointer}.pa-clause-link .pa-text{font-size:.85em;max-width:28em}
 .pa-metrics td,.pa-metrics th{border:1px solid var(--border-color-primary);padding:3px 8px}
 """
 
@@ -127,7 +128,8 @@ def _write_temp(name: str, text: str) -> str:
 
 
 def build_ui(services: Services) -> gr.Blocks:
-    with gr.Blocks(title="产业政策问答助手") as demo:
+    # no telemetry or version check: the tool runs offline and must not phone home
+    with gr.Blocks(title="产业政策问答助手", analytics_enabled=False) as demo:
         gr.Markdown("## 产业政策问答助手\n条款精确引用；奖补金额由确定性计算器给出。" + _doc_line(services))
         with gr.Tabs():
             with gr.Tab("政策问答", id="chat"):
@@ -150,7 +152,8 @@ def _doc_line(services: Services) -> str:
 
 # ---------------------------------------------------------------- 政策问答
 def _chat_tab(services: Services) -> None:
-    sid = gr.State(None)  # this browser session's conversation id in the shared, bounded store
+    # this browser tab's conversation id in the shared, bounded store; dropped when the tab goes away
+    sid = gr.State(None, time_to_live=services.settings.session_ttl_seconds, delete_callback=services.reset)
     with gr.Row():
         with gr.Column(scale=3):
             chatbot = gr.Chatbot(label="对话", height=460, elem_id="pa-chatbot")
@@ -259,7 +262,7 @@ def _calc_tab(services: Services) -> None:
             head += f"<div class='pa-note'>待确认条件：{html.escape('、'.join(map(str, unknown)))}（合计按均满足计算）</div>"
         if award.get("capped_by_tax"):
             head += "<div class='pa-note'>已按四（三）7 以地方财政实得税收为限。</div>"
-        return head, render.claimable_html(rows) + render.award_html(award), gr.update(value=path, visible=True)
+        return head, render.claimable_html(rows, services, award.get("doc")) + render.award_html(award), gr.update(value=path, visible=True)
 
     go.click(on_calc, inputs, [total_out, table, download])
 

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import yaml
 
-GLOSSARY_PATH = Path(__file__).resolve().parents[2] / "corpus" / "glossary.yaml"
+from corpus import BUNDLED_DIR
+
+GLOSSARY_PATH = BUNDLED_DIR / "glossary.yaml"
 VOCAB_VERSION = 2
 _MAX_WORD = 8  # longer dictionary words are rare; substrings up to this length are looked up
 _GLOSSARY_FREQ = 200_000  # high enough that a glossary term always beats its pieces
@@ -201,15 +203,13 @@ class SparseIndex:
         """BM25 score of every row for TOKENS (repeated tokens count again; unknown ones add nothing)."""
         import numpy as np
 
-        out = np.zeros(self._n, dtype=np.float32)
-        for t in tokens:
-            tid = self._vocab.get(t)
-            if tid is None:
-                continue
-            a, b = self._indptr[tid], self._indptr[tid + 1]
-            np.add.at(out, self._indices[a:b], self._data[a:b])
-        return out
-
+        cols = [self._vocab[t] for t in tokens if t in self._vocab]
+        if not cols:
+            return np.zeros(self._n, dtype=np.float32)
+        idx = np.concatenate([self._indices[self._indptr[c] : self._indptr[c + 1]] for c in cols])
+        val = np.concatenate([self._data[self._indptr[c] : self._indptr[c + 1]] for c in cols])
+        # bincount sums repeated rows in one C pass (np.add.at is ~10x slower at 20k+ rows)
+        return np.bincount(idx, weights=val, minlength=self._n).astype(np.float32)
 
 _DEFAULT_TOKENIZER: PolicyTokenizer | None = None
 _DEFAULT_LOCK = threading.Lock()

@@ -1,0 +1,32 @@
+"""The web app's conversations: facts stay in their own session, and the bound on sessions is enforced."""
+
+from __future__ import annotations
+
+from assistant.settings import load_settings
+from webapp.services import Services
+
+FACTS = "我们是规上企业，技改项目已竣工并列入国家统计库，符合产业政策，买设备花了{}万"
+
+
+def total(answer: dict):
+    return (answer.get("award") or {}).get("total")
+
+
+def test_a_conversation_evicted_by_newer_ones_no_longer_remembers_its_facts():
+    services = Services(load_settings(max_sessions=2))
+    sid, _ = services.ask(FACTS.format(1200))
+    assert total(services.ask("能拿多少？", sid)[1]) == 720000
+    services.ask(FACTS.format(1000))
+    services.ask(FACTS.format(3000))  # a third conversation pushes out the least recently used (the first)
+    assert len(services.sessions) == 2
+    again_sid, again = services.ask("能拿多少？", sid)
+    assert again_sid == sid
+    assert total(again) != 720000
+
+
+def test_a_reset_conversation_starts_from_nothing():
+    services = Services()
+    sid, _ = services.ask(FACTS.format(1200))
+    services.reset(sid)
+    assert sid not in services.sessions
+    assert total(services.ask("能拿多少？", sid)[1]) != 720000

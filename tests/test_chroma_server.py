@@ -1,0 +1,90 @@
+"""The same retrieval code against a real `chroma run` server (HttpClient) instead of the local PersistentClient."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def chroma_url(tmp_path_factory):
+    exe = Path(sys.executable).with_name("chroma")
+    port = free_port()
+    path = tmp_path_factory.mktemp("chroma-server")
+    proc = subprocess.Popen([str(exe), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                if proc.poll() is not None or time.time() > deadline:
+                    raise RuntimeError("chroma server did not start") from None
+                time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="module")
+def remote_index(chroma_url, tmp_path_factory, seed_corpus):
+    from assistant.index.lifecycle import build_and_open
+    from assistant.settings import load_settings
+
+    settings = load_settings(data_dir=tmp_path_factory.mktemp("remote-data"), chroma_url=chroma_url)
+    report, idx = build_and_open(settings, seed_corpus)
+    assert report["embedded_chunks"] == len(idx)
+    return settings, idx
+
+
+def test_server_mode_queries_the_server_not_a_local_mirror(remote_index):
+    settings, idx = remote_index
+    assert idx.vectors is None and idx._collection is not None
+    assert not (settings.index_dir / "chroma").exists()
+
+
+@pytest.mark.parametrize(("q", "want"), [
+    ("企业上云补贴比例", "4.3.5"), ("两化融合贯标通过了奖多少", "4.3.3"), ("服务型制造示范企业奖励多少", "4.3.4"),
+    ("设备资源上云补贴比例是多少", "4.3.5"), ("二级节点补助上限", "4.3.6"), ("四（三）1", "4.3.1"),
+])
+def test_retrieval_through_the_server_finds_the_right_clause(remote_index, q, want):
+    _, idx = remote_index
+    assert idx.search(q, k=3)[0].clause == want
+
+
+def test_dense_search_through_the_server_matches_the_local_mirror(remote_index, seed_corpus, tmp_path):
+    from assistant.index.lifecycle import build_and_open
+    from assistant.settings import load_settings
+
+    _, remote = remote_index
+    _, local = build_and_open(load_settings(data_dir=tmp_path / "local"), seed_corpus)
+    for q in ("上云补贴", "技改项目库门槛", "文件谁发的"):
+        assert [h.clause for h in remote.dense_search(q, 3)] == [h.clause for h in local.dense_search(q, 3)]
+
+
+def test_reopening_against_the_server_reuses_its_collection(remote_index, seed_corpus):
+    from assistant.index.lifecycle import build_and_open
+
+    settings, _ = remote_index
+    report, _ = build_and_open(settings, seed_corpus)
+    assert report["fresh"] is True
