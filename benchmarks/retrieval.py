@@ -257,8 +257,8 @@ def main(argv=None) -> int:
             fig[f"{name}_hit1"], fig[f"{name}_hit3"], misses[name] = hit_rates(res, qs)
             fig[f"{name}_p50_ms"], fig[f"{name}_p95_ms"] = statistics.median(lat) * 1000, pct(lat, 95) * 1000
         lat = []
-        print("qcache", len(idx._qcache), file=sys.stderr)
-        for q in qs:  # same questions again: the query-embedding cache answers
+        for q in qs:  # each question asked a second time: the query-embedding cache answers
+            idx.search(q["q"], 3)
             t = time.perf_counter()
             idx.search(q["q"], 3)
             lat.append(time.perf_counter() - t)

@@ -84,7 +84,8 @@ def register(app) -> None:
         if report.get("fresh"):
             console.print(f"索引已是最新（{report['chunks']} 个条款），无需重建。")
         else:
-            changed = "、".join(report.get("embedded_docs") or []) or "无"
+            docs = report.get("embedded_docs") or []
+            changed = "、".join(docs[:5]) + (f" 等 {len(docs)} 份" if len(docs) > 5 else "") if docs else "无"
             console.print(
                 f"索引已更新：{report['chunks']} 个条款，本次向量化 {report['embedded_chunks']} 个"
                 f"（文件：{changed}），用时 {report['seconds']} 秒。",

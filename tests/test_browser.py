@@ -176,7 +176,7 @@ def test_the_eval_tab_runs_an_uploaded_case_file_shows_metrics_and_compares_runs
     cases.write_text(CASES_YAML, encoding="utf-8")
     open_tab(page, server.url, "一致性评测")
     page.locator("#eval-cases input[type=file]").set_input_files(str(cases))
-    page.locator("#eval-cases").get_by_text("my-cases.yaml").wait_for()
+    page.locator("#eval-cases td.filename[aria-label='my-cases.yaml']").wait_for(timeout=60_000)
     page.locator("#eval-run").click()
     metrics = page.locator("#eval-metrics .pa-metrics")
     metrics.wait_for(timeout=120_000)
@@ -193,6 +193,6 @@ def test_the_eval_tab_runs_an_uploaded_case_file_shows_metrics_and_compares_runs
     assert '"web-equipment-1200w"' in previous.read_text(encoding="utf-8")
 
     page.locator("#eval-previous input[type=file]").set_input_files(str(previous))
-    page.locator("#eval-previous").get_by_text("previous.json").wait_for()
+    page.locator("#eval-previous td.filename[aria-label='previous.json']").wait_for(timeout=60_000)
     page.locator("#eval-run").click()
     page.locator("#eval-failures").get_by_text("与上次运行相比有变化：0 项").wait_for(timeout=120_000)

@@ -153,7 +153,8 @@ class HybridIndex:
             return []
         qv = self.query_vector(query)
         if self.vectors is not None:
-            sims = self.vectors @ np.asarray(qv, dtype=np.float32)
+            with _one_blas_thread():
+                sims = self.vectors @ np.asarray(qv, dtype=np.float32)
             mask = self._doc_rows(doc)
             if mask is not None:
                 sims = np.where(mask, sims, -np.inf)
@@ -244,6 +245,27 @@ class HybridIndex:
             dense_score=None if dense is None else float(dense),
             sparse_score=None if sparse is None else float(sparse), via=via,
         )
+
+
+_BLAS = None
+
+
+def _one_blas_thread():
+    """Run a matrix-vector product on one BLAS thread: on a small shared box OpenBLAS' threads spin against
+    other processes (23k x 384 product: p95 12 ms with its threads, 2.3 ms with one)."""
+    global _BLAS
+    if _BLAS is None:
+        try:
+            from threadpoolctl import ThreadpoolController
+
+            _BLAS = ThreadpoolController()
+        except ImportError:  # optional: without it numpy keeps its own threading
+            _BLAS = False
+    if _BLAS is False:
+        import contextlib
+
+        return contextlib.nullcontext()
+    return _BLAS.limit(limits=1, user_api="blas")
 
 
 def _top(scores, k: int) -> list[tuple[int, float]]:
