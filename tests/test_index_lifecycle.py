@@ -108,3 +108,8 @@ def test_index_build_command_reports_fresh_the_second_time(tmp_path):
     assert "索引已更新" in first.stdout
     second = subprocess.run([exe, "index", "build"], env=env, capture_output=True, text=True, timeout=300)
     assert second.returncode == 0 and "索引已是最新" in second.stdout
+
+
+def test_an_empty_corpus_gives_an_index_that_finds_nothing(settings):
+    report, idx = build(settings, corpus_of())
+    assert report["chunks"] == 0 and idx.search("上云补贴", k=3) == [] and idx.search("4.3.5", k=3) == []

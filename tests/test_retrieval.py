@@ -121,7 +121,8 @@ def test_cli_search_json_puts_4_3_5_first(index, data_dir):
     assert out.returncode == 0, out.stderr
     rows = json.loads(out.stdout)
     assert rows[0]["clause"] == "4.3.5" and len(rows) == 3
-    assert set(rows[0]) >= {"doc", "clause", "label", "score", "text"}
+    assert all(set(r) == {"doc", "clause", "label", "score", "text"} for r in rows)
+    assert [r["score"] for r in rows] == sorted((r["score"] for r in rows), reverse=True)
 
 
 def test_searching_does_not_import_torch_or_gradio(data_dir):

@@ -342,6 +342,11 @@ def build_and_open(settings, corpus: Corpus, progress=None, force: bool = False,
 
     emb = encoder or make_encoder(settings.embedding)
     folder = index_folder(settings)
+    if not any(len(d) for d in corpus):  # nothing to index: an empty index that finds nothing
+        from assistant.index.hybrid import HybridIndex
+
+        return {"fresh": True, "embedded_chunks": 0, "chunks": 0}, HybridIndex(
+            settings=settings, corpus=corpus, embeddings=emb, chunks=[], tokenizer=None, sparse=None)
     for attempt in range(2):
         try:
             manifest, loaded = _try_load(folder, settings)
