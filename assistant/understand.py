@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
+from corpus import named_clause_ids
+from corpus.model import cn_to_int
 from tools.amounts import find_amounts, parse_amount
 from tools.errors import AmountError
 from tools.rules import RULE_CLAUSES as _CALC_RULE_CLAUSES
@@ -283,28 +285,16 @@ _DOCFACT_Q: list[tuple[str, re.Pattern]] = [
     ("cc", re.compile(r"抄送")),
 ]
 _TARGET_Q = re.compile(r"工作目标|目标(是|有)?|多少家|几家|年均增长|增长多少|到2025|至2025|2025年")
-_LOOKUP_CLAUSE_RE = re.compile(
-    r"(?:第)?(?P<a>[一二三四五六七八九十]+)(?:、|部分)?(?:第)?[(（](?P<b>[一二三四五六七八九十]+)[)）](?:项)?(?:第)?(?P<c>\d+|[一二三四五六七八九十](?![一二三四五六七八九十]*[化级]))?"
-    r"|(?<![\d.])(?P<d>\d)\.(?P<e>\d)(?:\.(?P<f>\d))?(?![\d.%万])|第(?P<g>\d+|[一二三四五六七])条"
-)
-_CN_NUM = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-
-
-def _cn(s: str) -> int:
-    return int(s) if s.isdigit() else _CN_NUM.get(s, 0)
+# 第5条 with no section: the document's numbered articles are the award rules of 四（三）
+_ARTICLE_RE = re.compile(r"第(\d+|[一二三四五六七])条")
 
 
 def _clause_reference(t: str) -> str | None:
-    m = _LOOKUP_CLAUSE_RE.search(t)
-    if not m:
-        return None
-    if m.group("a"):
-        parts = [_cn(m.group("a")), _cn(m.group("b"))] + ([_cn(m.group("c"))] if m.group("c") else [])
-        return ".".join(str(p) for p in parts)
-    if m.group("d"):
-        return ".".join(g for g in (m.group("d"), m.group("e"), m.group("f")) if g)
-    # 第5条: the document's numbered articles are the award rules of 四（三）
-    return f"4.3.{_cn(m.group('g'))}"
+    ids = named_clause_ids(t)
+    if ids:
+        return ids[0]
+    m = _ARTICLE_RE.search(t)
+    return f"4.3.{cn_to_int(m.group(1))}" if m else None
 
 
 def _negated(t: str, seg: tuple[int, int], start: int) -> bool:

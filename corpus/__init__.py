@@ -3,6 +3,7 @@
 from corpus.errors import ClauseNotFound, CorpusError
 from corpus.model import Clause, Corpus, Document, normalise_reference
 from corpus.parser import parse_text
+from corpus.refs import named_clause_ids
 from corpus.store import (
     BUNDLED_DIR,
     add_document,
@@ -16,5 +17,5 @@ from corpus.store import (
 
 __all__ = [
     "BUNDLED_DIR", "Clause", "ClauseNotFound", "Corpus", "CorpusError", "Document", "add_document",
-    "default_corpus", "document_data", "interpretations", "load_corpus", "load_document", "normalise_reference", "parse_text", "read_yaml",
+    "default_corpus", "document_data", "interpretations", "load_corpus", "load_document", "named_clause_ids", "normalise_reference", "parse_text", "read_yaml",
 ]

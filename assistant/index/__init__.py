@@ -25,7 +25,7 @@ _WHERE = {
     "make_embeddings": "assistant.index.embeddings",
     "Hit": "assistant.index.hybrid",
     "HybridIndex": "assistant.index.hybrid",
-    "named_clause_ids": "assistant.index.hybrid",
+    "named_clause_ids": "corpus.refs",
     "PolicyRetriever": "assistant.index.retriever",
     "StoreError": "assistant.index.store",
     "clear_cache": "assistant.index.lifecycle",
@@ -42,11 +42,12 @@ if TYPE_CHECKING:  # pragma: no cover
         make_embeddings,
     )
     from assistant.index.encoders import EmbeddingError, make_encoder
-    from assistant.index.hybrid import Hit, HybridIndex, named_clause_ids
+    from assistant.index.hybrid import Hit, HybridIndex
     from assistant.index.lifecycle import clear_cache, get_index
     from assistant.index.retriever import PolicyRetriever
     from assistant.index.sparse import load_glossary
     from assistant.index.store import StoreError
+    from corpus.refs import named_clause_ids
 
 
 def tokenize(text: str) -> list[str]:
