@@ -19,4 +19,6 @@ if ! command -v chromium >/dev/null 2>&1; then
     echo "提示：浏览器测试需要 Debian 的 chromium（sudo apt-get install chromium）。" >&2
   fi
 fi
+# Build the retrieval index now so the first start of the app is quick (it is rebuilt when the corpus changes).
+.venv/bin/policy-assistant index build
 echo "安装完成。"
