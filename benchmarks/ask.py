@@ -1,6 +1,6 @@
 """Benchmark of the assistant: warm ask() latency over the eval questions, and a cold `policy-assistant ask` process.
 
-Run: /work/venv/bin/python benchmarks/ask.py   (targets: warm p50 ≤ 40 ms, p95 ≤ 80 ms; cold ≤ 3 s)"""
+Run: .venv/bin/python benchmarks/ask.py   (targets: warm p50 ≤ 40 ms, p95 ≤ 80 ms; cold ≤ 3 s)"""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Retrieval benchmark: quality (dense / BM25 / hybrid / textbook LangChain), latency, build times, 1,000-document scale.
 
-Run: /work/venv/bin/python benchmarks/retrieval.py            (everything, ~5 min on 2 cores)
-     /work/venv/bin/python benchmarks/retrieval.py --docs 200  (a smaller synthetic corpus)
+Run: .venv/bin/python benchmarks/retrieval.py            (everything, ~5 min on 2 cores)
+     .venv/bin/python benchmarks/retrieval.py --docs 200  (a smaller synthetic corpus)
 Prints a figures table; --json FILE also writes the figures."""
 
 from __future__ import annotations

@@ -17,9 +17,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-from cli import ask_cmd, calc_cmd, corpus_cmd, eval_cmd, search_cmd  # noqa: E402  (register after app exists)
+from cli import ask_cmd, calc_cmd, corpus_cmd, eval_cmd, search_cmd, serve_cmd  # noqa: E402  (register after app exists)
 
-for _mod in (corpus_cmd, calc_cmd, search_cmd, ask_cmd, eval_cmd):
+for _mod in (corpus_cmd, calc_cmd, search_cmd, ask_cmd, eval_cmd, serve_cmd):
     _mod.register(app)
 
 
