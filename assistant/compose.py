@@ -15,6 +15,10 @@ ABSTAIN_WHAT = {
     "tax_rate": "增值税、企业所得税的税率或地方分成比例",
     "contact": "咨询电话、联系人等联系方式",
     "not_covered": "这项政策（本文件只规定了四（三）所列奖补）",
+    "equipment_scope": "哪些支出计入“购买设备投资额”（如二手、租赁、进口设备、软件，或按含税价还是不含税价）",
+    "other_funds": "本文件奖补能否与国家、省、赣州市等其他政策资金同时享受",
+    "award_tax": "奖补资金本身的税务处理",
+    "fund_use": "奖补资金的用途和使用管理要求",
 }
 
 EXAMPLES = [
@@ -178,6 +182,30 @@ def _fmt(amount) -> str:
 _STATE_TEXT = {"met": "已满足", "not_met": "不满足", "unknown": "待确认"}
 
 
+def _total_lines(doc: Document, award: dict, items: list[dict]) -> list[str]:
+    """The total with the 四（三）7 cap said once: capped, checked against the tax share, or the condition stated.
+    (The 四（一） library steps are reported with the library, not here.)"""
+    if not items:
+        return []
+    total, uncapped, tax = award["total"], award.get("uncapped_total", award["total"]), award.get("tax_cap")
+    maximum = any(i.get("maximum") for i in items if i["status"] != "ineligible")
+    rule = doc.find("4.3.7")
+    tax_label = rule.label if rule is not None else "四（三）7"
+    if award.get("capped_by_tax"):
+        lines = [f"合计：{_fmt(total)}（各项合计{_fmt(uncapped)}，超过当年地方财政实得税收{_fmt(tax)}，"
+                 f"按{tax_label}以{_fmt(tax)}为限，超出部分不予奖励）。"]
+    elif tax is not None:
+        lines = [f"合计：{'最高' if maximum else ''}{_fmt(total)}（未超过当年地方财政实得税收{_fmt(tax)}，{tax_label}上限未触及）。"]
+    else:
+        lines = [f"合计：{'最高' if maximum else ''}{_fmt(total)}。"]
+        if uncapped > 0:
+            lines.append(f"按{tax_label}，奖补合计以贵企业当年所缴税收地方财政实得部分（增值税、企业所得税）为限；"
+                         "未提供该数额，以上为未封顶金额。")
+    if any(i["status"] == "unknown" for i in items):
+        lines.append("以上合计以待确认条件全部满足为前提；任一条件不满足，该项不予奖补。")
+    return lines
+
+
 def compose_award(doc: Document, award: dict, focus: list[str], question: str) -> tuple[str, list[dict], list[str], list[str]]:
     """(text, citations, flags, followups) for a calculator result; `focus` clause ids go first."""
     cites: list[dict] = []
@@ -201,24 +229,14 @@ def compose_award(doc: Document, award: dict, focus: list[str], question: str) -
             lines.append(f"  原文：“{best_quote(doc.clause(it['clause']), question)}”")
         for s in it.get("steps") or []:
             lines.append(f"  · {s}")
-        conds = [c for c in it.get("conditions") or [] if c["state"] != "met" or it["status"] != "eligible"]
-        if conds and it["status"] != "eligible":
-            lines.append("  条件：" + "；".join(f"{c['text']}（{_STATE_TEXT.get(c['state'], c['state'])}）" for c in it["conditions"]))
+        if it["status"] == "unknown":
+            # only what is still open: the conditions already met need no repeating
+            open_ = [c["text"] for c in it.get("conditions") or [] if c["state"] == "unknown"]
+            if open_:
+                lines.append("  尚待确认：" + "、".join(open_))
         for n in it.get("notes") or []:
             lines.append(f"  注：{n}")
-    # the total and the 四（三）7 cap
-    total = award["total"]
-    if items:
-        maximum = any(i.get("maximum") for i in items if i["status"] != "ineligible")
-        any_unknown = any(i["status"] == "unknown" for i in items)
-        if award.get("capped_by_tax"):
-            lines.append(f"合计：{_fmt(total)}（已按四（三）7以当年地方财政实得税收为限）。")
-        else:
-            lines.append(f"合计：{'最高' if maximum else ''}{_fmt(total)}。")
-        if any_unknown:
-            lines.append("以上合计以待确认条件全部满足为前提；任一条件不满足，该项不予奖补。")
-        for s in award.get("steps") or []:
-            lines.append(f"· {s}")
+    lines.extend(_total_lines(doc, award, items))
     for u in award.get("unknown") or []:
         q = followup_for(u["id"], u["text"])
         if q not in followups:

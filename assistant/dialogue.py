@@ -81,6 +81,19 @@ class Session:
                 p["smart_recognised"] = True
             self.last_slot = (key,)
 
+    def _amount_at(self, slot: tuple) -> Decimal | None:
+        """The amount currently held at a slot (as `last_slot` names it), or None."""
+        p = self.profile
+        if slot[0] in ("equipment", "total_investment"):
+            projects = self._projects()
+            i = slot[1] if len(slot) > 1 and slot[1] is not None else len(projects) - 1
+            return projects[i].get(slot[0]) if 0 <= i < len(projects) else None
+        if slot[0] == "cloud":
+            return (p.get("cloud") or {}).get(slot[1])
+        if slot[0] == "node":
+            return (p.get("node") or {}).get("investment")
+        return p.get(slot[0])
+
     def apply(self, turn: Turn) -> list[str]:
         """Merge what the turn states into the profile; returns what could not be placed."""
         problems: list[str] = []
@@ -151,13 +164,31 @@ class Session:
                         titles.remove(tid)
         if turn.stacking:
             p["stacking"] = turn.stacking
-        # an amount with no keyword: a what-if on the last amount (那如果是5000万呢)
+        # 再多买300万: added to the amount talked about (the slot named, else the last one)
+        for slot, amount in turn.deltas:
+            where = self.last_slot if slot is None or (self.last_slot and self.last_slot[0] == slot[0]) else slot
+            where = where or _slot_from_topic(turn.topics or ([self.last_topic] if self.last_topic else []))
+            if where is None:
+                problems.append(f"没能判断增加的{_fmt(amount)}是哪一项金额，请说明。")
+                continue
+            current = self._amount_at(where)
+            total = max(amount + (current or Decimal("0")), Decimal("0"))
+            if where[0] in ("equipment", "total_investment"):
+                self._set_amount((where[0],), total, index=where[1] if len(where) > 1 else None)
+            else:
+                self._set_amount(where, total)
+        # an amount with no keyword: a what-if on the last amount (那如果是5000万呢); 两个项目各600万呢 → one project each
+        slot = self.last_slot or _slot_from_topic(turn.topics or ([self.last_topic] if self.last_topic else []))
+        if len(turn.unresolved_amounts) > 1 and slot is not None and slot[0] == "equipment":
+            old = self._projects()
+            base = {k: v for k, v in (old[0] if old else {}).items() if k in _PROJECT_FLAGS}
+            p["projects"] = [dict(base, equipment=v) for v in turn.unresolved_amounts]
+            self.last_slot = ("equipment", len(turn.unresolved_amounts) - 1)
+            return problems
         for amount in turn.unresolved_amounts:
             slot = self.last_slot or _slot_from_topic(turn.topics or ([self.last_topic] if self.last_topic else []))
             if slot is None:
-                from tools.amounts import format_yuan
-
-                problems.append(f"没能判断{format_yuan(amount)}指的是哪一项金额（设备投资、上云支付、二级节点投资还是地方财政实得税收），请说明。")
+                problems.append(f"没能判断{_fmt(amount)}指的是哪一项金额（设备投资、上云支付、二级节点投资还是地方财政实得税收），请说明。")
                 continue
             if slot[0] in ("equipment", "total_investment"):
                 self._set_amount((slot[0],), amount, index=slot[1] if len(slot) > 1 else None)
@@ -352,7 +383,8 @@ def _unit(doc: Document, topics: list[str], question: str, last_topic: str | Non
         q = unit_quote(holder)
         if q:
             add_citation(cites, citation(doc, holder.id, quote=q))
-    name = clause.heading or best_quote(clause, question)[:30]
+    # a leaf rule has no heading: name it by its first phrase, never cut mid-phrase
+    name = clause.heading or re.split(r"[，。；]", best_quote(clause, question))[0][:30]
     if units:
         text = f"{clause.label}（{name}）的责任单位是：{units}。"
         if holder is not None and holder.id != cid:
@@ -360,6 +392,37 @@ def _unit(doc: Document, topics: list[str], question: str, last_topic: str | Non
     else:
         text = f"{clause.label}没有写明责任单位，可咨询{doc.meta.get('consult_unit') or '市工信局'}。"
     return _finish(doc, text, citations=cites, flags=["unit"])
+
+
+def _unit_clauses(doc: Document, unit: str) -> Answer:
+    """The clauses whose 〔责任单位〕 names `unit`, in document order, each cited by its unit line."""
+    own = [c for c in doc if unit in c.units]
+    if not own:
+        return _finish(doc, f"文件没有列明{unit}负责的条款。", abstained=True, flags=["unit_clauses"])
+    lines = [f"{unit}列为以下{'各' if len(own) > 1 else ''}条的责任单位："]
+    cites: list[dict] = []
+    for c in own:
+        others = [u for u in c.units if u != unit]
+        shared = f"（与{'、'.join(others)}共同负责）" if others else ""
+        scope = "，其下各项奖补同此" if c.children and not any(doc.clause(k).units for k in c.children) else ""
+        lines.append(f"· {c.label}{c.heading}{shared}{scope}。")
+        add_citation(cites, citation(doc, c.id, quote=unit_quote(c) or c.heading))
+    return _finish(doc, "\n".join(lines), citations=cites, flags=["unit_clauses"])
+
+
+def _no_clause(doc: Document, ref: str) -> Answer:
+    """A clause number the document does not have (四（三）8): say so and name the range that exists."""
+    parts = ref.split(".")
+    parent = next((doc.find(".".join(parts[:i])) for i in range(len(parts) - 1, 0, -1)
+                   if doc.find(".".join(parts[:i])) is not None), None)
+    if parent is not None and parent.children:
+        n = len(parent.children)
+        text = (f"文件中没有您所说的这一条。{parent.label}（{parent.heading}）下共有{n}项，请核对条款编号，"
+                f"或直接说明想问的内容（例如上云补贴、二级节点）。")
+        cites = [citation(doc, parent.id, quote=sentences(parent.text)[0] if sentences(parent.text) else parent.heading)]
+        return _finish(doc, text, citations=cites, abstained=True, flags=["abstain:no_clause"], sources=[str(n)])
+    text = "文件中没有您所说的这一条，请核对条款编号，或直接说明想问的内容（例如上云补贴、二级节点）。"
+    return _finish(doc, text, abstained=True, flags=["abstain:no_clause"])
 
 
 _YEARLY = re.compile(r"(\d{4})\s*年起每年分别推动\s*(.+?)工业企业")
@@ -482,6 +545,8 @@ def deterministic_answer(question: str, session: Session, corpus: Corpus | None 
     turn = understand(q)
     problems = list(turn.problems)
     intent = turn.intent
+    if turn.reset:
+        session.reset()
     if intent in ("award", "claimable", "lookup", "unit", "search", "targets"):
         problems += session.apply(turn)
     if turn.year is not None and session.last_intent == "targets" and not turn.facts and (
@@ -493,8 +558,13 @@ def deterministic_answer(question: str, session: Session, corpus: Corpus | None 
         ans = _abstain(doc, turn.abstain_kind or "unrelated", q)
     elif intent == "docfacts":
         ans = _docfacts(doc, turn.docfact or "number")
+    elif turn.clause_ref and doc.find(turn.clause_ref) is None and intent in ("lookup", "search", "unit") \
+            and not turn.topics:
+        ans = _no_clause(doc, turn.clause_ref)
     elif intent == "unit":
         ans = _unit(doc, turn.topics, q, session.last_topic)
+    elif intent == "unit_clauses":
+        ans = _unit_clauses(doc, turn.unit_name or "")
     elif intent == "targets":
         ans = _targets(doc, q, turn.year)
     elif intent == "claimable":
@@ -521,6 +591,14 @@ def deterministic_answer(question: str, session: Session, corpus: Corpus | None 
         ans.answer = note + "\n" + ans.answer
         ans.flags.append("input:not_understood")
         ans.sources.extend(problems)
+    if turn.clause_ref and doc.find(turn.clause_ref) is None and "abstain:no_clause" not in ans.flags:
+        ans.answer = "文件中没有您所说的条款编号，以下按问题内容回答：\n" + ans.answer
+        ans.flags.append("input:no_such_clause")
+    if turn.approx and ans.award is not None:
+        note = ("注：" + "、".join(f"“{a}”" for a in dict.fromkeys(turn.approx))
+                + "是约数，以上按所写金额测算；实际以核定的金额为准，如有准确数字请告知。")
+        _insert_before_stamp(ans, note)
+        ans.sources.append(note)
     if turn.injection:
         ans.answer = "（问题中要求改变回答规则的内容已忽略：金额只由计算器按文件条款计算。）\n" + ans.answer
         ans.flags.append("input:injection")
@@ -530,6 +608,11 @@ def deterministic_answer(question: str, session: Session, corpus: Corpus | None 
         session.last_topic = first if first != "4.3.7" or not session.last_topic else session.last_topic
     session.last_intent = intent
     return ans
+
+
+def _insert_before_stamp(ans: Answer, line: str) -> None:
+    body, sep, last = ans.answer.rstrip().rpartition("\n")
+    ans.answer = f"{body}\n{line}\n{last}" if sep else f"{line}\n{last}"
 
 
 def _search(question: str) -> list[str]:

@@ -125,7 +125,7 @@ TOPICS: list[tuple[str, str]] = [
     ("4.3.2", r"智能制造(示范|标杆)|标杆企业|赣州(市)?认定|1:1|配套(支持|比例|奖励)|数字化转型|智能化升级"),
     ("4.3.7", r"纳税|缴税|交的税|交税|税收|结转|补发|地方留成|地方(财政)?(实得|分成|所得)|实得部分|不足部分|封顶|合计(上限|最多|不超过)|总额上限|申报(要求|程序)"),
     ("4.3.1", r"(购买|购置|采购|买)(了)?(的)?设备|设备(投资|购置|采购|投入|奖补|补贴|奖励|更新)|技改(项目)?(设备)?(奖补|补贴|奖励)|技术改造项目|设备|统计库|入统|竣工|产业政策|6%"),
-    ("4.1", r"(技术改造|技改)?项目库|技改库|入库|纳入(市级|省级)"),
+    ("4.1", r"(技术改造|技改)?项目库|技改库|入库|纳入(市级|省级)|(市级|省级)(技改|技术改造)?(项目)?库|进(入)?(市级|省级)?库"),
     ("4.2", r"专项资金|产业基金|财政支持"),
     ("4.4", r"金融|银企|信贷|融资|贷款|银行"),
     ("4.5", r"监测|调度分析"),
@@ -158,30 +158,62 @@ _OTHER_CITIES = (
     r"石城|大余|崇义|上犹|南康|赣县|章贡|东莞|佛山|珠海|惠州|河源|韶关|梅州|其他(城市|地区|县|市|区)|别的(城市|地方|县|市)|外地"
 )
 _OTHER_CITY_RE = re.compile(rf"({_OTHER_CITIES})")
+_REGISTERED_ELSEWHERE = re.compile(
+    rf"注册(地|地址)?(在|于|是|为)(?!龙南)([\u4e00-\u9fa5]{{1,6}}(市|县|区|省)|{_OTHER_CITIES})|在({_OTHER_CITIES})(市|县|区)?注册|(外地|异地)注册")
 # 赣州 appears in 四（三）2 (赣州市认定…) and 四（四）(赣州市重大项目引导资金): those are this document's own topics.
 _GANZHOU_OK = re.compile(r"注册|赣州(市)?(认定|给|奖|发|配套|评|授予|重大项目|引导资金)|智能制造|标杆|1:1|配套")
 
 # --- abstention categories (DESIGN §5 not-specified, validity) --------------------------------
 
 ABSTAIN_PATTERNS: list[tuple[str, re.Pattern]] = [
-    ("deadline", re.compile(r"截止|deadline|最晚|哪天之前|申报(时间|期限|日期|窗口期)|什么时候(申报|申请|报|开始|可以报|到账|发放|兑现)|几月(份)?(申报|申请)|(申报|申请)(是)?(什么时候|几月|何时|哪天)|时限|受理时间|到账|拨付|多久(能|可以|才)|补申报|以前(年度)?的|往年")),
-    ("validity", re.compile(r"有效期|失效|过期|到期|废止|还有效|是否有效|仍然有效|还能用吗|什么时候(结束|到期)|执行(到|期限)|有效(到|至)")),
-    ("materials", re.compile(r"(?<!新)(?<!基础)材料|资料|证明文件|需要(提交|提供|准备|带)|要(交|带|准备)什么|提交什么|附件|表格|申请表|申报表|申报书|盖章")),
-    ("where", re.compile(r"(去|到|在)哪(里|儿)?(申报|申请|办|报|交)|哪里(申报|申请|办理)|怎么(申报|申请|报|办理)|如何(申报|申请|办理)|申报(流程|程序|方式|渠道|入口|系统|平台|网址)|申请(流程|程序|方式|渠道|入口)|审核(流程|程序)|审批(流程|程序)|线上|网上|办事大厅|窗口|办理流程")),
+    ("deadline", re.compile(r"(去年|前年|以前|之前|往年|过去)(竣工|完成|建成|做)?(的)?(技改)?项目[^,，。]{0,4}(能|可以|还能|还可以)(报|申报|申请|享受)|截止|deadline|最晚|哪天之前|申报(时间|期限|日期|窗口期)|什么时候(申报|申请|报|开始|可以报|到账|发放|兑现)|几月(份)?(申报|申请)|(申报|申请)(是)?(什么时候|几月|何时|哪天)|时限|受理时间|到账|拨付|多久(能|可以|才)|补申报|以前(年度)?的|往年")),
+    ("validity", re.compile(r"(还|是否|仍然?|继续)(在)?(执行|适用|实施|管用)|20\d\d年(以后|之后)?(还|仍)(能|可以)?(用|执行|适用|享受)|有效期|失效|过期|到期|废止|还有效|是否有效|仍然有效|还能用吗|什么时候(结束|到期)|执行(到|期限)|有效(到|至)")),
+    ("materials", re.compile(r"审计|评估报告|验资|鉴证|(?<!新)(?<!基础)材料|资料|证明文件|需要(提交|提供|准备|带)|要(交|带|准备)什么|提交什么|附件|表格|申请表|申报表|申报书|盖章")),
+    ("where", re.compile(r"(委托|找)?(中介|代理机构|代办|代理申报|代为申报)|(去|到|在)哪(里|儿)?(申报|申请|办|报|交)|哪里(申报|申请|办理)|怎么(申报|申请|报|办理)|如何(申报|申请|办理)|申报(流程|程序|方式|渠道|入口|系统|平台|网址)|申请(流程|程序|方式|渠道|入口)|审核(流程|程序)|审批(流程|程序)|线上|网上|办事大厅|窗口|办理流程")),
     ("contact", re.compile(r"电话|联系方式|联系人|邮箱|地址在哪|办公地点|热线号码")),
-    ("definition_above_scale", re.compile(r"(规上|规模以上)(企业)?(的)?(标准|认定|定义|门槛|条件|是指|是什么|指什么|怎么(算|认定|界定))|什么(是|叫)(规上|规模以上)|(规上|规模以上)(企业)?要(多少|达到)|主营(业务)?收入(要|达到)?(多少|2000万)")),
+    ("definition_above_scale", re.compile(r"(营收|营业收入|收入|产值|销售额|产值)[^,，。]{0,6}(才)?(算|是|属于)(规上|规模以上)|多少[^,，。]{0,4}(才)?算(规上|规模以上)|(规上|规模以上)(企业)?(的)?(标准|认定|定义|门槛|条件|是指|是什么|指什么|怎么(算|认定|界定))|什么(是|叫)(规上|规模以上)|(规上|规模以上)(企业)?要(多少|达到)|主营(业务)?收入(要|达到)?(多少|2000万)")),
     ("tax_rate", re.compile(r"税率|(增值税|所得税|企业所得税).{0,4}(多少%|百分之|几个点|比例是多少|交多少|缴多少)|分成比例|留成比例|地方(留成|分成)(比例|是多少%)")),
+    # what counts as 购买设备投资额 (second-hand, leased, imported, software, tax) is not defined by the document
+    ("equipment_scope", re.compile(r"(二手|旧设备|翻新|租赁|租的|租来|融资租入|进口|国产|软件|含税|不含税|税前|税后|安装费|运输费|运费|土建|分期(付款)?|首付|发票)[^。]{0,12}(算不算|算[^。]{0,8}吗|算不|能算|可以算|计入|计不计入|包括|包含|包不包括|含不含|还是)|"
+                                 r"(算不算|能不能算|可不可以算|是否计入|包不包括)[^。]{0,10}(二手|旧设备|租赁|进口|软件|含税|安装费|运费|土建)|(按|以)(含税|不含税)|"
+                                 # any other "does this equipment count" question the document's terms do not settle
+                                 r"^(?!.*(总投资|项目投资|门槛|达500|500万|含不含|规上|规模以上|竣工|统计|产业政策|上云|节点))"
+                                 r".*设备[^。]{0,10}(算不算|算吗|算数吗|能不能算|可不可以算|能算吗|可以算吗|计不计入|计入吗|包括吗|包不包括)")),
+    # what the award money may be used for
+    ("fund_use", re.compile(r"(奖补|补贴|奖励|补助)(资金|款|的钱)?[^,，。以所按]{0,6}(用来|用于|用在|怎么用|如何使用|使用范围|用途|能用|可以用)")),
+    # whether this document's awards can be combined with other governments' funds: not said
+    ("other_funds", re.compile(r"^(?!.*(两化|服务型|称号|示范|贯标|标杆)).*?(省里|省级|省上|国家|中央|赣州|上级|其他|别的|其它)(的)?[^,，。两化服务称号示范贯标]{0,6}(补贴|奖励|奖补|资金|政策|扶持)[^。]{0,8}(同时|一起|叠加|重复|兼得|都拿|都享受)|重复(享受|申报|申请)|同时享受(其他|别的|省|国家)")),
+    # the tax treatment of the award money itself
+    ("award_tax", re.compile(r"(奖补|补贴|奖励|补助)(资金|款|的钱)?[^,，。以所按]{0,6}(要|需要|用|得)?(交|缴|纳|扣)(企业所得|所得|个人所得)?税|(奖补|补贴|奖励|补助)[^,，。]{0,6}(免税|是否征税|要不要交税)")),
     ("not_covered", re.compile(r"贴息|高新技术企业|高企认定|专精特新|小巨人|研发费用加计|人才补贴|租金补贴|电价|用地")),
 ]
 
 # --- profile fact lexicon -----------------------------------------------------------------
 
 # Negators that flip a fact when they precede it within the same segment (还没竣工, 不是规上, 未入统, 没有通过验收).
-_NEG_RE = re.compile(r"(不|没|未|非|无|尚未|并未|还没|还未|没有|不是|不属于|未能|没能|不再)")
+_NEG_RE = re.compile(r"(不(?!过|但|仅|久|少|断|错|论|管|同|只)|没(?!多久|几天)|未(?!来)|非(?!常)|无(?!论)|尚未|并未|还没|还未|"
+                     r"没有|不是|不属于|未能|没能|不再)")
+# A fact planned or expected (预计明年竣工, 准备验收) does not hold yet.
+_FUTURE_RE = re.compile(r"预计|计划|即将|准备|打算|争取|有望|明年|下个?月|下半年|(?<!已)将(?!近)|还要|等到")
+# A negation after the fact word, ending its segment: 产业政策不符 / 验收还没通过 / 统计库还没进.
+_POST_NEG_RE = re.compile(r"(了)?(的)?(还|也|都|仍|尚|却|目前)?(不符(合)?|不满足|不达标|不对|不够|不行|"
+                          r"没(有)?(通过|完成|办|做|弄|下来|进|入|批|达到|到位)?|未(通过|完成|办理)?)(了)?(的)?")
 # A segment that asks about a requirement states no fact (需要竣工吗 / 是否要列入统计库).
 _ASKING_RE = re.compile(r"上限|多少|最高|比例|需要|要求|必须|是否|条件|标准|认定|要不要|需不需要|算不算|什么是|是指|定义|怎么认定|哪些")
 
 _SELF_RE = re.compile(r"我们|我司|本企业|我公司|本公司|我单位|我厂|我家")
+# A segment that asks something (the delimiter after it included: 补贴什么时候到账？).
+_INTERROGATIVE = re.compile(r"吗|呢|\?|什么|啥|哪|怎么|如何|多少|几|是否|能否|能不能|可不可以|要不要|需不需要|有没有|算不算|"
+                            r"是不是|谁|何|多久|请问|咨询")
+_OWN_STATEMENT = re.compile(r"我们|我司|本企业|我公司|本公司|我单位|我厂|我家|我的|公司|厂|\d{3,}")
+
+
+def asking_text(t: str) -> str:
+    """The text of a turn without its plain statements about the enterprise (我的电话13807970000 / 我司主营稀土材料):
+    a keyword there is a fact, not the question."""
+    kept = [t[a:b] for a, b in segments(t)
+            if _INTERROGATIVE.search(t[a:b + 1]) or not _OWN_STATEMENT.search(t[a:b])]
+    return "，".join(kept)
 
 _FACT_FLAGS: list[tuple[str, re.Pattern, bool]] = [
     # (fact, pattern, value when not negated)
@@ -189,14 +221,14 @@ _FACT_FLAGS: list[tuple[str, re.Pattern, bool]] = [
     ("above_scale", re.compile(r"规下|规模以下|小微企业(?!.*规上)"), False),
     ("completed", re.compile(r"竣工|完工|建成(投产)?|验收完成|投产"), True),
     ("completed", re.compile(r"在建|建设中|正在建|施工中"), False),
-    ("in_national_stats", re.compile(r"入统|列入(了)?(国家)?统计库|纳入(了)?(国家)?统计(库)?|进(入)?(了)?(国家)?统计库|统计库"), True),
+    ("in_national_stats", re.compile(r"入统|列入(了)?(国家)?统计库|纳入(了)?(国家)?统计(库)?|进(入)?(了)?(国家)?统计库|统计库|入库|纳统|列统"), True),
     ("complies_industrial_policy", re.compile(r"符合(国家)?(的)?(产业)?政策|产业政策(鼓励|支持|范围内)"), True),
-    ("complies_industrial_policy", re.compile(r"(淘汰|限制)类"), False),
+    ("complies_industrial_policy", re.compile(r"(淘汰|限制)类|产业政策(上|方面)?(不符|不对|不满足|不支持|不允许)"), False),
     ("node_passed_acceptance", re.compile(r"通过(了)?验收|验收(通过|合格|完成)|已验收"), True),
     ("node_registered_in_longnan", re.compile(r"(在)?龙南(市)?(注册|登记)|注册(地)?(在|于)龙南|龙南(本地|的)?企业"), True),
     ("node_connected", re.compile(r"接入(了)?(二级)?节点|接入(了)?标识解析"), True),
 ]
-_REGISTERED_ELSEWHERE = re.compile(r"注册(地)?(在|于)(?!龙南)[\u4e00-\u9fa5]{1,6}(市|县|区|省)|(外地|异地)注册")
+
 
 # The enterprise's local-finance share of VAT and CIT (四（三）7), however people name it.
 _LOCAL_SHARE = (r"(税收)?地方(财政)?(税收)?(收入)?(贡献|留成|留存|实得|分成|所得)(部分|税收|的部分)?|地方财政实得(部分|税收)?|"
@@ -217,6 +249,9 @@ _SLOT_WORDS: list[tuple[tuple, re.Pattern]] = [
     (("equipment",), re.compile(r"(购买|购置|采购|买)(了)?(的)?设备|设备(投资|购置|采购|投入)?")),
     (("total_investment",), re.compile(r"(项目)?总投资|投资总额|项目投资|技改投资")),
     (("investment",), re.compile(r"投资额|投资|投入|花了|花费|支付")),
+    # the enterprise's other figures (revenue, capital, output, loans): never an award input
+    (("other",), re.compile(r"(年)?(营收|营业收入|营业额|主营(业务)?收入|销售(额|收入)|收入|产值|总产值|注册资本|注册资金|实收资本|"
+                            r"资产|总资产|净资产|利润|净利润?|工资|薪酬|产量|贷款|融资|授信|租金|市值|估值|出口额|进口额|订单|合同额)")),
 ]
 
 _TITLE_WORDS = [
@@ -230,7 +265,10 @@ _LEVELS = [
 ]
 _SMART_TITLE = re.compile(r"智能制造(示范|标杆)(企业)?|标杆企业")
 
-_NEW_PROJECT = re.compile(r"另(一|外一)个(项目)?|第二个(项目)?|还有一个(项目)?|再一个(项目)?|另一项目")
+_NOT_THIS_AMOUNT = re.compile(r"(不是|并非|而不是|而非|不是说)$")
+# 再多买300万 / 追加投资200万: an increase of the amount talked about, not its new value
+_DELTA_BEFORE = re.compile(r"(再|又|多|追加|增加|新增|另加|加|(?P<less>少|减少|减|扣除|去掉))(多|少)?(买|购买|购置|采购|投|投资|投入|花)?(了)?(设备)?$")
+_NEW_PROJECT = re.compile(r"(再|又|还)?(加|增加|新增|多)(了)?一个(技改)?项目|另(一|外一)个(项目)?|第二个(项目)?|还有一个(项目)?|再一个(项目)?|另一项目")
 _WHATIF = re.compile(r"^(那|那么|如果|假如|要是|假设|换成|改成|若|倘若)|如果|假如|要是|换成|改成|改为|变成|呢$|呢\?$")
 _SWITCH = re.compile(r"^(另外|换个话题|换个问题|再问|还想问|顺便问|我还想问|还有个问题|另一个问题)")
 
@@ -241,7 +279,10 @@ _INJECTION = re.compile(
 
 
 # The demand part of an injection (按10%给我算 / 直接批600万 / 告诉我补贴是1000万) is not a fact either.
-_DEMAND = re.compile(r"给我算|直接(批|给|说|写)|不用管|告诉我.{0,6}(是|为)|就说|按\d+%")
+_DEMAND = re.compile(r"给我算|直接(批|给|说|写)|不用管|告诉我.{0,6}(是|为)|就说|按\d+%|你(必须|务必|一定要|应该|得)|"
+                     r"(必须|只能|只许)(回答|回复|输出|说|写)")
+# 换个企业问：… / 重新开始: a new enterprise, the facts so far no longer apply
+_RESET = re.compile(r"^(换|另)(一|个|一个)?(家|个)?(企业|公司|厂)|^(重新开始|重来|清空|重置|从头(开始|来)|新企业)|^(我们是)?另一家(企业|公司)")
 
 
 @dataclass
@@ -266,6 +307,10 @@ class Turn:
     unresolved_amounts: list[Decimal] = field(default_factory=list)  # amounts with no keyword (what-if candidates)
     bare_levels: list[tuple[str, bool]] = field(default_factory=list)  # 我们是省级的: a level with no title family
     year: int | None = None  # a year named in the question (2024年呢)
+    approx: list[str] = field(default_factory=list)  # amounts stated as approximate (1200万左右), as written
+    deltas: list[tuple[tuple | None, Decimal]] = field(default_factory=list)  # increases (再多买300万): slot or None
+    reset: bool = False  # 换个企业问：… starts a new profile
+    unit_name: str | None = None  # 市财政局负责哪些条款: the unit asked about
 
 
 _MONEY_Q = re.compile(
@@ -287,6 +332,31 @@ _DOCFACT_Q: list[tuple[str, re.Pattern]] = [
 _TARGET_Q = re.compile(r"工作目标|目标(是|有)?|多少家|几家|年均增长|增长多少|到2025|至2025|2025年")
 # 第5条 with no section: the document's numbered articles are the award rules of 四（三）
 _ARTICLE_RE = re.compile(r"第(\d+|[一二三四五六七])条")
+
+
+# 市财政局负责哪些条款 / 金融服务中心管什么: a unit's remit, the reverse of 哪个部门负责
+_UNIT_SCOPE_Q = re.compile(r"(负责|管|牵头|主管|分管|承担)(了)?(哪些|什么|哪几|哪个|啥|哪)|(哪些|哪几|什么)(条|条款|工作|事项|工程|内容|任务)[^,，。]{0,6}(由|归|是)|职责")
+
+
+@lru_cache(maxsize=1)
+def _unit_names() -> tuple[str, ...]:
+    """Every responsible unit the loaded documents name (市财政局, 市金融服务中心, …), longest first."""
+    try:
+        from corpus import default_corpus
+
+        names = {u for doc in default_corpus() for c in doc for u in c.units}
+    except Exception:  # noqa: BLE001 - without the corpus no unit is recognised
+        return ()
+    return tuple(sorted(names, key=len, reverse=True))
+
+
+def _named_unit(t: str) -> str | None:
+    """The unit a question names, with or without its 市/区 prefix (财政局 → 市财政局)."""
+    for u in _unit_names():
+        short = u[1:] if u[:1] in "市区" and len(u) > 3 else u
+        if normalise(u) in t or normalise(short) in t:
+            return u
+    return None
 
 
 def _clause_reference(t: str) -> str | None:
@@ -376,21 +446,50 @@ _NO_TAX = re.compile(r"(没|未|没有)(交|缴|纳)(过)?(任何)?税|零纳税
 # A total of the amounts just listed (加起来800万) is not another item.
 _SUM_WORD = re.compile(r"(加起来|加在一起|合计|一共|总共|共计|总计|累计)(是|为|有|投了|花了)?$")
 _PROJECT_COUNT = re.compile(r"(两|俩|二|2|三|3|四|4|五|5)个(技改|技术改造)?项目|(两|俩)项目")
-_EACH = re.compile(r"每个|每一个|每项|各(个)?项目|各(自)?(都)?(买|投|花|采购|购置|是)|均")
+_EACH = re.compile(r"每个|每一个|每项|各(个)?项目|各(自)?(都)?(买|投|花|采购|购置|是)|均|各$")
+# a fact supposed in a question: 如果入统了能拿多少 / 那入统之后呢
+_HYPOTHETICAL_BEFORE = re.compile(r"(如果|假如|要是|假设|若|等|那)[^,，]{0,4}$")
+_HYPOTHETICAL_AFTER = re.compile(r"(了)?(之后|以后|后)")
+_REQUIREMENT_Q = re.compile(r"需要|要求|必须|是否|要不要|需不需要|条件|才(能|可以)")
+
+
+def _supposed(t: str, seg: tuple[int, int], m: re.Match) -> bool:
+    return bool(_HYPOTHETICAL_BEFORE.search(t[seg[0]:m.start()]) or _HYPOTHETICAL_AFTER.match(t, m.end()))
 _COUNT = {"两": 2, "俩": 2, "二": 2, "2": 2, "三": 3, "3": 3, "四": 4, "4": 4, "五": 5, "5": 5}
 
 
-def _amounts(t: str) -> tuple[list[tuple[Decimal, tuple[int, int]]], list[str]]:
-    found = list(find_amounts(t))
+# Digits that identify rather than count: phone numbers, post codes, codes and ids.
+_ID_BEFORE = re.compile(r"(电话|手机|座机|热线|邮编|代码|编号|编码|号码|账号|帐号|qq|微信|tel|传真|身份证|工号|订单号|合同号)[^\d]{0,3}$")
+_MOBILE = re.compile(r"1[3-9]\d{9}")
+# 1200多万 / 1200余万: the 多 read as a space keeps spans valid and lets the parser read 1200 万
+_APPROX_INNER = re.compile(r"(?<=\d)[多余来](?=[十百千万亿])")
+_APPROX_BEFORE = re.compile(r"(约|大约|大概|大致|差不多|将近|接近|估计|预计|近|约合)[^\d,，。;；]{0,4}$")
+_APPROX_AFTER = re.compile(r"^(左右|上下|出头|多)")
+
+
+def _amounts(t: str) -> tuple[list[tuple[Decimal, tuple[int, int]]], list[str], set[tuple[int, int]], list[str]]:
+    """(amounts with spans, problems, spans of unit-less numbers, approximate amounts as written)."""
+    found = list(find_amounts(_APPROX_INNER.sub(" ", t)))
     problems: list[str] = []
     covered = [span for _, span in found]
+    bare: set[tuple[int, int]] = set()
     for m in _BARE_NUMBER.finditer(t):
         if any(s <= m.start() < e for s, e in covered):
             continue
+        if _MOBILE.fullmatch(m.group(1)) or _ID_BEFORE.search(t[max(0, m.start() - 8):m.start()]):
+            continue  # 电话13807970000 / 邮编341700 identify, they do not count money
         try:
             found.append((parse_amount(m.group(1)), m.span(1)))
+            bare.add(m.span(1))
         except AmountError as e:
             problems.append(str(e))
+    approx = []
+    for _, (a, b) in found:
+        before = _APPROX_BEFORE.search(t[max(0, a - 7):a])
+        after = _APPROX_AFTER.match(t[b:b + 2])
+        if before or after or _APPROX_INNER.search(t[a:b]):
+            approx.append(t[a:b + (len(after.group(0)) if after else 0)] if after or not before else
+                          before.group(1) + t[a:b])
     # money-looking tokens the parser refused (负100万, 3万亿亿) get the parser's own explanation
     for m in re.finditer(r"(负|-)\d[\d.,]*(万元|万|亿元|亿|元)|\d[\d.,]*(亿|万)(亿|万)+(元)?|\d[\d.,]{14,}(元)?", t):
         if any(s <= m.start() < e for s, e in covered):
@@ -412,7 +511,7 @@ def _amounts(t: str) -> tuple[list[tuple[Decimal, tuple[int, int]]], list[str]]:
     # 负100万: the parser already explained why; the bare 100万 after 负 is not a fact
     found = [(a, sp) for a, sp in found if not (sp[0] > 0 and t[sp[0] - 1] in "负-")]
     found.sort(key=lambda x: x[1][0])
-    return found, problems
+    return found, problems, bare, approx
 
 
 def _extract_facts(turn: Turn, t: str) -> None:
@@ -422,25 +521,49 @@ def _extract_facts(turn: Turn, t: str) -> None:
         for m in rx.finditer(t):
             seg = _segment_of(segs, m.start())
             seg_text = t[seg[0]:seg[1]]
-            if _ASKING_RE.search(seg_text) and not re.search(r"(我们|我司|本企业|我公司|本公司|我单位)", seg_text):
-                continue
-            v = value if not _negated(t, seg, m.start()) else not value
+            if _ASKING_RE.search(seg_text) and not re.search(r"(我们|我司|本企业|我公司|本公司|我单位)", seg_text) \
+                    and not (_supposed(t, seg, m) and not _REQUIREMENT_Q.search(seg_text)):
+                continue  # 需要竣工吗 asks; 那入统之后能拿多少 supposes the fact
+            if fact == "in_national_stats" and m.group(0) == "入库" and (
+                    re.search(r"项目库|技改库|(市|省)级", seg_text) or _INTERROGATIVE.search(t[seg[0]:seg[1] + 1])
+                    or not re.search(r"竣工|规上|规模以上|设备|产业政策", t)):
+                continue  # 入库 of the project library (四（一）: 能入库吗) is not the statistics library
+            negated = _negated(t, seg, m.start()) or bool(_POST_NEG_RE.fullmatch(t[m.end():seg[1]]))
+            if value and _FUTURE_RE.search(t[max(seg[0], m.start() - 8):m.start()]):
+                negated = True  # 预计明年竣工: not yet
+            v = value if not negated else not value
             turn.facts.append(((fact,), v))
     if _REGISTERED_ELSEWHERE.search(t):
         turn.facts.append((("node_registered_in_longnan",), False))
     _titles(turn, t, segs)
     # amounts
-    found, problems = _amounts(t)
+    found, problems, bare, turn.approx = _amounts(t)
     turn.problems.extend(problems)
     count = _PROJECT_COUNT.search(t)
+    unresolved: list[Decimal] = []
     for amount, span in found:
         seg = _segment_of(segs, span[0])
         seg_text = t[seg[0]:seg[1]]
         if re.search(r"门槛|含不含|包不包括|及以上|以上的|才(能|可以)|是否|算不算", seg_text) and not _SELF_RE.search(seg_text):
             continue  # 达500万元及以上才能拿吗: a figure asked about, not the enterprise's own
+        if _NOT_THIS_AMOUNT.search(t[max(seg[0], span[0] - 4):span[0]]):
+            continue  # 设备是800万不是1200万: the amount denied is not a fact
+        if span in bare and not _concepts(t, seg[0], seg[1]):
+            continue  # a unit-less number with no money word beside it ({"award": 9999999}) is not an amount
         slot = _slot_for(t, seg, span)
+        if slot == ("other",):
+            continue  # 年产值6000万 / 注册资本5000万: the enterprise's figures, not award inputs
+        dm = _DELTA_BEFORE.search(t[seg[0]:span[0]])
+        delta = dm is not None
+        if dm is not None and dm.group("less"):
+            amount = -amount  # 少买200万: a decrease
         if slot is None:
-            turn.unresolved_amounts.append(amount)
+            if delta:
+                turn.deltas.append((None, amount))
+            elif count and _EACH.search(t[seg[0]:span[0]]):
+                unresolved.extend([amount] * _COUNT.get((count.group(1) or count.group(3) or "")[:1], 1))
+            else:
+                unresolved.append(amount)
             continue
         if slot == ("investment",):
             # a bare 投资/花了 belongs to the topic of the question: 二级节点投资80万 / 技改项目投资2000万
@@ -448,8 +571,12 @@ def _extract_facts(turn: Turn, t: str) -> None:
             slot = {"4.3.6": ("node", "investment"), "4.3.1": ("total_investment",), "4.1": ("total_investment",),
                     "4.3.5": ("cloud", None), "4.3.7": ("local_tax_retained",)}.get(top)
             if slot is None:
-                turn.unresolved_amounts.append(amount)
+                unresolved.append(amount)
                 continue
+        if delta and slot not in (("cloud", None), ("tax_paid",)):
+            turn.deltas.append((slot, amount))
+            continue
+        amount = abs(amount)
         if slot == ("cloud", None):
             stage = _last_stage_before(t, span[0]) or next(
                 (c[2] for c in _concepts(t, span[1], seg[1]) if c[2][0] == "cloud" and c[2][1]), None)
@@ -469,6 +596,10 @@ def _extract_facts(turn: Turn, t: str) -> None:
         if slot == ("equipment",) and count and _EACH.search(t[seg[0]:span[0]] + t[count.end():span[0]]):
             copies = _COUNT.get((count.group(1) or count.group(3) or "")[:1], 1)  # 两个项目每个都买了2000万
         turn.facts.extend([(slot, amount)] * copies)
+    # an amount with no keyword is a what-if on the last amount (那如果是5000万呢), unless the turn places amounts of
+    # its own: then it is another figure of the enterprise (营收1.5亿) and is not taken for any of them
+    if not any(isinstance(v, Decimal) for _, v in turn.facts) and not turn.deltas:
+        turn.unresolved_amounts.extend(unresolved)
     if _NO_TAX.search(t) and not any(s_ == ("local_tax_retained",) for s_, _ in turn.facts):
         turn.facts.append((("local_tax_retained",), Decimal("0.00")))
     _all_conditions(turn, t, segs)
@@ -518,10 +649,13 @@ def _titles(turn: Turn, t: str, segs: list[tuple[int, int]]) -> None:
     family it precedes. A question about one level (市级服务型制造示范企业奖多少) is computed as if held."""
     mentions = [(m.start(), m.end(), kind, m.group(0)) for kind, rx in _TITLE_WORDS for m in rx.finditer(t)]
     if not mentions:
-        for lv, lrx in _LEVELS:
-            for m in lrx.finditer(t):
-                seg = _segment_of(segs, m.start())
-                turn.bare_levels.append((lv, not _negated_title(t, seg, seg[0], m.start())))
+        found = sorted((m.start(), m.end(), lv) for lv, lrx in _LEVELS for m in lrx.finditer(t))
+        prev_end = 0
+        for start, end, lv in found:
+            seg = _segment_of(segs, start)
+            lo = max(seg[0], prev_end)
+            turn.bare_levels.append((lv, not _negated_title(t, (lo, seg[1]), lo, start)))
+            prev_end = end
         return
     prev_kinds: list[str] = []  # the families of the previous segment in the same sentence
     missing: set[str] = set()  # families stated without a level
@@ -531,7 +665,7 @@ def _titles(turn: Turn, t: str, segs: list[tuple[int, int]]) -> None:
         if not fam:
             # 在省里拿了两化融合示范，市里也评了: a level in the next clause continues the same family
             if len(prev_kinds) == 1 and _sentence_start(t, seg[0]) < seg[0] \
-                    and re.search(r"也|还|同时|另外|都|评|拿|获", seg_text) and not _ASKING_RE.search(seg_text):
+                    and re.search(r"也|还|同时|另外|都|评|拿|获|只是|就是|(?<!还)是(?!否)", seg_text) and not _ASKING_RE.search(seg_text):
                 for lv, lrx in _LEVELS:
                     if lrx.search(seg_text):
                         turn.titles.append((f"{prev_kinds[0]}_{lv}", not _negated_title(t, seg, seg[0], seg[1])))
@@ -609,6 +743,7 @@ def understand(question: str) -> Turn:
     if _INJECTION.search(t):
         turn.injection = True
     turn.switch = bool(_SWITCH.search(t))
+    turn.reset = bool(_RESET.search(t))
     turn.whatif = bool(_WHATIF.search(t)) and not turn.switch
     turn.new_project = bool(_NEW_PROJECT.search(t))
     turn.topics = _topics(t)
@@ -637,8 +772,9 @@ def _route(turn: Turn, t: str) -> str:
     if _OFF_TOPIC.search(t) and not turn.topics:
         turn.abstain_kind = "unrelated"
         return "abstain"
+    asking = asking_text(t)
     for kind, rx in ABSTAIN_PATTERNS:
-        if rx.search(t):
+        if rx.search(asking):
             # 申请条件 / 有什么材料 about an award still abstain; but 验收/竣工 statements are facts, not procedures
             turn.abstain_kind = kind
             return "abstain"
@@ -650,9 +786,13 @@ def _route(turn: Turn, t: str) -> str:
         if rx.search(t):
             turn.docfact = kind
             return "docfacts"
+    unit = _named_unit(t)
+    if unit and _UNIT_SCOPE_Q.search(t):
+        turn.unit_name = unit
+        return "unit_clauses"  # 市财政局负责哪些条款: the clauses naming that unit
     if _UNIT_Q.search(t):
         return "unit"
-    has_facts = bool(turn.facts or turn.titles or turn.unresolved_amounts or turn.stacking)
+    has_facts = bool(turn.facts or turn.titles or turn.unresolved_amounts or turn.stacking or turn.deltas)
     if turn.bare_levels and not turn.topics and not has_facts:
         return "award"  # 我们是省级的 / 那国家级呢: the level of the title family talked about
     specific = [c for c in turn.topics if c.startswith("4.3.") and c != "4.3.7"]
