@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-from corpus import Clause, Document
+from corpus import Clause, Document, interpretations
 
 ABSTAIN_WHAT = {
     "deadline": "申报时间和截止日期",
@@ -123,27 +122,6 @@ def add_citation(cites: list[dict], cite: dict) -> None:
 
 
 # --- interpretations ------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=8)
-def _interpretations(folder: str) -> tuple[dict, ...]:
-    from pathlib import Path
-
-    import yaml
-
-    path = Path(folder) / "interpretations.yaml"
-    if not path.is_file():
-        return ()
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError:
-        return ()
-    return tuple(i for i in data.get("interpretations") or [] if isinstance(i, dict))
-
-
-def interpretations(doc: Document) -> tuple[dict, ...]:
-    folder = doc.meta.get("folder")
-    return _interpretations(str(folder)) if folder else ()
 
 
 def matching_interpretation(doc: Document, cid: str, question: str) -> dict | None:

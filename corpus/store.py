@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -90,6 +91,13 @@ def document_data(doc: Document, name: str) -> dict:
     return read_yaml(path) if path.is_file() else {}
 
 
-def interpretations(doc: Document) -> list[dict]:
-    """The policy office's adopted readings for this document (DESIGN §5)."""
-    return list(document_data(doc, "interpretations.yaml").get("interpretations") or [])
+def interpretations(doc: Document) -> tuple[dict, ...]:
+    """The policy office's adopted readings for this document (DESIGN §5), read once per folder."""
+    return _interpretations(str(doc.meta.get("folder") or BUNDLED_DIR / doc.id))
+
+
+@lru_cache(maxsize=32)
+def _interpretations(folder: str) -> tuple[dict, ...]:
+    path = Path(folder) / "interpretations.yaml"
+    items = read_yaml(path).get("interpretations") if path.is_file() else None
+    return tuple(i for i in items or [] if isinstance(i, dict))
