@@ -134,7 +134,7 @@ TOPICS: list[tuple[str, str]] = [
     ("3.3", r"绿色(化)?(改造|工厂|园区|产品|制造)?|节能|环保"),
     ("3.5", r"工业强基|基础零部件|元器件|新材料|稀土"),
     ("2", r"工作目标|目标|110家|多少家|每年(要)?推动"),
-    ("0", r"目的|为什么(要)?(出台|制定)|制定(本|这个)?(实施)?意见|开头|出台(的)?(背景|原因)"),
+    ("0", r"(?<!项)目的|为什么(要)?(出台|制定)|制定(本|这个)?(实施)?意见|开头|出台(的)?(背景|原因)"),
     ("notice", r"发给(哪些|哪个|谁)|印发给|通知(里|中)|贯彻落实|各乡镇|主送"),
     ("3", r"主要任务|几项工程|哪(几|些)(项)?工程"),
     ("4", r"保障措施"),
@@ -215,6 +215,58 @@ def asking_text(t: str) -> str:
             if _INTERROGATIVE.search(t[a:b + 1]) or not _OWN_STATEMENT.search(t[a:b])]
     return "，".join(kept)
 
+# The clause(s) that carry the question: a question word, or a trailing request (请问…/想问…/帮我算…).
+_Q_MARK = re.compile(r"吗|么|呢|多少|几|什么|啥|怎么|怎样|如何|哪|是否|能否|可否|有没有|是不是|要不要|需不需要|能不能|"
+                     r"可不可以|算不算|含不含|包不包括|何时|谁|\?")
+_REQUEST = re.compile(r"请问|想问|我想问|问一下|问下|咨询一下|帮我(算|看|查|测算)|麻烦(算|看|问)")
+# A clause that states something about the enterprise (我们…, amounts, 已…了) is a statement, not the question.
+_STATEMENT = re.compile(r"我|本(企业|公司|单位)|公司|厂|\d|了|已|刚")
+
+
+def question_focus(t: str) -> str:
+    """The asking part of a (normalised) turn. Statements before it (我是一家做稀土永磁材料的企业) describe the enterprise:
+    their keywords feed the profile and must not decide the route. Without any question word, the whole turn."""
+    segs = segments(t)
+    req = None
+    for m in _REQUEST.finditer(t):
+        req = m
+    if req is not None:
+        start = _segment_of(segs, req.start())[0]
+        kept = [t[max(a, req.start()):b] for a, b in segs if b > start and b > req.start()]
+        return "，".join(kept)
+    asking = [i for i, (a, b) in enumerate(segs) if _Q_MARK.search(t[a:b + 1])]
+    if not asking:
+        return t
+    keep: list[int] = []
+    for i in asking:
+        # 申报材料方面，需要准备什么: a subject phrase just before the question belongs to it
+        if i > 0 and i - 1 not in asking and not _STATEMENT.search(t[segs[i - 1][0]:segs[i - 1][1]]):
+            keep.append(i - 1)
+        keep.append(i)
+    return "，".join(t[segs[i][0]:segs[i][1]] for i in sorted(set(keep)))
+
+
+# Whether two of the document's own rules combine (设备奖补另算吗 / 上云奖补可以同时拿吗): not a scope question.
+_SEPARATE_Q = re.compile(r"另算|单独算|分开算|单独计算|另外算|分别算|另行计算|叠加|同时(拿|享受|申请|领|获得)|一起(拿|算|享受|申请)|"
+                         r"都能(拿|享受)|也能(拿|享受)|兼得|还能(拿|享受)")
+# An interpretive question about a rule: the adopted reading is part of the answer (DESIGN §5).
+INTERPRETIVE_Q = re.compile(r"还是|含不含|包不包括|包括不包括|包含|是否包括|本身|(能否|能不能|可否|可不可以|是否)(叠加|同时|分别)|"
+                            r"叠加|每个|是什么意思|什么意思|怎么理解|如何理解|指什么|是指|按什么(算|计算)|怎么算|如何计算|基数|"
+                            r"是固定的|固定(的)?吗|上限|最多|最高|封顶|条件")
+# Eligibility conditions people ask about, by the calculator's condition id.
+CONDITION_WORDS: list[tuple[str, re.Pattern]] = [
+    ("above_scale", re.compile(r"规上|规模以上|规下|规模以下|小微企业")),
+    ("completed", re.compile(r"竣工|完工")),
+    ("in_national_stats", re.compile(r"统计库|入统")),
+    ("complies_industrial_policy", re.compile(r"产业政策")),
+    ("node.registered_in_longnan", re.compile(r"龙南(市)?注册|注册(在|于)?龙南|本地注册|注册地")),
+    ("node.passed_acceptance", re.compile(r"验收")),
+    ("node.connected", re.compile(r"接入")),
+]
+_REQUIRE_Q = re.compile(r"要求|需要|必须|才(能|可以)|要不要|需不需要|是否要|限(于|定)|只(有|限)")
+_YESNO_Q = re.compile(r"吗|是否|能否|能不能|可不可以|可否|有没有")
+
+
 _FACT_FLAGS: list[tuple[str, re.Pattern, bool]] = [
     # (fact, pattern, value when not negated)
     ("above_scale", re.compile(r"规上|规模以上|规模企业|规上企业"), True),
@@ -256,7 +308,7 @@ _SLOT_WORDS: list[tuple[tuple, re.Pattern]] = [
 
 _TITLE_WORDS = [
     ("lianghua", re.compile(r"两化(深度)?融合(管理体系)?(贯标|示范|试点)?(企业)?|贯标(企业)?")),
-    ("service", re.compile(r"服务型制造(示范)?(企业|项目|平台)?")),
+    ("service", re.compile(r"服务型制造(示范)?(企业|项目|平台)?(?!工程|(示范)?(企业|项目|平台)?工程)")),
 ]
 _LEVELS = [
     ("national", re.compile(r"国家(级)?(?!产业|统计|政策)|国字号")),
@@ -311,6 +363,11 @@ class Turn:
     deltas: list[tuple[tuple | None, Decimal]] = field(default_factory=list)  # increases (再多买300万): slot or None
     reset: bool = False  # 换个企业问：… starts a new profile
     unit_name: str | None = None  # 市财政局负责哪些条款: the unit asked about
+    focus: str = ""  # the asking part of the turn (question_focus)
+    separate: bool = False  # 设备奖补另算吗: whether a rule of this document is counted on its own
+    interpretive: bool = False  # 含不含 / 还是 / 是什么意思 about a rule: give the adopted reading
+    asked_conditions: list[str] = field(default_factory=list)  # 上云补贴要求是规上企业吗 → ["above_scale"]
+    figures: list[Decimal] = field(default_factory=list)  # amounts asked about (500万补助总额是什么意思), not facts
 
 
 _MONEY_Q = re.compile(
@@ -329,6 +386,27 @@ _DOCFACT_Q: list[tuple[str, re.Pattern]] = [
     ("title", re.compile(r"(文件|文件的)?(标题|名称|全称|叫什么)|什么文件")),
     ("cc", re.compile(r"抄送")),
 ]
+# Document facts by concept, words in any order: a time word with an issuing verb (哪一年出的 / 何时下发的), or a
+# structure word (几部分 / 框架) with no topic of its own.
+_TIME_WORD = re.compile(r"哪一?年|哪一?天|什么时(候|间)|啥时(候)?|何时|几月|几号|日期|时间|年份")
+_ISSUE_VERB = re.compile(r"印发|发布|出台|下发|颁布|成文|发文|出的|发的|出来的|发出|制定")
+_DOC_NOUN = re.compile(r"文件|政策|通知|意见|文号|本文")
+_MONEY_NOUN = re.compile(r"补贴|奖励|奖补|资金|钱|补助|申报|申请|到账|拨付|发放")
+_STRUCTURE_Q = re.compile(r"几(个)?部分|哪(几|些)(个)?部分|几大(部分|块)|结构|目录|框架|章节|几章|几个章|大纲|提纲|分(为|成)几")
+
+
+def _docfact_kind(focus: str, topics: list[str]) -> str | None:
+    for kind, rx in _DOCFACT_Q:
+        if rx.search(focus):
+            return kind
+    if _TIME_WORD.search(focus) and not _MONEY_NOUN.search(focus) and (
+            re.search(r"印发|发布|出台|下发|颁布|成文|发文", focus) or (_ISSUE_VERB.search(focus) and _DOC_NOUN.search(focus))):
+        return "date"
+    if _STRUCTURE_Q.search(focus) and not topics:
+        return "structure"
+    return None
+
+
 _TARGET_Q = re.compile(r"工作目标|目标(是|有)?|多少家|几家|年均增长|增长多少|到2025|至2025|2025年")
 # 第5条 with no section: the document's numbered articles are the award rules of 四（三）
 _ARTICLE_RE = re.compile(r"第(\d+|[一二三四五六七])条")
@@ -544,8 +622,10 @@ def _extract_facts(turn: Turn, t: str) -> None:
     for amount, span in found:
         seg = _segment_of(segs, span[0])
         seg_text = t[seg[0]:seg[1]]
-        if re.search(r"门槛|含不含|包不包括|及以上|以上的|才(能|可以)|是否|算不算", seg_text) and not _SELF_RE.search(seg_text):
-            continue  # 达500万元及以上才能拿吗: a figure asked about, not the enterprise's own
+        if (re.search(r"门槛|含不含|包不包括|及以上|以上的|才(能|可以)|是否|算不算", seg_text) or INTERPRETIVE_Q.search(seg_text)
+                and not re.search(r"能拿|拿多少|补多少|能补|多少钱", seg_text)) and not _SELF_RE.search(seg_text):
+            turn.figures.append(amount)
+            continue  # 达500万元及以上才能拿吗 / 500万补助总额是什么意思: a figure asked about, not the enterprise's own
         if _NOT_THIS_AMOUNT.search(t[max(seg[0], span[0] - 4):span[0]]):
             continue  # 设备是800万不是1200万: the amount denied is not a fact
         if span in bare and not _concepts(t, seg[0], seg[1]):
@@ -697,7 +777,8 @@ def _titles(turn: Turn, t: str, segs: list[tuple[int, int]]) -> None:
                     turn.titles.append((f"{kind}_{lv[0]}", True))
                 continue
             if not lv:
-                if _TITLE_STATED.search(seg_text):
+                # only a clause stating the title (我们是服务型制造示范企业) lacks its level; a question does not
+                if _TITLE_STATED.search(seg_text) and (_SELF_RE.search(seg_text) or not _Q_MARK.search(t[seg[0]:seg[1] + 1])):
                     missing.add(kind)  # unless a later clause names the level (…示范企业，市里评的)
                 continue
             held = not _negated_title(t, seg, seg[0], fam[idx[0]][0])

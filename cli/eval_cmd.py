@@ -61,7 +61,7 @@ def _print_summary(runs: dict[str, dict]) -> None:
         cells = []
         for run in runs.values():
             v = run["metrics"].get(n)
-            cells.append(str(v) if n == "cases" else ("—" if v is None else f"{v:.0f}") if n.startswith("latency") else fmt_rate(v))
+            cells.append(str(v) if n == "cases" else ("—" if v is None else f"{v:.1f}") if n.startswith("latency") else fmt_rate(v))
         table.add_row(METRIC_LABELS[n], *cells, req)
     console.print(table)
 

@@ -41,7 +41,7 @@ def _show(v) -> str:
 
 def _metric_cell(name: str, value) -> str:
     if name.startswith("latency"):
-        return "—" if value is None else f"{value:.0f}"
+        return "—" if value is None else f"{value:.1f}"
     if name == "cases":
         return str(value)
     bound = next(((op, b) for n, op, b in THRESHOLDS if n == name), None)
