@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+from functools import lru_cache
 
 from corpus import Clause, Document, interpretations
 
@@ -80,9 +82,13 @@ def sentences(text: str) -> list[str]:
     return [s for s in (m.group(0).strip("\n") for m in _SENT_RE.finditer(body)) if s.strip()]
 
 
-def _bigrams(s: str) -> set[str]:
+def bigrams(s: str) -> set[str]:
+    """Character bigrams without spaces and punctuation: the overlap measure for quotes and readings."""
     s = re.sub(r"[\s，。、；：“”（）()]", "", s)
     return {s[i:i + 2] for i in range(len(s) - 1)}
+
+
+_bigrams = bigrams
 
 
 def ranked_sentences(clause: Clause, question: str = "") -> list[str]:
@@ -124,21 +130,31 @@ def add_citation(cites: list[dict], cite: dict) -> None:
 # --- interpretations ------------------------------------------------------------------------
 
 
-def matching_interpretation(doc: Document, cid: str, question: str) -> dict | None:
-    """The adopted reading whose question is closest to this one, for this clause (None if nothing is close)."""
-    q = _bigrams(question)
+def _norm(s: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s)).lower()
+
+
+def matching_interpretation(doc: Document, cid: str, question: str, *, interpretive: bool = False) -> dict | None:
+    """The adopted reading closest to this question, for this clause (None if nothing is close).
+
+    Closeness: the best bigram overlap with the reading's question or any of its `probes` (other phrasings), plus
+    its concept `terms` found in the question. An interpretive question (含不含 / 还是 / 是什么意思) needs less."""
+    q = _bigrams(_norm(question))
+    qn = _norm(question)
     best, best_score = None, 0.0
     for it in interpretations(doc):
         clauses = [str(it.get("clause"))] + [str(x) for x in it.get("also") or []]
         if cid not in clauses:
             continue
-        iq = _bigrams(str(it.get("question", "")))
-        if not iq:
-            continue
-        score = len(q & iq) / max(1, min(len(q), len(iq)))
+        score = 0.0
+        for phr in [it.get("question", ""), *(it.get("probes") or [])]:
+            iq = _bigrams(_norm(str(phr)))
+            if iq:
+                score = max(score, len(q & iq) / max(1, min(len(q), len(iq))))
+        score += 0.25 * sum(1 for term in it.get("terms") or [] if _norm(str(term)) in qn)
         if score > best_score:
             best, best_score = it, score
-    return best if best_score >= 0.34 else None
+    return best if best_score >= (0.25 if interpretive else 0.34) else None
 
 
 def interpretation(doc: Document, iid: str) -> dict | None:
@@ -160,11 +176,33 @@ def _fmt(amount) -> str:
 _STATE_TEXT = {"met": "已满足", "not_met": "不满足", "unknown": "待确认"}
 
 
+@lru_cache(maxsize=1)
+def rule_rows() -> dict[str, dict]:
+    """Each award rule of 四（三）1–6 with no enterprise facts, by clause id: its one-phrase rule and its conditions."""
+    from tools.calculator import claimable
+
+    return {r["clause"]: r for r in claimable({})}
+
+
 def _total_lines(doc: Document, award: dict, items: list[dict]) -> list[str]:
     """The total with the 四（三）7 cap said once: capped, checked against the tax share, or the condition stated.
     (The 四（一） library steps are reported with the library, not here.)"""
     if not items:
         return []
+    pending = [i for i in items if i["status"] != "ineligible" and i.get("amount") is None]
+    known = [i for i in items if i["status"] != "ineligible" and i.get("amount") is not None]
+    if pending and not known:
+        # no amount known yet: a 0 total would mislead; say what is missing instead
+        names = "、".join(f"{i['label']}" for i in pending)
+        return [f"{names}的金额需补充资料后才能计算，目前没有可计入合计的金额。"]
+    lines = _known_total_lines(doc, award, items)
+    if pending:
+        names = "、".join(f"{i['label']}（{i.get('title', '')}）" for i in pending)
+        lines.append(f"{names}的金额待补充，未计入以上合计。")
+    return lines
+
+
+def _known_total_lines(doc: Document, award: dict, items: list[dict]) -> list[str]:
     total, uncapped, tax = award["total"], award.get("uncapped_total", award["total"]), award.get("tax_cap")
     maximum = any(i.get("maximum") for i in items if i["status"] != "ineligible")
     rule = doc.find("4.3.7")
@@ -197,7 +235,9 @@ def compose_award(doc: Document, award: dict, focus: list[str], question: str) -
         if it["status"] == "ineligible":
             head = f"【{it['label']} {it.get('title', '')}】不符合条件，该项为0元。"
         elif it.get("amount") is None:
-            head = f"【{it['label']} {it.get('title', '')}】{it['status_text']}，金额暂无法计算。"
+            rule = rule_rows().get(it["clause"], {}).get("rule_text")
+            how = f"（{rule}）" if rule else ""
+            head = f"【{it['label']} {it.get('title', '')}】{it['status_text']}，金额暂无法计算{how}。"
         else:
             prefix = "最高可获" if it.get("maximum") else ("可获" if it["status"] == "eligible" else "如条件满足可获")
             head = f"【{it['label']} {it.get('title', '')}】{it['status_text']}，{prefix}{_fmt(it['amount'])}。"
@@ -238,6 +278,6 @@ def compose_award(doc: Document, award: dict, focus: list[str], question: str) -
 
 __all__ = [
     "ABSTAIN_WHAT", "EXAMPLES", "add_citation", "best_quote", "citation", "compose_award", "followup_for",
-    "interpretation", "interpretations", "matching_interpretation", "ranked_sentences", "sentences", "stamp", "unit_quote", "units_text",
+    "interpretation", "interpretations", "matching_interpretation", "rule_rows", "bigrams", "ranked_sentences", "sentences", "stamp", "unit_quote", "units_text",
 ]
 

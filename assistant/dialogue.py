@@ -15,9 +15,11 @@ from assistant.compose import (
     best_quote,
     citation,
     compose_award,
+    followup_for,
     interpretation,
     matching_interpretation,
     ranked_sentences,
+    rule_rows,
     sentences,
     stamp,
     unit_quote,
@@ -282,18 +284,74 @@ def _docfacts(doc: Document, kind: str) -> Answer:
         addressee = notice.text.split("\n", 1)[0].rstrip("：:")
         text = f"{doc.doc_number}的印发通知主送：{addressee}；抄送：{m.get('cc', '')}。"
         return _finish(doc, text, citations=[citation(doc, "notice", quote=addressee)], flags=["docfacts"])
+    if kind == "structure":
+        return _structure(doc)
     parts = {
         "number": f"文件文号为{doc.doc_number}，标题为《{doc.title}》。",
         "date": f"{doc.doc_number}于{day}印发。",
+        "effective": f"{doc.doc_number}未单独规定施行日期，文件于{day}印发；工作目标期限至2025年。",
         "issuers": f"{doc.doc_number}由{issuers}联合印发。",
         "title": f"文件标题为《{doc.title}》，文号{doc.doc_number}，由{issuers}印发。",
         "cc": f"{doc.doc_number}抄送：{m.get('cc', '')}。",
     }
     text = parts.get(kind, parts["number"])
-    if kind != "date":
+    if kind not in ("date", "effective"):
         text += f"印发日期：{day}。"
     cites = [citation(doc, "notice", quote=sentences(notice.text)[-1] if notice else "")] if notice else []
+    goals = doc.find("2")
+    if kind == "effective" and goals is not None:
+        cites.append(citation(doc, "2", quote=sentences(goals.text)[0]))  # the 2025 target horizon
     return _finish(doc, text, citations=cites, flags=["docfacts"])
+
+
+def _structure(doc: Document) -> Answer:
+    """The document's top-level parts (一、总体要求 … 四、保障措施), each cited by its heading."""
+    top = [c for c in doc if not c.parent and c.heading and c.id not in ("0", "notice")]
+    cites = [{"doc": doc.id, "clause": c.id, "label": c.label, "quote": c.heading} for c in top]
+    parts = "；".join(f"{c.label}、{c.heading}" for c in top)
+    text = (f"{doc.doc_number}《{doc.title}》由印发通知和实施意见组成。实施意见在开头一段说明制定目的后，正文分为：{parts}。"
+            "\n（如需某一部分的内容，请说明是哪一部分。）")
+    return _finish(doc, text, citations=cites, flags=["docfacts", "structure"])
+
+
+def _eligibility(doc: Document, session: Session, turn: Turn, question: str) -> Answer:
+    """Whether a rule requires the conditions asked about (上云补贴要求是规上企业吗), from the rule's own conditions."""
+    rows = rule_rows()
+    cid = next(c for c in turn.topics if c in rows)
+    row = rows[cid]
+    clause = doc.clause(cid)
+    needed = {c["id"]: c["text"] for c in row["conditions"]}
+    names = {c["id"]: c["text"] for r in rows.values() for c in r["conditions"]}
+    lines = []
+    stated = {s[0]: v for s, v in turn.facts if not isinstance(v, Decimal)}
+    for cond in turn.asked_conditions:
+        text = names.get(cond)
+        if text is None:
+            continue
+        holders = [rows[c]["label"] for c in rows if any(x["id"] == cond for x in rows[c]["conditions"])]
+        held = stated.get(cond.replace("node.", "node_"))
+        if cond in needed:
+            line = f"{clause.label}要求{text}。"
+            if held is False:
+                line += f"按您所说，贵企业不满足“{text}”，不符合该项奖补条件。"
+        else:
+            line = f"{clause.label}不要求{text}"
+            line += f"；文件中只有{'、'.join(holders)}要求{text}。" if holders else "。"
+            if held is False:
+                line += "这一点不影响贵企业申请该项奖补。"
+        lines.append(line)
+    quote = best_quote(clause, question)
+    lines.append(f"{clause.label}（{row['title']}）的条件是：{'；'.join(needed.values())}。")
+    lines.append(f"原文：“{quote}”")
+    units = units_text(doc, cid)
+    if units:
+        lines.append(f"责任单位：{units}。")
+    cites = [citation(doc, cid, quote=quote)]
+    for cond in turn.asked_conditions:
+        for other, r in rows.items():
+            if other != cid and any(x["id"] == cond for x in r["conditions"]):
+                add_citation(cites, citation(doc, other, question))  # the rule said to require it is cited too
+    return _finish(doc, "\n".join(lines), citations=cites, flags=["eligibility"])
 
 
 def _outline(doc: Document, clause, question: str) -> Answer:
@@ -326,10 +384,13 @@ def _lookup(doc: Document, cids: list[str], question: str, turn: Turn | None = N
     flags: list[str] = []
     followups: list[str] = []
     extra_texts: list[str] = []
-    it = matching_interpretation(doc, cid, question)
+    it = matching_interpretation(doc, cid, turn.focus if turn is not None and turn.focus else question,
+                                 interpretive=bool(turn is not None and turn.interpretive))
     if it is not None:
         reading = "".join(x for x in sentences(str(it["reading"])) if not x.startswith(("回答", "并提示")))
-        lines.append(f"按政策办采纳的理解：{reading}")
+        basis = ("文件明确规定" if it.get("basis") == "explicit"
+                 else f"文件未明确，此为政策办采纳的理解，以{doc.meta.get('consult_unit') or '市工信局'}解释为准")
+        lines.append(f"按政策办采纳的理解（{basis}）：{reading}")
         extra_texts.append(str(it["reading"]))
         if it.get("basis") == "assumption":
             flags.append(f"assumption:{it['id']}")
@@ -340,6 +401,15 @@ def _lookup(doc: Document, cids: list[str], question: str, turn: Turn | None = N
         flags.append("ambiguity:stacking")
         if st is not None and not it:
             extra_texts.append(str(st.get("reading", "")))
+    rules_asked = [c for c in _topics_of(turn.focus) if c in AWARD_CLAUSES] if turn is not None and turn.separate else []
+    if len(rules_asked) > 1:
+        # 上云补贴和二级节点补助能同时申请吗: two of the document's own rules
+        labels = "、".join(doc.clause(c).label for c in rules_asked)
+        lines.append(f"{labels}是文件分别规定的奖补，文件未限制同时申请；各项按各自条件分别计算，"
+                     f"合计以企业当年所缴税收地方财政实得部分为限（四（三）7）。")
+        for c in rules_asked[1:]:
+            add_citation(cites, citation(doc, c, question))
+        add_citation(cites, citation(doc, "4.3.7", quote=sentences(doc.clause("4.3.7").text)[0]))
     units = units_text(doc, cid)
     if units:
         lines.append(f"责任单位：{units}。")
@@ -523,7 +593,43 @@ def _award(doc: Document, session: Session, turn: Turn, question: str) -> Answer
         focus = [session.last_topic]
     text, cites, flags, followups = compose_award(doc, award, focus, question)
     head = "按您提供的情况测算如下：" if not turn.whatif else "按调整后的情况重新测算如下："
+    if turn.separate:
+        text += _separate_rules(doc, award, turn, cites, followups)
     return _finish(doc, head + "\n" + text, citations=cites, award=award, flags=flags, followups=followups)
+
+
+def _separate_rules(doc: Document, award: dict, turn: Turn, cites: list[dict], followups: list[str]) -> str:
+    """设备奖补另算吗: a rule asked about that the facts so far do not reach is its own award, with its own facts;
+    all of them together stay under 四（三）7."""
+    computed = {i["clause"] for i in award["items"]}
+    rows = rule_rows()
+    in_focus = _topics_of(turn.focus)
+    asked = [c for c in in_focus if c in rows and c not in computed]
+    lines = []
+    for cid in asked:
+        r = rows[cid]
+        lines.append(f"【{r['label']} {r['title']}】是单独的一项奖补，需按其自身条件另行计算：{r['rule_text']}；"
+                     f"条件：{'；'.join(c['text'] for c in r['conditions'])}。")
+        add_citation(cites, citation(doc, cid))
+        ask_for = {"4.3.1": "equipment", "4.3.2": "ganzhou_smart_award", "4.3.5": "cloud_paid", "4.3.6": "node.investment"}.get(cid)
+        if ask_for:
+            q = followup_for(ask_for, "")
+            if q not in followups:
+                followups.append(q)
+    if not lines:
+        return ""
+    tax = doc.find("4.3.7")
+    label = tax.label if tax is not None else "四（三）7"
+    lines.append(f"各项奖补分别计算后相加，合计以企业当年所缴税收地方财政实得部分为限（{label}）。")
+    if tax is not None:
+        add_citation(cites, citation(doc, "4.3.7", quote=sentences(tax.text)[0]))
+    return "\n" + "\n".join(lines)
+
+
+def _topics_of(text: str) -> list[str]:
+    from assistant.understand import topics_of
+
+    return topics_of(text)
 
 
 # --- the entry point ----------------------------------------------------------------------------
@@ -547,11 +653,15 @@ def deterministic_answer(question: str, session: Session, corpus: Corpus | None 
     intent = turn.intent
     if turn.reset:
         session.reset()
-    if intent in ("award", "claimable", "lookup", "unit", "search", "targets"):
+    if intent in ("award", "claimable", "lookup", "unit", "search", "targets", "eligibility"):
         problems += session.apply(turn)
     if turn.year is not None and session.last_intent == "targets" and not turn.facts and (
             intent in ("search", "lookup") and not turn.topics or turn.abstain_kind == "unrelated"):
         intent = "targets"  # 2024年呢？ after a targets question
+    if intent == "abstain" and turn.abstain_kind == "unrelated" and _FOREIGN.fullmatch(q.strip()):
+        cid = _dense_clause(q)  # What is the subsidy for cloud adoption?: the multilingual embeddings place it
+        if cid is not None:
+            intent, turn.topics = "lookup", [cid]
     if intent == "help":
         ans = _help(doc)
     elif intent == "abstain":
@@ -569,6 +679,8 @@ def deterministic_answer(question: str, session: Session, corpus: Corpus | None 
         ans = _targets(doc, q, turn.year)
     elif intent == "claimable":
         ans = _claimable(doc, session.profile, q)
+    elif intent == "eligibility":
+        ans = _eligibility(doc, session, turn, q)
     else:
         ans = None
         if intent == "award" or (turn.whatif and session.profile):
@@ -613,6 +725,27 @@ def deterministic_answer(question: str, session: Session, corpus: Corpus | None 
 def _insert_before_stamp(ans: Answer, line: str) -> None:
     body, sep, last = ans.answer.rstrip().rpartition("\n")
     ans.answer = f"{body}\n{line}\n{last}" if sep else f"{line}\n{last}"
+
+
+# A question written without Chinese (English and the like): keywords cannot place it, dense retrieval may.
+_FOREIGN = re.compile(r"[^\u4e00-\u9fff]*[A-Za-z]{3,}[^\u4e00-\u9fff]*")
+# e5 cosines sit in a narrow band: a clause counts as hit only well above the rest (measured: on-topic English
+# questions score ≥ 0.765 with a lead ≥ 0.01; weather, jokes and trivia lead by ≤ 0.003).
+_DENSE_MIN, _DENSE_LEAD = 0.765, 0.01
+
+
+def _dense_clause(question: str) -> str | None:
+    try:
+        from assistant.index import get_index
+
+        hits = get_index().dense_search(question, k=2)
+    except Exception:  # noqa: BLE001 - without the index a foreign-language question is abstained
+        return None
+    if not hits or hits[0].dense_score is None or hits[0].dense_score < _DENSE_MIN:
+        return None
+    if len(hits) > 1 and hits[1].dense_score is not None and hits[0].dense_score - hits[1].dense_score < _DENSE_LEAD:
+        return None
+    return hits[0].clause
 
 
 def _search(question: str) -> list[str]:

@@ -122,7 +122,7 @@ TOPICS: list[tuple[str, str]] = [
     ("4.3.3", r"两化(深度)?融合(管理体系)?(贯标|示范)?|贯标"),
     ("4.3.4", r"服务型制造示范|服务型制造(企业)?(奖|称号)"),
     ("3.4", r"服务型制造(工程)?"),
-    ("4.3.2", r"智能制造(示范|标杆)|标杆企业|赣州(市)?认定|1:1|配套(支持|比例|奖励)|数字化转型|智能化升级"),
+    ("4.3.2", r"智能制造(示范|标杆|配套|奖补|奖励)|标杆企业|赣州(市)?认定|1:1|配套(支持|比例|奖励)|数字化转型|智能化升级"),
     ("4.3.7", r"纳税|缴税|交的税|交税|税收|结转|补发|地方留成|地方(财政)?(实得|分成|所得)|实得部分|不足部分|封顶|合计(上限|最多|不超过)|总额上限|申报(要求|程序)"),
     ("4.3.1", r"(购买|购置|采购|买)(了)?(的)?设备|设备(投资|购置|采购|投入|奖补|补贴|奖励|更新)|技改(项目)?(设备)?(奖补|补贴|奖励)|技术改造项目|设备|统计库|入统|竣工|产业政策|6%"),
     ("4.1", r"(技术改造|技改)?项目库|技改库|入库|纳入(市级|省级)|(市级|省级)(技改|技术改造)?(项目)?库|进(入)?(市级|省级)?库"),
@@ -166,7 +166,7 @@ _GANZHOU_OK = re.compile(r"注册|赣州(市)?(认定|给|奖|发|配套|评|授
 # --- abstention categories (DESIGN §5 not-specified, validity) --------------------------------
 
 ABSTAIN_PATTERNS: list[tuple[str, re.Pattern]] = [
-    ("deadline", re.compile(r"(去年|前年|以前|之前|往年|过去)(竣工|完成|建成|做)?(的)?(技改)?项目[^,，。]{0,4}(能|可以|还能|还可以)(报|申报|申请|享受)|截止|deadline|最晚|哪天之前|申报(时间|期限|日期|窗口期)|什么时候(申报|申请|报|开始|可以报|到账|发放|兑现)|几月(份)?(申报|申请)|(申报|申请)(是)?(什么时候|几月|何时|哪天)|时限|受理时间|到账|拨付|多久(能|可以|才)|补申报|以前(年度)?的|往年")),
+    ("deadline", re.compile(r"(去年|前年|以前|之前|往年|过去)(竣工|完成|建成|做)?(的)?(技改)?项目[^,，。]{0,4}(能|可以|还能|还可以)(报|申报|申请|享受)|截止|deadline|最晚|哪天之前|申报(时间|期限|日期|窗口期)|什么时候(申报|申请|报|开始(?!实施|施行|执行|生效)|可以报|到账|发放|兑现)|(补贴|奖励|奖补|资金|钱|补助)[^,，。]{0,4}(什么时候|啥时候|何时|多久)(能)?(发|给|到|下来|兑现|拨)|几月(份)?(申报|申请)|(申报|申请)(是)?(什么时候|几月|何时|哪天)|时限|受理时间|到账|拨付|多久(能|可以|才)|补申报|以前(年度)?的|往年")),
     ("validity", re.compile(r"(还|是否|仍然?|继续)(在)?(执行|适用|实施|管用)|20\d\d年(以后|之后)?(还|仍)(能|可以)?(用|执行|适用|享受)|有效期|失效|过期|到期|废止|还有效|是否有效|仍然有效|还能用吗|什么时候(结束|到期)|执行(到|期限)|有效(到|至)")),
     ("materials", re.compile(r"审计|评估报告|验资|鉴证|(?<!新)(?<!基础)材料|资料|证明文件|需要(提交|提供|准备|带)|要(交|带|准备)什么|提交什么|附件|表格|申请表|申报表|申报书|盖章")),
     ("where", re.compile(r"(委托|找)?(中介|代理机构|代办|代理申报|代为申报)|(去|到|在)哪(里|儿)?(申报|申请|办|报|交)|哪里(申报|申请|办理)|怎么(申报|申请|报|办理)|如何(申报|申请|办理)|申报(流程|程序|方式|渠道|入口|系统|平台|网址)|申请(流程|程序|方式|渠道|入口)|审核(流程|程序)|审批(流程|程序)|线上|网上|办事大厅|窗口|办理流程")),
@@ -217,7 +217,7 @@ def asking_text(t: str) -> str:
 
 # The clause(s) that carry the question: a question word, or a trailing request (请问…/想问…/帮我算…).
 _Q_MARK = re.compile(r"吗|么|呢|多少|几|什么|啥|怎么|怎样|如何|哪|是否|能否|可否|有没有|是不是|要不要|需不需要|能不能|"
-                     r"可不可以|算不算|含不含|包不包括|何时|谁|\?")
+                     r"可不可以|算不算|含不含|包不包括|何时|谁|\?|(是|按)[^,，。]{0,12}还是")
 _REQUEST = re.compile(r"请问|想问|我想问|问一下|问下|咨询一下|帮我(算|看|查|测算)|麻烦(算|看|问)")
 # A clause that states something about the enterprise (我们…, amounts, 已…了) is a statement, not the question.
 _STATEMENT = re.compile(r"我|本(企业|公司|单位)|公司|厂|\d|了|已|刚")
@@ -239,8 +239,9 @@ def question_focus(t: str) -> str:
         return t
     keep: list[int] = []
     for i in asking:
-        # 申报材料方面，需要准备什么: a subject phrase just before the question belongs to it
-        if i > 0 and i - 1 not in asking and not _STATEMENT.search(t[segs[i - 1][0]:segs[i - 1][1]]):
+        # 申报材料方面，需要准备什么: a question naming no subject of its own takes the phrase just before it
+        if i > 0 and i - 1 not in asking and not _STATEMENT.search(t[segs[i - 1][0]:segs[i - 1][1]]) \
+                and not _topics(t[segs[i][0]:segs[i][1]]):
             keep.append(i - 1)
         keep.append(i)
     return "，".join(t[segs[i][0]:segs[i][1]] for i in sorted(set(keep)))
@@ -248,11 +249,11 @@ def question_focus(t: str) -> str:
 
 # Whether two of the document's own rules combine (设备奖补另算吗 / 上云奖补可以同时拿吗): not a scope question.
 _SEPARATE_Q = re.compile(r"另算|单独算|分开算|单独计算|另外算|分别算|另行计算|叠加|同时(拿|享受|申请|领|获得)|一起(拿|算|享受|申请)|"
-                         r"都能(拿|享受)|也能(拿|享受)|兼得|还能(拿|享受)")
+                         r"都能(拿|享受)|兼得|(能|可以|能不能|可不可以|还能)?(也|同时|一起|再|还)(能)?(拿|享受|申请|领)")
 # An interpretive question about a rule: the adopted reading is part of the answer (DESIGN §5).
 INTERPRETIVE_Q = re.compile(r"还是|含不含|包不包括|包括不包括|包含|是否包括|本身|(能否|能不能|可否|可不可以|是否)(叠加|同时|分别)|"
                             r"叠加|每个|是什么意思|什么意思|怎么理解|如何理解|指什么|是指|按什么(算|计算)|怎么算|如何计算|基数|"
-                            r"是固定的|固定(的)?吗|上限|最多|最高|封顶|条件")
+                            r"是固定的|固定(的)?吗|上限|最多|最高|封顶|条件|单个企业的|是单个|每家")
 # Eligibility conditions people ask about, by the calculator's condition id.
 CONDITION_WORDS: list[tuple[str, re.Pattern]] = [
     ("above_scale", re.compile(r"规上|规模以上|规下|规模以下|小微企业")),
@@ -263,7 +264,7 @@ CONDITION_WORDS: list[tuple[str, re.Pattern]] = [
     ("node.passed_acceptance", re.compile(r"验收")),
     ("node.connected", re.compile(r"接入")),
 ]
-_REQUIRE_Q = re.compile(r"要求|需要|必须|才(能|可以)|要不要|需不需要|是否要|限(于|定)|只(有|限)")
+_REQUIRE_Q = re.compile(r"要求|需要|必须|必要|前提|才(能|可以)|要不要|需不需要|是否要|限(于|定)|只(有|限)")
 _YESNO_Q = re.compile(r"吗|是否|能否|能不能|可不可以|可否|有没有")
 
 
@@ -399,6 +400,9 @@ def _docfact_kind(focus: str, topics: list[str]) -> str | None:
     for kind, rx in _DOCFACT_Q:
         if rx.search(focus):
             return kind
+    if _TIME_WORD.search(focus) and re.search(r"实施|施行|生效|执行", focus) and _DOC_NOUN.search(focus) \
+            and not _MONEY_NOUN.search(focus):
+        return "effective"  # 政策什么时候开始实施: the document states no separate date; it was issued on …
     if _TIME_WORD.search(focus) and not _MONEY_NOUN.search(focus) and (
             re.search(r"印发|发布|出台|下发|颁布|成文|发文", focus) or (_ISSUE_VERB.search(focus) and _DOC_NOUN.search(focus))):
         return "date"
@@ -449,6 +453,11 @@ def _negated(t: str, seg: tuple[int, int], start: int) -> bool:
     """A negator in the few characters before `start` (same segment) flips the fact."""
     window = t[max(seg[0], start - 4):start]
     return bool(_NEG_RE.search(window))
+
+
+def topics_of(t: str) -> list[str]:
+    """The clause topics a (normalised) text names, most relevant first."""
+    return _topics(t)
 
 
 def _topics(t: str) -> list[str]:
@@ -622,7 +631,7 @@ def _extract_facts(turn: Turn, t: str) -> None:
     for amount, span in found:
         seg = _segment_of(segs, span[0])
         seg_text = t[seg[0]:seg[1]]
-        if (re.search(r"门槛|含不含|包不包括|及以上|以上的|才(能|可以)|是否|算不算", seg_text) or INTERPRETIVE_Q.search(seg_text)
+        if (re.search(r"门槛|含不含|包不包括|及以上|以上的|才(能|可以)|是否|算不算", seg_text) or INTERPRETIVE_Q.search(seg_text) and _Q_MARK.search(t[seg[0]:seg[1] + 1])
                 and not re.search(r"能拿|拿多少|补多少|能补|多少钱", seg_text)) and not _SELF_RE.search(seg_text):
             turn.figures.append(amount)
             continue  # 达500万元及以上才能拿吗 / 500万补助总额是什么意思: a figure asked about, not the enterprise's own
@@ -693,7 +702,10 @@ def _extract_facts(turn: Turn, t: str) -> None:
     if sm:
         seg = _segment_of(segs, sm.start())
         seg_text = t[seg[0]:seg[1]]
-        stated = re.search(r"(获得|获评|评为|认定|被评|是)", seg_text) and (not _ASKING_RE.search(seg_text) or _SELF_RE.search(t))
+        # 智能制造示范企业的配套是怎么算的: a bare 是 in a question states nothing
+        stated = (re.search(r"获得|获评|评为|认定|被评", seg_text)
+                  or ("是" in seg_text and (_SELF_RE.search(t) or not _Q_MARK.search(t[seg[0]:seg[1] + 1])))) \
+            and (not _ASKING_RE.search(seg_text) or _SELF_RE.search(t))
         if stated:
             turn.facts.append((("smart_recognised",), not _NEG_RE.search(t[max(seg[0], sm.start() - 6):sm.start()])))
 
@@ -840,8 +852,42 @@ def understand(question: str) -> Turn:
         _extract_facts(turn, "，".join(kept))
     else:
         _extract_facts(turn, t)
+    turn.focus = question_focus(t)
+    turn.separate = bool(_SEPARATE_Q.search(turn.focus))
+    turn.interpretive = bool(INTERPRETIVE_Q.search(turn.focus))
+    for clause in _figure_clauses(t, turn.figures):
+        if clause not in turn.topics:
+            turn.topics.insert(0, clause) if not turn.topics else turn.topics.append(clause)
+    if _REQUIRE_Q.search(turn.focus) or _YESNO_Q.search(turn.focus):
+        where = turn.focus if _REQUIRE_Q.search(turn.focus) else t
+        turn.asked_conditions = [cid for cid, rx in CONDITION_WORDS if rx.search(where)]
     turn.intent = _route(turn, t)
     return turn
+
+
+def _figure_clauses(t: str, figures: list[Decimal]) -> list[str]:
+    """The clause a figure asked about comes from (500万补助总额 → 四（三）6): among the parameters with that value,
+    the one whose own words share most with the question."""
+    if not figures:
+        return []
+    try:
+        from tools.params import load_parameters
+
+        params = list(load_parameters())
+    except Exception:  # noqa: BLE001 - without parameters a figure places nothing
+        return []
+    from assistant.compose import bigrams
+
+    q = bigrams(t)
+    out = []
+    for amount in figures:
+        cands = [p for p in params if p.unit == "元" and p.value == amount]
+        if cands:
+            best = max(cands, key=lambda p: len(q & bigrams(normalise(p.quote + p.label))))
+            if best.clause not in out:
+                out.append(best.clause)
+    return out
+
 
 
 _AMOUNT_SLOTS = ("equipment", "total_investment", "cloud", "node", "ganzhou_smart_award", "local_tax_retained")
@@ -853,27 +899,36 @@ def _route(turn: Turn, t: str) -> str:
     if _OFF_TOPIC.search(t) and not turn.topics:
         turn.abstain_kind = "unrelated"
         return "abstain"
-    asking = asking_text(t)
+    # abstention, document facts and units are judged on the asking part only: the statements before it describe
+    # the enterprise (做稀土永磁材料的 / 电话… / 在深圳也有分厂) and feed the profile instead
+    focus = turn.focus or t
+    asking = asking_text(focus)
     for kind, rx in ABSTAIN_PATTERNS:
+        if kind == "equipment_scope" and turn.separate:
+            continue  # 设备奖补另算吗: how this document's rules combine, not what counts as equipment
         if rx.search(asking):
-            # 申请条件 / 有什么材料 about an award still abstain; but 验收/竣工 statements are facts, not procedures
             turn.abstain_kind = kind
             return "abstain"
-    other = _OTHER_CITY_RE.search(t)
+    other = _OTHER_CITY_RE.search(focus)
     if other and not (other.group(0).startswith("赣州") and _GANZHOU_OK.search(t)):
         turn.abstain_kind = "other_city"
         return "abstain"
-    for kind, rx in _DOCFACT_Q:
-        if rx.search(t):
-            turn.docfact = kind
-            return "docfacts"
-    unit = _named_unit(t)
-    if unit and _UNIT_SCOPE_Q.search(t):
+    kind = _docfact_kind(focus, turn.topics)
+    if kind:
+        turn.docfact = kind
+        return "docfacts"
+    unit = _named_unit(focus)
+    if unit and _UNIT_SCOPE_Q.search(focus):
         turn.unit_name = unit
         return "unit_clauses"  # 市财政局负责哪些条款: the clauses naming that unit
-    if _UNIT_Q.search(t):
+    if _UNIT_Q.search(focus):
         return "unit"
     has_facts = bool(turn.facts or turn.titles or turn.unresolved_amounts or turn.stacking or turn.deltas)
+    amounts = any(isinstance(v, Decimal) for _, v in turn.facts) or turn.unresolved_amounts or turn.deltas
+    rules = [c for c in turn.topics if c in CLAUSE_RULES and c != "4.3.7"]
+    if turn.asked_conditions and rules and not amounts and not turn.titles and (
+            _REQUIRE_Q.search(focus) or any(v is False for _, v in turn.facts)):
+        return "eligibility"  # 上云补贴要求是规上企业吗 / 我们是规下企业，能享受上云补贴吗
     if turn.bare_levels and not turn.topics and not has_facts:
         return "award"  # 我们是省级的 / 那国家级呢: the level of the title family talked about
     specific = [c for c in turn.topics if c.startswith("4.3.") and c != "4.3.7"]
@@ -899,4 +954,5 @@ def _route(turn: Turn, t: str) -> str:
     return "search"
 
 
-__all__ = ["CLAUSE_RULES", "RULE_CLAUSES", "Turn", "normalise", "segments", "understand"]
+__all__ = ["CLAUSE_RULES", "CONDITION_WORDS", "INTERPRETIVE_Q", "RULE_CLAUSES", "Turn", "normalise", "question_focus", "segments",
+           "understand"]
