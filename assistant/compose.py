@@ -63,7 +63,16 @@ def followup_for(cond_id: str, text: str) -> str:
 
 
 def stamp(doc: Document) -> str:
-    return f"（{doc.doc_number}，{doc.meta.get('issued_text') or doc.meta.get('issued', '')}）"
+    """（文号，印发日期）: the document an answer rests on; an added document without a 文号 is named by its id."""
+    number = doc.doc_number or doc.id
+    day = doc.meta.get("issued_text") or date_text(doc.meta.get("issued"))
+    return f"（{number}，{day}）" if day else f"（{number}）"
+
+
+def date_text(value) -> str:
+    """A meta date (2023-03-20, or a date object) as written in Chinese documents: 2023年3月20日."""
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", str(value or "").strip())
+    return f"{m.group(1)}年{int(m.group(2))}月{int(m.group(3))}日" if m else str(value or "")
 
 
 def units_text(doc: Document, cid: str) -> str:
@@ -96,8 +105,15 @@ def ranked_sentences(clause: Clause, question: str = "") -> list[str]:
     sents = sentences(clause.text)
     q = _bigrams(question)
     heading = (clause.heading + "。") if clause.heading else None
-    order = sorted(range(len(sents)), key=lambda i: (sents[i] == heading, -len(q & _bigrams(sents[i])), i))
+    # 绿色工厂目标几个: of two sentences naming 绿色工厂, the one with the figure answers it
+    figure = bool(_FIGURE_Q.search(question))
+    order = sorted(range(len(sents)), key=lambda i: (sents[i] == heading, -len(q & _bigrams(sents[i])),
+                                                     not (figure and re.search(r"\d", sents[i])), i))
     return [sents[i] for i in order]
+
+
+# A question asking for a figure or a target (几个 / 多少项 / 目标 / 上限)
+_FIGURE_Q = re.compile(r"几|多少|目标|比例|上限|封顶|最高|最多|总额|标准|增长")
 
 
 def best_quote(clause: Clause, question: str = "", max_sentences: int = 2) -> str:
@@ -277,7 +293,7 @@ def compose_award(doc: Document, award: dict, focus: list[str], question: str) -
 
 
 __all__ = [
-    "ABSTAIN_WHAT", "EXAMPLES", "add_citation", "best_quote", "citation", "compose_award", "followup_for",
+    "ABSTAIN_WHAT", "EXAMPLES", "add_citation", "best_quote", "citation", "compose_award", "date_text", "followup_for",
     "interpretation", "interpretations", "matching_interpretation", "rule_rows", "bigrams", "ranked_sentences", "sentences", "stamp", "unit_quote", "units_text",
 ]
 

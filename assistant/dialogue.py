@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import copy
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
 from assistant.answer import Answer
 from assistant.compose import (
@@ -15,6 +17,7 @@ from assistant.compose import (
     best_quote,
     citation,
     compose_award,
+    date_text,
     followup_for,
     interpretation,
     matching_interpretation,
@@ -44,10 +47,13 @@ class Session:
     last_slot: tuple | None = None  # where the last amount went, for 那如果是5000万呢
     last_answer: Answer | None = None
     history: list[tuple[str, str]] = field(default_factory=list)
+    last_doc: str | None = None  # the document last answered from (several loaded): follow-ups stay on it
+    pending_ref: str | None = None  # a clause number several documents have, until the user says which document
 
     def reset(self) -> None:
         self.profile = {}
         self.last_topic = self.last_intent = self.last_slot = self.last_answer = None
+        self.last_doc = self.pending_ref = None
         self.history = []
 
     # --- facts ------------------------------------------------------------------------------
@@ -215,14 +221,52 @@ def _slot_from_topic(topics: list[str]) -> tuple | None:
 # --- shared read-only resources ---------------------------------------------------------------
 
 
-def _corpus() -> Corpus:
-    from corpus import default_corpus
+# The corpus parsed once per state of the corpus folder: adding a document (policy-assistant corpus add) changes
+# the key, so the next question sees it without a restart. Read-only data, shared by all sessions.
+_CORPUS_CACHE: dict[tuple, Corpus] = {}
 
-    return default_corpus()
+
+def _corpus_key(folder: Path) -> tuple:
+    from corpus.store import document_dirs
+
+    files = []
+    for d in document_dirs(folder):
+        for f in sorted(d.iterdir()):
+            if f.is_file():
+                st = f.stat()
+                files.append((d.name, f.name, st.st_mtime_ns, st.st_size))
+    return str(folder), tuple(files)
+
+
+def _corpus() -> Corpus:
+    """The bundled documents plus those added under the data directory (`settings.corpus_dir`)."""
+    from corpus import default_corpus, load_corpus
+
+    folder = Path(_settings().corpus_dir)
+    key = _corpus_key(folder)
+    if not key[1]:
+        return default_corpus()
+    corpus = _CORPUS_CACHE.get(key)
+    if corpus is None:
+        corpus = load_corpus([folder])
+        _CORPUS_CACHE.clear()  # only the current state of the folder is worth keeping
+        _CORPUS_CACHE[key] = corpus
+    return corpus
+
+
+def _has_rules(doc: Document) -> bool:
+    """Whether the calculator has award rules for this document (its folder holds parameters.yaml)."""
+    folder = doc.meta.get("folder")
+    return bool(folder) and (Path(folder) / "parameters.yaml").is_file()
 
 
 def _doc(corpus: Corpus, cid: str | None = None) -> Document:
-    return corpus.document()
+    """The primary document: the one the keyword understanding and the calculator are written for (the first with
+    award rules); with one document loaded, that document."""
+    docs = list(corpus)
+    if len(docs) == 1:
+        return docs[0]
+    return next((d for d in docs if _has_rules(d)), docs[0])
 
 
 def _settings():
@@ -368,7 +412,9 @@ def _outline(doc: Document, clause, question: str) -> Answer:
                    + cites, flags=["outline"])
 
 
-def _lookup(doc: Document, cids: list[str], question: str, turn: Turn | None = None) -> Answer:
+def _lookup(doc: Document, cids: list[str], question: str, turn: Turn | None = None, *, generic: bool = False) -> Answer:
+    """Quote the clause asked about. `generic`: a document other than the primary one, so none of the primary
+    document's own readings (interpretations, stacking, award follow-ups) apply."""
     cid = cids[0]
     clause = doc.clause(cid)
     if not clause.text.strip() and clause.children:
@@ -394,7 +440,7 @@ def _lookup(doc: Document, cids: list[str], question: str, turn: Turn | None = N
         extra_texts.append(str(it["reading"]))
         if it.get("basis") == "assumption":
             flags.append(f"assumption:{it['id']}")
-    if cid in ("4.3.3", "4.3.4"):
+    if cid in ("4.3.3", "4.3.4") and not generic:
         st = interpretation(doc, "stacking")
         note = "文件未明确不同级别称号能否叠加，以市工信局解释为准"
         lines.append(f"注意：{note}。")
@@ -416,7 +462,7 @@ def _lookup(doc: Document, cids: list[str], question: str, turn: Turn | None = N
     for other in cids[1:2]:
         if other != cid and doc.find(other) is not None:
             add_citation(cites, citation(doc, other, question))
-    rule = CLAUSE_RULES.get(cid)
+    rule = None if generic else CLAUSE_RULES.get(cid)
     if rule and rule != "tax_cap":
         ask_for = {
             "equipment": "贵企业是否为规上企业，技改项目是否已竣工、列入国家统计库、符合产业政策，购买设备投资额是多少？",
@@ -641,6 +687,209 @@ def _too_long(doc: Document, n: int, limit: int) -> Answer:
     return _finish(doc, text, abstained=True, flags=["input:too_long"], sources=[text])
 
 
+# --- several documents loaded ---------------------------------------------------------------------
+# The keyword understanding, the interpretations and the calculator are written for the primary document
+# (the one with award rules). With more documents loaded, each question is first placed in a document: one it
+# names (id, 文号, title), the one holding the clause number it names, the one the conversation is about for a
+# bare follow-up, else the one retrieval ranks first. Questions placed in another document are answered from
+# that document's own clauses, without the primary document's readings.
+
+# A question counts as about another document only if its best hit there shares words with the question
+# (BM25 > 0) and is not clearly behind the primary document's best hit on the topic the keywords found.
+_PRIMARY_TOPIC_RATIO = 0.8
+_FOLLOWUP_ONLY = ("award", "claimable", "eligibility")
+# 比例是多少 / 标准是什么 asks what the clause says, not for an amount computed for the enterprise
+_RULE_Q = re.compile(r"比例|比率|标准|上限|最高|条件|规定|怎么(算|规定)")
+
+
+def _nfkc(s: str) -> str:
+    """Full-width to half-width one character for one, as understand() reads text (spaces and case kept)."""
+    return "".join(n if len(n := unicodedata.normalize("NFKC", ch)) == 1 else ch for ch in s or "")
+
+
+def _named_docs(corpus: Corpus, q: str) -> tuple[list[Document], str]:
+    """The documents a question names (by id, 文号 or title) and the question with the names taken out."""
+    named: list[Document] = []
+    rest = _nfkc(q)
+    for d in corpus:
+        hit = False
+        pat = re.compile(rf"(?<![A-Za-z0-9_-]){re.escape(d.id)}(?![A-Za-z0-9_-])\s*#?", re.I)
+        if pat.search(rest):
+            rest, hit = pat.sub(" ", rest), True
+        for name in (d.doc_number, d.title):
+            n = _nfkc(name).strip()
+            if n and n != d.id and n in rest:
+                rest, hit = rest.replace(f"《{n}》", "该文件").replace(n, "该文件"), True
+        if hit:
+            named.append(d)
+    return named, rest.strip()
+
+
+_ARTICLE_NO = re.compile(r"第([一二三四五六七八九十百\d]+)条")
+
+
+def _ref_in(doc: Document, primary: Document, text: str, turn: Turn) -> str | None:
+    """The clause the question names, read in DOC's own numbering; None if DOC has no such clause."""
+    from corpus import named_clause_ids, normalise_reference
+
+    ids = named_clause_ids(text)
+    if ids:
+        ref = ids[0]
+    elif doc is primary:
+        ref = turn.clause_ref
+    else:
+        m = _ARTICLE_NO.search(text)  # 第5条 is the primary document's 四（三）5, another's own 第五条
+        ref = normalise_reference(m.group(0)) if m else None
+    return ref if ref and doc.find(ref) is not None else None
+
+
+def _mentions_ref(text: str, turn: Turn) -> bool:
+    from corpus import named_clause_ids
+
+    return bool(named_clause_ids(text) or turn.clause_ref)
+
+
+def _ranked_doc(corpus: Corpus, primary: Document, text: str, turn: Turn) -> Document:
+    """The document retrieval ranks first for a question; the primary one when nothing elsewhere matches."""
+    try:
+        hits = _index(corpus).search(text, k=5)
+    except Exception:  # noqa: BLE001 - without the index, questions go to the primary document
+        return primary
+    if not hits or hits[0].doc == primary.id:
+        return primary
+    top = hits[0]
+    if not top.sparse_score:
+        return primary  # no word in common: the dense ranking alone does not move a question to another document
+    if turn.topics and any(h.doc == primary.id and h.clause in turn.topics[:2]
+                           and h.score >= _PRIMARY_TOPIC_RATIO * top.score for h in hits):
+        return primary  # the keywords placed it in the primary document and retrieval nearly agrees
+    return corpus.document(top.doc)
+
+
+def _place(q: str, session: Session, corpus: Corpus, primary: Document) -> tuple[Document | Answer, str, str | None, Turn]:
+    """(document or clarifying answer, question without the document's name, clause id in that document, turn)."""
+    named, rest = _named_docs(corpus, q)
+    turn = understand(rest)
+    if named:
+        doc = primary if primary in named else named[0]
+        ref = _ref_in(doc, primary, rest, turn)
+        if ref is None and session.pending_ref and not _mentions_ref(rest, turn) and doc.find(session.pending_ref):
+            ref = session.pending_ref  # the answer to 哪一份文件？
+        return doc, rest, ref, turn
+    if _mentions_ref(rest, turn):
+        holders = [(d, r) for d in corpus if (r := _ref_in(d, primary, rest, turn)) is not None]
+        if len(holders) == 1:
+            return holders[0][0], rest, holders[0][1], turn
+        if len(holders) > 1:
+            return _which_document(holders, session), rest, None, turn
+        return primary, rest, None, turn  # no document has it: the primary document says so
+    if turn.intent == "help":
+        return primary, rest, None, turn
+    last = corpus.documents.get(session.last_doc or "")
+    bare_followup = not turn.topics and (turn.whatif or turn.unresolved_amounts or turn.deltas or turn.bare_levels)
+    if last is not None and (turn.intent == "docfacts" or bare_followup):
+        return last, rest, None, turn
+    if turn.intent == "docfacts":
+        return primary, rest, None, turn
+    return _ranked_doc(corpus, primary, rest, turn), rest, None, turn
+
+
+def _which_document(holders: list[tuple[Document, str]], session: Session) -> Answer:
+    """A bare clause number several documents have: list them and ask which one, guessing none."""
+    ref = holders[0][1]
+    lines = [f"已加载的多份文件都有编号为{ref}的条款，请说明是哪一份文件："]
+    cites: list[dict] = []
+    sources: list[str] = [ref]
+    for d, cid in holders:
+        c = d.clause(cid)
+        name = f"《{d.title}》（{d.doc_number or d.id}）"
+        lines.append(f"· {name}{c.label}{('（' + c.heading + '）') if c.heading else ''}，可写作 {d.id}#{c.id}")
+        cites.append({"doc": d.id, "clause": c.id, "label": c.label,
+                      "quote": best_quote(c) if c.text.strip() else c.heading})
+        sources += [d.title, d.doc_number, d.id, stamp(d)]
+    session.pending_ref = ref
+    text = "\n".join(lines) + "\n" + "".join(stamp(d) for d, _ in holders)
+    return Answer(answer=text, citations=cites, flags=["clarify:document"],
+                  followups=[f"{d.id}#{cid}" for d, cid in holders], sources=sources)
+
+
+def _finish_other(doc: Document, text: str, **kw) -> Answer:
+    """_finish for a document other than the primary one: its stamp and title are sources for the guard."""
+    ans = _finish(doc, text, **kw)
+    ans.sources += [stamp(doc), doc.title, doc.doc_number or doc.id]
+    return ans
+
+
+def _consult(doc: Document, cid: str | None = None) -> str:
+    """Whom to ask about DOC: its consult unit, else the clause's (or the document's) responsible units."""
+    if doc.meta.get("consult_unit"):
+        return str(doc.meta["consult_unit"])
+    if cid and doc.find(cid) is not None and units_text(doc, cid):
+        return units_text(doc, cid)
+    counts: dict[str, int] = {}
+    for c in doc:
+        for u in c.units:
+            counts[u] = counts.get(u, 0) + 1
+    top = sorted(counts, key=lambda u: -counts[u])[:2]
+    return "、".join(top) or "发文单位"
+
+
+_OTHER_ABSTAIN_WHAT = ("deadline", "materials", "where", "contact", "tax_rate", "definition_above_scale",
+                       "award_tax", "fund_use", "other_funds")
+
+
+def _other_docfacts(doc: Document, kind: str) -> Answer:
+    m = doc.meta
+    day = str(m.get("issued_text") or "").removesuffix("印发") or date_text(m.get("issued"))
+    issuers = "、".join(m.get("issuers") or [])
+    name = f"《{doc.title}》"
+    number = f"文号为{doc.doc_number}" if doc.doc_number else f"文件信息中没有文号（编号 {doc.id}）"
+    if kind == "date":
+        text = f"{name}于{day}印发。" if day else f"{name}的文件信息中没有印发日期，请查阅原文件。"
+    elif kind == "issuers" and issuers:
+        text = f"{name}由{issuers}印发。"
+    else:
+        text = f"文件标题为{name}，{number}。" + (f"印发日期：{day}。" if day else "")
+    return _finish_other(doc, text, flags=["docfacts"])
+
+
+def _other_document(doc: Document, q: str, turn: Turn, ref: str | None, corpus: Corpus) -> Answer:
+    """A question placed in a document other than the primary one: quote its own clauses; no calculator."""
+    if turn.intent == "docfacts":
+        return _other_docfacts(doc, turn.docfact or "number")
+    cids = [ref] if ref else _search(q, corpus, doc)
+    cid = cids[0] if cids else None
+    kind = turn.abstain_kind if turn.intent == "abstain" else None
+    if cid is None or kind in ("unrelated", "other_city", "not_covered"):
+        consult = _consult(doc, cid)
+        text = (f"在{doc.doc_number or doc.id}《{doc.title}》中没有找到与这个问题相关的内容，无法回答。"
+                f"请向{consult}咨询。")
+        return _finish_other(doc, text, abstained=True, flags=[f"abstain:{kind or 'unrelated'}"])
+    if kind is not None:
+        # the document may not settle it: say so, name whom to ask, and quote what it does say nearest to it
+        clause = doc.clause(cid)
+        quote = best_quote(clause, q) if clause.text.strip() else clause.heading
+        what = ABSTAIN_WHAT[kind] if kind in _OTHER_ABSTAIN_WHAT else "这一事项"
+        text = (f"《{doc.title}》未专门规定{what}。文件中与此最相关的是{clause.label}：“{quote}”"
+                f"\n具体以{_consult(doc, cid)}解释为准，请向其咨询。")
+        return _finish_other(doc, text, citations=[citation(doc, cid, quote=quote)], abstained=True,
+                             flags=[f"abstain:{kind}"])
+    if turn.intent == "unit":
+        ans = _unit(doc, cids, q, None)
+        ans.sources += [stamp(doc), doc.title]
+        return ans
+    ans = _lookup(doc, cids, q, None, generic=True)
+    ans.sources += [stamp(doc), doc.title, doc.doc_number or doc.id]
+    amounts = any(isinstance(v, Decimal) for _, v in turn.facts) or turn.unresolved_amounts
+    if (turn.intent in _FOLLOWUP_ONLY or turn.asks_money) and (amounts or not _RULE_Q.search(turn.focus or q)):
+        # award rules exist only for documents with parameters: quote the clause, compute nothing
+        head = (f"计算器没有{doc.doc_number or doc.id}《{doc.title}》的奖补测算规则，无法按贵企业的情况测算金额；"
+                f"以下是该文件中相关条款的原文，具体金额以条款规定和{_consult(doc, cid)}核定为准。")
+        ans.answer = head + "\n" + ans.answer
+        ans.flags.append("no_rules")
+    return ans
+
+
 def deterministic_answer(question: str, session: Session, corpus: Corpus | None = None, max_chars: int = 2000) -> Answer:
     """The rule-based answer: no model involved. Updates `session`."""
     corpus = corpus or _corpus()
@@ -648,6 +897,19 @@ def deterministic_answer(question: str, session: Session, corpus: Corpus | None 
     q = question if isinstance(question, str) else ""
     if len(q) > max_chars:
         return _too_long(doc, len(q), max_chars)
+    if len(corpus) > 1:
+        placed, rest, ref, turn = _place(q, session, corpus, doc)
+        if isinstance(placed, Answer):
+            return placed
+        if placed is not doc:
+            session.pending_ref = None
+            session.last_doc = placed.id
+            return _other_document(placed, rest, turn, ref, corpus)
+        if ref is not None and not _mentions_ref(rest, turn):
+            rest = f"{placed.clause(ref).label} {rest}"  # 哪一份文件？ answered: the clause asked before
+        q = rest
+        session.pending_ref = None
+        session.last_doc = doc.id
     turn = understand(q)
     problems = list(turn.problems)
     intent = turn.intent
@@ -659,7 +921,7 @@ def deterministic_answer(question: str, session: Session, corpus: Corpus | None 
             intent in ("search", "lookup") and not turn.topics or turn.abstain_kind == "unrelated"):
         intent = "targets"  # 2024年呢？ after a targets question
     if intent == "abstain" and turn.abstain_kind == "unrelated" and _FOREIGN.fullmatch(q.strip()):
-        cid = _dense_clause(q)  # What is the subsidy for cloud adoption?: the multilingual embeddings place it
+        cid = _dense_clause(q, corpus, doc)  # What is the subsidy for cloud adoption?: the multilingual embeddings place it
         if cid is not None:
             intent, turn.topics = "lookup", [cid]
     if intent == "help":
@@ -691,7 +953,7 @@ def deterministic_answer(question: str, session: Session, corpus: Corpus | None 
             if not cids and intent == "award" and session.last_topic:
                 cids = [session.last_topic]
             if not cids and intent != "award" and not turn.injection:
-                cids = _search(q)
+                cids = _search(q, corpus, doc)
             if cids:
                 ans = _lookup(doc, cids, q, turn)
             elif intent == "award" or turn.injection:
@@ -734,11 +996,21 @@ _FOREIGN = re.compile(r"[^\u4e00-\u9fff]*[A-Za-z]{3,}[^\u4e00-\u9fff]*")
 _DENSE_MIN, _DENSE_LEAD = 0.765, 0.01
 
 
-def _dense_clause(question: str) -> str | None:
-    try:
-        from assistant.index import get_index
+def _index(corpus: Corpus | None = None):
+    """The search index over the loaded corpus (None: the index's own default, bundled plus added documents)."""
+    from assistant.index import get_index
 
-        hits = get_index().dense_search(question, k=2)
+    return get_index(corpus=corpus) if corpus is not None and len(corpus) > 1 else get_index()
+
+
+def _only(corpus: Corpus | None, doc: Document | None) -> str | None:
+    """Restrict a search to DOC only when several documents are loaded (one document: search as before)."""
+    return doc.id if doc is not None and corpus is not None and len(corpus) > 1 else None
+
+
+def _dense_clause(question: str, corpus: Corpus | None = None, doc: Document | None = None) -> str | None:
+    try:
+        hits = _index(corpus).dense_search(question, k=2, doc=_only(corpus, doc))
     except Exception:  # noqa: BLE001 - without the index a foreign-language question is abstained
         return None
     if not hits or hits[0].dense_score is None or hits[0].dense_score < _DENSE_MIN:
@@ -748,12 +1020,10 @@ def _dense_clause(question: str) -> str | None:
     return hits[0].clause
 
 
-def _search(question: str) -> list[str]:
+def _search(question: str, corpus: Corpus | None = None, doc: Document | None = None) -> list[str]:
     """Retrieval as the fallback router: the best clause ids for a question no keyword placed."""
     try:
-        from assistant.index import get_index
-
-        hits = get_index().search(question, k=3)
+        hits = _index(corpus).search(question, k=3, doc=_only(corpus, doc))
     except Exception:  # noqa: BLE001 - the index is optional for the deterministic path
         return []
     return [h.clause for h in hits if getattr(h, "clause", None)][:2]
@@ -787,7 +1057,7 @@ def check_answer(ans: Answer, corpus: Corpus | None = None):
     from assistant.guard import guard
 
     corpus = corpus or _corpus()
-    doc = corpus.document(ans.citations[0]["doc"]) if ans.citations else corpus.document()
+    doc = corpus.document(ans.citations[0]["doc"]) if ans.citations else _doc(corpus)
     extra = [stamp(doc), *ans.sources]
     return guard(ans.answer, award=ans.award, citations=ans.citations, corpus=corpus, extra_texts=extra)
 

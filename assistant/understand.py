@@ -123,7 +123,7 @@ TOPICS: list[tuple[str, str]] = [
     ("4.3.4", r"服务型制造示范|服务型制造(企业)?(奖|称号)"),
     ("3.4", r"服务型制造(工程)?"),
     ("4.3.2", r"智能制造(示范|标杆|配套|奖补|奖励)|标杆企业|赣州(市)?认定|1:1|配套(支持|比例|奖励)|数字化转型|智能化升级"),
-    ("4.3.7", r"纳税|缴税|交的税|交税|税收|结转|补发|地方留成|地方(财政)?(实得|分成|所得)|实得部分|不足部分|封顶|合计(上限|最多|不超过)|总额上限|申报(要求|程序)"),
+    ("4.3.7", r"纳税|缴税|交的税|交税|税收|结转|补发|地方留成|地方(财政)?(实得|分成|所得)|实得部分|不足部分|合计(上限|最多|不超过)|总额上限|申报(要求|程序)"),
     ("4.3.1", r"(购买|购置|采购|买)(了)?(的)?设备|设备(投资|购置|采购|投入|奖补|补贴|奖励|更新)|技改(项目)?(设备)?(奖补|补贴|奖励)|技术改造项目|设备|统计库|入统|竣工|产业政策|6%"),
     ("4.1", r"(技术改造|技改)?项目库|技改库|入库|纳入(市级|省级)|(市级|省级)(技改|技术改造)?(项目)?库|进(入)?(市级|省级)?库"),
     ("4.2", r"专项资金|产业基金|财政支持"),
@@ -135,11 +135,13 @@ TOPICS: list[tuple[str, str]] = [
     ("3.5", r"工业强基|基础零部件|元器件|新材料|稀土"),
     ("2", r"工作目标|目标|110家|多少家|每年(要)?推动"),
     ("0", r"(?<!项)目的|为什么(要)?(出台|制定)|制定(本|这个)?(实施)?意见|开头|出台(的)?(背景|原因)"),
-    ("notice", r"发给(哪些|哪个|谁)|印发给|通知(里|中)|贯彻落实|各乡镇|主送"),
+    ("notice", r"发给(哪些|哪个|谁)|印发给|通知(里|中|要求|怎么说|说了什么|内容|原文|全文)|贯彻落实|各乡镇|主送|研究同意"),
     ("3", r"主要任务|几项工程|哪(几|些)(项)?工程"),
     ("4", r"保障措施"),
     ("1", r"总体要求|五大工程|指导思想"),
     ("4.3", r"扶持政策|(着力)?扩大政策效应|政策效应"),
+    # a bare cap word modifies the rule it is said of (设备补助封顶多少); only with no rule named is it 四（三）7
+    ("4.3.7", r"封顶"),
 ]
 _TOPIC_RES = [(cid, re.compile(p)) for cid, p in TOPICS]
 
@@ -383,7 +385,8 @@ _DOCFACT_Q: list[tuple[str, re.Pattern]] = [
     ("recipients", re.compile(r"发给(哪些|哪个|谁)|印发给|主送|下发给|发到哪些|(通知|文件)(的)?(对象|受文单位)")),
     ("number", re.compile(r"文号|发文字号|字号|几号文|哪个文|文件号|编号")),
     ("date", re.compile(r"(什么时候|哪天|何时|哪一天|几号|日期|哪年)(印发|发布|出台|发的|下发|颁布)|(印发|发布|出台|下发|颁布)(时间|日期|于)|成文日期")),
-    ("issuers", re.compile(r"(谁|哪个单位|哪些单位|哪个部门|哪些部门|哪家)(印发|发布|发的|出台|下发|制定)|发文(机关|单位)|印发单位|发布单位|制定单位")),
+    ("issuers", re.compile(r"(谁|哪个单位|哪些单位|哪个部门|哪些部门|哪家)(印发|发布|发的|出台|下发|制定)|发文(机关|单位)|印发单位|发布单位|制定单位|"
+                           r"(市委办|政府办|市委办公室|政府办公室|市委|市政府)[^,，。]{0,8}(发的|印发|发布|出的|下发)")),
     ("title", re.compile(r"(文件|文件的)?(标题|名称|全称|叫什么)|什么文件")),
     ("cc", re.compile(r"抄送")),
 ]
@@ -417,7 +420,8 @@ _ARTICLE_RE = re.compile(r"第(\d+|[一二三四五六七])条")
 
 
 # 市财政局负责哪些条款 / 金融服务中心管什么: a unit's remit, the reverse of 哪个部门负责
-_UNIT_SCOPE_Q = re.compile(r"(负责|管|牵头|主管|分管|承担)(了)?(哪些|什么|哪几|哪个|啥|哪)|(哪些|哪几|什么)(条|条款|工作|事项|工程|内容|任务)[^,，。]{0,6}(由|归|是)|职责")
+_UNIT_SCOPE_Q = re.compile(r"(负责|管|牵头|主管|分管|承担)(了)?(哪些|什么|哪几|哪个|啥|哪)|(哪些|哪几|什么)(条|条款|工作|事项|工程|内容|任务)[^,，。]{0,6}(由|归|是)|职责|"
+                           r"哪(一|几|些)?(条|项|款|部分|工程|个条款)")
 
 
 @lru_cache(maxsize=1)
@@ -858,11 +862,92 @@ def understand(question: str) -> Turn:
     for clause in _figure_clauses(t, turn.figures):
         if clause not in turn.topics:
             turn.topics.insert(0, clause) if not turn.topics else turn.topics.append(clause)
+    if turn.clause_ref and turn.topics and turn.topics[0].startswith(turn.clause_ref + "."):
+        turn.clause_ref = turn.topics[0]  # 四（三）几是讲二级节点的: the item of 四（三） the question names
+    if _LOCATE_Q.search(turn.focus) and not turn.clause_ref and not turn.titles \
+            and not any(isinstance(v, Decimal) for _, v in turn.facts) and not turn.unresolved_amounts:
+        _place_by_text(turn)
     if _REQUIRE_Q.search(turn.focus) or _YESNO_Q.search(turn.focus):
         where = turn.focus if _REQUIRE_Q.search(turn.focus) else t
         turn.asked_conditions = [cid for cid, rx in CONDITION_WORDS if rx.search(where)]
     turn.intent = _route(turn, t)
     return turn
+
+
+# --- clause text search: where the document itself says it ----------------------------------------------------
+
+# A lookup asking for a figure, a target or where a provision is: the sentence that says it decides the clause.
+# (Money questions about a rule — 比例 / 上限 / 最多 — are placed by the rule's concept words, which are reliable.)
+_COUNT_Q = re.compile(r"几(个|家|项|条|所|批)|多少(个|家|项|条|所|批)|目标|培育|打造|创建|建几|建多少")
+_LOCATE_Q = re.compile(rf"{_COUNT_Q.pattern}|哪(一)?条|哪个条款|哪一款|哪(个)?部分|在哪(里|儿)?(规定|讲|说|写|提)|出自|原文|"
+                       r"怎么(说|写|规定|讲)")
+_DIGIT = re.compile(r"\d")
+# how far (in summed idf) a clause's own sentence must lead the keyword topic's best sentence to take its place
+_TEXT_LEAD = 2.0
+_TEXT_MIN = 6.0
+
+
+@lru_cache(maxsize=1)
+def _sentence_index() -> tuple[list[tuple[str, str, frozenset]], dict[str, float]]:
+    """Every sentence of the loaded documents as (clause id, normalised text, bigrams), and each bigram's idf."""
+    import math
+
+    from assistant.compose import bigrams, sentences
+    from corpus import default_corpus
+
+    rows = []
+    for doc in default_corpus():
+        for c in doc:
+            # a heading (主要任务 / 保障措施) is the text of a clause whose body is its children
+            for sent in [*sentences(c.text), *([c.heading] if c.heading else [])]:
+                n = normalise(sent)
+                rows.append((c.id, n, frozenset(bigrams(n))))
+    df: dict[str, int] = {}
+    for _, _, bg in rows:
+        for b in bg:
+            df[b] = df.get(b, 0) + 1
+    return rows, {b: math.log((len(rows) + 1) / k) for b, k in df.items()}
+
+
+def text_scores(t: str, figure: bool = False) -> dict[str, float]:
+    """Each clause's best sentence score for a (normalised) question: the summed idf of the bigrams they share,
+    rare words weighing most; with `figure`, a sentence that carries a number is preferred."""
+    try:
+        rows, idf = _sentence_index()
+    except Exception:  # noqa: BLE001 - without the corpus no sentence places anything
+        return {}
+    from assistant.compose import bigrams
+
+    q = bigrams(t)
+    out: dict[str, float] = {}
+    for cid, sent, bg in rows:
+        score = sum(idf[b] for b in q & bg)
+        if score and figure and _DIGIT.search(sent):
+            score += 1.0
+        if score > out.get(cid, 0.0):
+            out[cid] = score
+    return out
+
+
+def _place_by_text(turn: Turn) -> None:
+    """Put first the clause whose own sentence answers a figure / target / where-is question (两化融合示范企业培育目标
+    is 三（二）'s target, not 四（三）3's award), when it clearly beats the keyword topic's best sentence."""
+    # the whole turn: a hotline question names its subject before the asking clause (…这类创新平台，目标是建几家)
+    scores = text_scores(turn.text, figure=bool(_COUNT_Q.search(turn.text)))
+    if not scores:
+        return
+    best = max(scores, key=lambda c: (scores[c], -list(scores).index(c)))
+    current = turn.topics[0] if turn.topics else None
+    if best == current:
+        return
+    if current is None:
+        if scores[best] >= _TEXT_MIN:
+            turn.topics.insert(0, best)
+        return
+    if scores[best] >= scores.get(current, 0.0) + _TEXT_LEAD:
+        if best in turn.topics:
+            turn.topics.remove(best)
+        turn.topics.insert(0, best)
 
 
 def _figure_clauses(t: str, figures: list[Decimal]) -> list[str]:
