@@ -694,9 +694,12 @@ def _too_long(doc: Document, n: int, limit: int) -> Answer:
 # bare follow-up, else the one retrieval ranks first. Questions placed in another document are answered from
 # that document's own clauses, without the primary document's readings.
 
-# A question counts as about another document only if its best hit there shares words with the question
-# (BM25 > 0) and is not clearly behind the primary document's best hit on the topic the keywords found.
-_PRIMARY_TOPIC_RATIO = 0.8
+# A question moves to another document only if its best hit there shares words with the question (BM25 > 0) and
+# the current document's best hit scores below this share of it (fused scores, the best hit scoring 1.0).
+_STAY_RATIO = 0.8
+# The keyword understanding is written for the primary document: a topic it found there keeps the question there
+# when retrieval also ranks that clause among its best five at half the top score or more.
+_TOPIC_RATIO = 0.5
 _FOLLOWUP_ONLY = ("award", "claimable", "eligibility")
 # 比例是多少 / 标准是什么 asks what the clause says, not for an amount computed for the enterprise
 _RULE_Q = re.compile(r"比例|比率|标准|上限|最高|条件|规定|怎么(算|规定)")
@@ -749,19 +752,22 @@ def _mentions_ref(text: str, turn: Turn) -> bool:
     return bool(named_clause_ids(text) or turn.clause_ref)
 
 
-def _ranked_doc(corpus: Corpus, primary: Document, text: str, turn: Turn) -> Document:
-    """The document retrieval ranks first for a question; the primary one when nothing elsewhere matches."""
+def _ranked_doc(corpus: Corpus, primary: Document, home: Document, text: str, turn: Turn) -> Document:
+    """The document retrieval ranks first for a question, unless the document the conversation is on (else the
+    primary one) ranks nearly as high: a question moves to another document only when that one clearly fits better."""
     try:
         hits = _index(corpus).search(text, k=5)
-    except Exception:  # noqa: BLE001 - without the index, questions go to the primary document
-        return primary
-    if not hits or hits[0].doc == primary.id:
-        return primary
+    except Exception:  # noqa: BLE001 - without the index, questions stay where they are
+        return home
+    if not hits or hits[0].doc == home.id:
+        return home
     top = hits[0]
     if not top.sparse_score:
-        return primary  # no word in common: the dense ranking alone does not move a question to another document
+        return home  # no word in common: the dense ranking alone does not move a question to another document
+    if any(h.doc == home.id and h.score >= _STAY_RATIO * top.score for h in hits):
+        return home
     if turn.topics and any(h.doc == primary.id and h.clause in turn.topics[:2]
-                           and h.score >= _PRIMARY_TOPIC_RATIO * top.score for h in hits):
+                           and h.score >= _TOPIC_RATIO * top.score for h in hits):
         return primary  # the keywords placed it in the primary document and retrieval nearly agrees
     return corpus.document(top.doc)
 
@@ -786,12 +792,14 @@ def _place(q: str, session: Session, corpus: Corpus, primary: Document) -> tuple
     if turn.intent == "help":
         return primary, rest, None, turn
     last = corpus.documents.get(session.last_doc or "")
-    bare_followup = not turn.topics and (turn.whatif or turn.unresolved_amounts or turn.deltas or turn.bare_levels)
+    # 那如果是5000万呢 / 赣州给了80万: facts or a what-if with no topic of their own continue the conversation
+    bare_followup = not turn.topics and bool(turn.whatif or turn.unresolved_amounts or turn.deltas or turn.bare_levels
+                                             or turn.facts or turn.titles)
     if last is not None and (turn.intent == "docfacts" or bare_followup):
         return last, rest, None, turn
     if turn.intent == "docfacts":
         return primary, rest, None, turn
-    return _ranked_doc(corpus, primary, rest, turn), rest, None, turn
+    return _ranked_doc(corpus, primary, last or primary, rest, turn), rest, None, turn
 
 
 def _which_document(holders: list[tuple[Document, str]], session: Session) -> Answer:
@@ -855,11 +863,12 @@ def _other_docfacts(doc: Document, kind: str) -> Answer:
 
 def _other_document(doc: Document, q: str, turn: Turn, ref: str | None, corpus: Corpus) -> Answer:
     """A question placed in a document other than the primary one: quote its own clauses; no calculator."""
-    if turn.intent == "docfacts":
-        return _other_docfacts(doc, turn.docfact or "number")
-    cids = [ref] if ref else _search(q, corpus, doc)
+    if turn.intent == "docfacts" or (turn.intent == "help" and not ref):
+        return _other_docfacts(doc, turn.docfact or "title")
+    # a headline-only clause found by search is no quote; named by the question it is shown as an outline
+    cids = [ref] if ref else [c for c in _search(q, corpus, doc) if doc.clause(c).text.strip()]
     cid = cids[0] if cids else None
-    kind = turn.abstain_kind if turn.intent == "abstain" else None
+    kind = turn.abstain_kind if turn.intent == "abstain" and not ref else None
     if cid is None or kind in ("unrelated", "other_city", "not_covered"):
         consult = _consult(doc, cid)
         text = (f"在{doc.doc_number or doc.id}《{doc.title}》中没有找到与这个问题相关的内容，无法回答。"

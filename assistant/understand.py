@@ -123,9 +123,9 @@ TOPICS: list[tuple[str, str]] = [
     ("4.3.4", r"服务型制造示范|服务型制造(企业)?(奖|称号)"),
     ("3.4", r"服务型制造(工程)?"),
     ("4.3.2", r"智能制造(示范|标杆|配套|奖补|奖励)|标杆企业|赣州(市)?认定|1:1|配套(支持|比例|奖励)|数字化转型|智能化升级"),
-    ("4.3.7", r"纳税|缴税|交的税|交税|税收|结转|补发|地方留成|地方(财政)?(实得|分成|所得)|实得部分|不足部分|合计(上限|最多|不超过)|总额上限|申报(要求|程序)"),
+    ("4.3.7", r"(合计|总额|加起来|总的|各项(奖励|奖补|补助|补贴)?)(有没有|有|的|是否有)?(上限|封顶|限额)|纳税|缴税|交的税|交税|税收|结转|补发|地方留成|地方(财政)?(实得|分成|所得)|实得部分|不足部分|合计(上限|最多|不超过)|总额上限|申报(要求|程序)"),
     ("4.3.1", r"(购买|购置|采购|买)(了)?(的)?设备|设备(投资|购置|采购|投入|奖补|补贴|奖励|更新)|技改(项目)?(设备)?(奖补|补贴|奖励)|技术改造项目|设备|统计库|入统|竣工|产业政策|6%"),
-    ("4.1", r"(技术改造|技改)?项目库|技改库|入库|纳入(市级|省级)|(市级|省级)(技改|技术改造)?(项目)?库|进(入)?(市级|省级)?库"),
+    ("4.1", r"(技术改造|技改)?项目库|技改库|入库|(纳入|进|入|放进)(哪个|哪一?级|什么)(项目)?库|纳入(市级|省级)|(市级|省级)(技改|技术改造)?(项目)?库|进(入)?(市级|省级)?库"),
     ("4.2", r"专项资金|产业基金|财政支持"),
     ("4.4", r"金融|银企|信贷|融资|贷款|银行"),
     ("4.5", r"监测|调度分析"),
@@ -385,7 +385,7 @@ _DOCFACT_Q: list[tuple[str, re.Pattern]] = [
     ("recipients", re.compile(r"发给(哪些|哪个|谁)|印发给|主送|下发给|发到哪些|(通知|文件)(的)?(对象|受文单位)")),
     ("number", re.compile(r"文号|发文字号|字号|几号文|哪个文|文件号|编号")),
     ("date", re.compile(r"(什么时候|哪天|何时|哪一天|几号|日期|哪年)(印发|发布|出台|发的|下发|颁布)|(印发|发布|出台|下发|颁布)(时间|日期|于)|成文日期")),
-    ("issuers", re.compile(r"(谁|哪个单位|哪些单位|哪个部门|哪些部门|哪家)(印发|发布|发的|出台|下发|制定)|发文(机关|单位)|印发单位|发布单位|制定单位|"
+    ("issuers", re.compile(r"(谁|哪家|哪(个|些|几个|两个)(单位|部门|机关))(联合|共同)?(印发|发布|发的|出台|下发|制定)|发文(机关|单位)|印发单位|发布单位|制定单位|"
                            r"(市委办|政府办|市委办公室|政府办公室|市委|市政府)[^,，。]{0,8}(发的|印发|发布|出的|下发)")),
     ("title", re.compile(r"(文件|文件的)?(标题|名称|全称|叫什么)|什么文件")),
     ("cc", re.compile(r"抄送")),
@@ -635,7 +635,7 @@ def _extract_facts(turn: Turn, t: str) -> None:
     for amount, span in found:
         seg = _segment_of(segs, span[0])
         seg_text = t[seg[0]:seg[1]]
-        if (re.search(r"门槛|含不含|包不包括|及以上|以上的|才(能|可以)|是否|算不算", seg_text) or INTERPRETIVE_Q.search(seg_text) and _Q_MARK.search(t[seg[0]:seg[1] + 1])
+        if (re.search(r"门槛|含不含|包不包括|及以上|以上的|才(能|可以)|是否|算不算|(含|包括|包含)[^,，。]{0,8}(吗|\?)", seg_text + t[seg[1]:seg[1] + 1]) or INTERPRETIVE_Q.search(seg_text) and _Q_MARK.search(t[seg[0]:seg[1] + 1])
                 and not re.search(r"能拿|拿多少|补多少|能补|多少钱", seg_text)) and not _SELF_RE.search(seg_text):
             turn.figures.append(amount)
             continue  # 达500万元及以上才能拿吗 / 500万补助总额是什么意思: a figure asked about, not the enterprise's own
@@ -882,6 +882,7 @@ _COUNT_Q = re.compile(r"几(个|家|项|条|所|批)|多少(个|家|项|条|所|
 _LOCATE_Q = re.compile(rf"{_COUNT_Q.pattern}|哪(一)?条|哪个条款|哪一款|哪(个)?部分|在哪(里|儿)?(规定|讲|说|写|提)|出自|原文|"
                        r"怎么(说|写|规定|讲)")
 _DIGIT = re.compile(r"\d")
+_NOISE_CHARS = re.compile(r"[\d的是了吗呢么几多少什哪谁怎啥有没要能可该那这个条讲说写呀吧啊,，.。?？]")
 # how far (in summed idf) a clause's own sentence must lead the keyword topic's best sentence to take its place
 _TEXT_LEAD = 2.0
 _TEXT_MIN = 6.0
@@ -918,7 +919,8 @@ def text_scores(t: str, figure: bool = False) -> dict[str, float]:
         return {}
     from assistant.compose import bigrams
 
-    q = bigrams(t)
+    # function words and digits say nothing about where (企业的 / 2024 would match 示范企业的 / 20万元)
+    q = {b for b in bigrams(t) if not _NOISE_CHARS.search(b)}
     out: dict[str, float] = {}
     for cid, sent, bg in rows:
         score = sum(idf[b] for b in q & bg)
