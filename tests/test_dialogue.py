@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from dialogue_cases import asked
 
 from assistant import Session, ask
 from assistant.dialogue import check_answer
@@ -10,15 +11,6 @@ from assistant.dialogue import check_answer
 STAMP = "龙办发〔2022〕40号，2022年8月15日印发"
 DONE_Q = "我们是规上企业，技改项目已竣工并列入国家统计库，符合产业政策，买设备花了1200万，能拿多少？"
 
-
-def asked(*turns):
-    s = Session()
-    ans = None
-    for q in turns:
-        ans = ask(q, session=s, llm=False)
-        g = check_answer(ans)
-        assert g.ok, (q, ans.answer, g.problems)
-    return ans, s
 
 
 def test_equipment_question_gives_720000_citing_the_equipment_clause_first():

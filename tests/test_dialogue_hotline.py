@@ -7,9 +7,8 @@ from the policy text by hand, never from running the assistant."""
 
 from __future__ import annotations
 
-import unicodedata
-
 import pytest
+from dialogue_cases import normalise
 
 from assistant import ask
 from assistant.dialogue import check_answer
@@ -18,11 +17,6 @@ from assistant.dialogue import check_answer
 def H(q, first, inc=(), lead=(), exc=(), abstain=False, award=False):
     return pytest.param(q, dict(first=first, inc=list(inc), lead=list(lead), exc=list(exc), abstain=abstain, award=award),
                         id=q[:30])
-
-
-def _n(s: str) -> str:
-    s = "".join(unicodedata.normalize("NFKC", ch) if len(unicodedata.normalize("NFKC", ch)) == 1 else ch for ch in s)
-    return "".join(s.split())
 
 
 def _first_line(answer: str) -> str:
@@ -153,8 +147,8 @@ CASES = [
 @pytest.mark.parametrize("q,exp", CASES)
 def test_hotline_lookup_cites_the_clause_and_quotes_the_figure_first(q, exp):
     ans = ask(q, llm=False)
-    text = _n(ans.answer)
-    first_line = _n(_first_line(ans.answer))
+    text = normalise(ans.answer)
+    first_line = normalise(_first_line(ans.answer))
     got = [c["clause"] for c in ans.citations]
     ctx = (q, got, ans.answer)
     assert got and got[0] == exp["first"], ctx
@@ -162,11 +156,11 @@ def test_hotline_lookup_cites_the_clause_and_quotes_the_figure_first(q, exp):
     if not exp["award"]:
         assert ans.award is None, ctx
     for s in exp["inc"]:
-        assert _n(s) in text, (s, *ctx)
+        assert normalise(s) in text, (s, *ctx)
     for s in exp["lead"]:
-        assert _n(s) in first_line, (s, *ctx)
+        assert normalise(s) in first_line, (s, *ctx)
     for s in exp["exc"]:
-        assert _n(s) not in text, (s, *ctx)
+        assert normalise(s) not in text, (s, *ctx)
     g = check_answer(ans)
     assert g.ok, (q, ans.answer, g.problems)
 

@@ -4,32 +4,20 @@ the calculator); every answer must also pass the number and citation guard."""
 
 from __future__ import annotations
 
-import unicodedata
 from decimal import Decimal
 
 import pytest
+from dialogue_cases import NO_AWARD, case, check_case
 
 from assistant import Session, ask
-from assistant.dialogue import check_answer
 
 # the four 四（三）1 conditions stated plainly, so a case can vary only what it tests
 FULL = "我们是规上企业，技改项目已竣工，已列入国家统计库，符合国家产业政策，"
-NO_AWARD = "no-award"  # the answer must carry no award object
 FILLER = "我们公司一直很重视技术创新，每年都参加各类展会。"
 
 
-def C(cid, turns, *, first=None, cites=(), total=None, abstain=False, inc=(), exc=(), flags=(), profile=None):
-    return pytest.param(
-        {"turns": [turns] if isinstance(turns, str) else list(turns), "first": first, "cites": list(cites),
-         "total": total, "abstain": abstain, "inc": list(inc), "exc": list(exc), "flags": list(flags),
-         "profile": profile},
-        id=cid,
-    )
-
-
-def _n(s: str) -> str:
-    s = "".join(unicodedata.normalize("NFKC", ch) if len(unicodedata.normalize("NFKC", ch)) == 1 else ch for ch in s)
-    return "".join(s.split())
+def C(cid, turns, **kw):
+    return case(cid, turns, cites_prefix=True, **kw)
 
 
 CASES = [
@@ -361,30 +349,7 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES)
 def test_red_team_case(case):
-    s = Session()
-    ans = None
-    for q in case["turns"]:
-        ans = ask(q, session=s, llm=False)
-        g = check_answer(ans)
-        assert g.ok, (q, ans.answer, g.problems)
-    text = _n(ans.answer)
-    got = [c["clause"] for c in ans.citations]
-    ctx = (case["turns"][-1], ans.answer, got, ans.award and ans.award["total"])
-    if case["first"] is not None:
-        assert got and got[0] == case["first"], ctx
-    for c in case["cites"]:
-        assert c in got or any(g_.startswith(c + ".") for g_ in got), ctx
-    if case["total"] is NO_AWARD:
-        assert ans.award is None, ctx
-    elif case["total"] is not None:
-        assert ans.award is not None and ans.award["total"] == case["total"], ctx
-    assert ans.abstained is case["abstain"], ctx
-    for s_ in case["inc"]:
-        assert _n(s_) in text, (s_, *ctx)
-    for s_ in case["exc"]:
-        assert _n(s_) not in text, (s_, *ctx)
-    for f in case["flags"]:
-        assert f in ans.flags, (f, *ctx)
+    check_case(case)
 
 
 # --- wave 3: found by reading answers after wave 2 ---------------------------------------------------------------

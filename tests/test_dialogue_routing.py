@@ -6,31 +6,17 @@ policy text and DESIGN §5; every answer must also pass the number and citation 
 
 from __future__ import annotations
 
-import unicodedata
 from decimal import Decimal
 
 import pytest
+from dialogue_cases import NO_AWARD, case, check_case
 
-from assistant import Session, ask
-from assistant.dialogue import check_answer
 from assistant.understand import question_focus, understand
 
-NO_AWARD = "no-award"
 FULL = "我们是规上企业，技改项目已竣工，已列入国家统计库，符合国家产业政策，"
 
 
-def C(cid, turns, *, first=None, cites=(), notcites=(), total=None, abstain=False, inc=(), exc=(), flags=()):
-    return pytest.param(
-        {"turns": [turns] if isinstance(turns, str) else list(turns), "first": first, "cites": list(cites),
-         "notcites": list(notcites), "total": total, "abstain": abstain, "inc": list(inc), "exc": list(exc),
-         "flags": list(flags)},
-        id=cid,
-    )
-
-
-def _n(s: str) -> str:
-    s = "".join(unicodedata.normalize("NFKC", ch) if len(unicodedata.normalize("NFKC", ch)) == 1 else ch for ch in s)
-    return "".join(s.split())
+C = case
 
 
 CASES = [
@@ -191,32 +177,7 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES)
 def test_routing_case(case):
-    s = Session()
-    ans = None
-    for q in case["turns"]:
-        ans = ask(q, session=s, llm=False)
-        g = check_answer(ans)
-        assert g.ok, (q, ans.answer, g.problems)
-    text = _n(ans.answer)
-    got = [c["clause"] for c in ans.citations]
-    ctx = (case["turns"][-1], ans.answer, got, ans.award and ans.award["total"])
-    if case["first"] is not None:
-        assert got and got[0] == case["first"], ctx
-    for c in case["cites"]:
-        assert c in got, ctx
-    for c in case["notcites"]:
-        assert c not in got, ctx
-    if case["total"] is NO_AWARD:
-        assert ans.award is None, ctx
-    elif case["total"] is not None:
-        assert ans.award is not None and ans.award["total"] == case["total"], ctx
-    assert ans.abstained is case["abstain"], ctx
-    for s_ in case["inc"]:
-        assert _n(s_) in text, (s_, *ctx)
-    for s_ in case["exc"]:
-        assert _n(s_) not in text, (s_, *ctx)
-    for f in case["flags"]:
-        assert f in ans.flags, (f, *ctx)
+    check_case(case)
 
 
 @pytest.mark.parametrize("q, focus", [
