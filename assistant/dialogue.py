@@ -858,7 +858,10 @@ def _other_docfacts(doc: Document, kind: str) -> Answer:
         text = f"{name}由{issuers}印发。"
     else:
         text = f"文件标题为{name}，{number}。" + (f"印发日期：{day}。" if day else "")
-    return _finish_other(doc, text, flags=["docfacts"])
+    notice = doc.find("notice")
+    said = sentences(notice.text) if notice is not None else []
+    cites = [citation(doc, "notice", quote=said[-1])] if said else []  # the covering notice issues the document
+    return _finish_other(doc, text, citations=cites, flags=["docfacts"])
 
 
 def _other_document(doc: Document, q: str, turn: Turn, ref: str | None, corpus: Corpus) -> Answer:

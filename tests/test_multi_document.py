@@ -218,3 +218,21 @@ def test_a_document_added_while_running_is_seen_by_the_next_question(tmp_path, m
         assert after.citations[0]["doc"] == GZ and after.answer.rstrip().endswith(GZ_STAMP)
     finally:
         _clear_caches()
+
+
+def test_a_document_without_a_number_is_stamped_with_its_id(tmp_path, monkeypatch):
+    from assistant.settings import load_settings
+    from corpus import add_document
+
+    monkeypatch.setenv("POLICY_ASSISTANT_DATA_DIR", str(tmp_path))
+    _clear_caches()
+    try:
+        src = tmp_path / "plain.txt"
+        src.write_text(GANZHOU.replace("赣市工信字〔2023〕7号\n", ""), encoding="utf-8")
+        add_document(src, "plain-rules", load_settings().corpus_dir, {"issued": "2023-03-20"})
+        ans = guarded(ask("plain-rules#2.2"))
+        assert ans.citations[0]["doc"] == "plain-rules"
+        assert ans.answer.rstrip().endswith("（plain-rules，2023年3月20日）")
+        assert "赣市工信字" not in ans.answer
+    finally:
+        _clear_caches()

@@ -179,8 +179,11 @@ class Services:
     # ----- stamping -----
     def stamp(self, doc_ids: list[str] | None = None, today: _dt.date | None = None) -> str:
         """The line every report carries: which document(s), their issue date, and when it was computed."""
+        from assistant.compose import date_text
+
         docs = [d for d in self.corpus if not doc_ids or d.id in doc_ids] or list(self.corpus)
-        names = "；".join(f"{d.doc_number}《{d.title}》（{d.meta.get('issued_text') or d.meta.get('issued', '')}）"
+        # an added document may lack a 文号 (named by its id) or carry only an ISO date
+        names = "；".join(f"{d.doc_number or d.id}《{d.title}》（{d.meta.get('issued_text') or date_text(d.meta.get('issued'))}）"
                          for d in docs)
         return f"依据：{names}；测算日期：{(today or _dt.date.today()).isoformat()}"
 
