@@ -260,7 +260,7 @@ def _has_rules(doc: Document) -> bool:
     return bool(folder) and (Path(folder) / "parameters.yaml").is_file()
 
 
-def _doc(corpus: Corpus, cid: str | None = None) -> Document:
+def primary_document(corpus: Corpus, cid: str | None = None) -> Document:
     """The primary document: the one the keyword understanding and the calculator are written for (the first with
     award rules); with one document loaded, that document."""
     docs = list(corpus)
@@ -905,7 +905,7 @@ def _other_document(doc: Document, q: str, turn: Turn, ref: str | None, corpus: 
 def deterministic_answer(question: str, session: Session, corpus: Corpus | None = None, max_chars: int = 2000) -> Answer:
     """The rule-based answer: no model involved. Updates `session`."""
     corpus = corpus or _corpus()
-    doc = _doc(corpus)
+    doc = primary_document(corpus)
     q = question if isinstance(question, str) else ""
     if len(q) > max_chars:
         return _too_long(doc, len(q), max_chars)
@@ -1069,7 +1069,7 @@ def check_answer(ans: Answer, corpus: Corpus | None = None):
     from assistant.guard import guard
 
     corpus = corpus or _corpus()
-    doc = corpus.document(ans.citations[0]["doc"]) if ans.citations else _doc(corpus)
+    doc = corpus.document(ans.citations[0]["doc"]) if ans.citations else primary_document(corpus)
     extra = [stamp(doc), *ans.sources]
     return guard(ans.answer, award=ans.award, citations=ans.citations, corpus=corpus, extra_texts=extra)
 

@@ -53,9 +53,10 @@ def make_tools(corpus, record: dict):
 
             hits = [h.to_dict() for h in get_index().search(query, k=3)]
         except Exception:  # noqa: BLE001 - fall back to keyword topics when the index is unavailable
+            from assistant.dialogue import primary_document
             from assistant.understand import understand
 
-            doc = corpus.document()
+            doc = primary_document(corpus)
             for cid in understand(query).topics[:3]:
                 c = doc.find(cid)
                 if c is not None:
@@ -134,7 +135,9 @@ def llm_answer(question: str, draft: Answer, *, session=None, corpus=None, model
         from corpus import default_corpus
 
         corpus = default_corpus()
-    doc = corpus.document(draft.citations[0]["doc"]) if draft.citations else corpus.document()
+    from assistant.dialogue import primary_document
+
+    doc = corpus.document(draft.citations[0]["doc"]) if draft.citations else primary_document(corpus)
     record: dict = {"clauses": set(), "texts": [], "awards": []}
     try:
         model = model if model is not None else build_model(settings)
