@@ -30,3 +30,18 @@ def test_a_reset_conversation_starts_from_nothing():
     services.reset(sid)
     assert sid not in services.sessions
     assert total(services.ask("能拿多少？", sid)[1]) != 720000
+
+
+def test_the_clause_picker_names_the_document_when_two_are_loaded(tmp_path):
+    from assistant.settings import load_settings
+    from corpus import add_document
+    from webapp.services import Services
+    from webapp.ui import _clause_choices
+
+    src = tmp_path / "county.txt"
+    src.write_text("某县办法\n\n一、总则\n本办法适用于全县。\n", encoding="utf-8")
+    settings = load_settings(data_dir=tmp_path / "data")
+    add_document(src, "county-1", settings.corpus_dir)
+    labels = dict((value, label) for label, value in _clause_choices(Services(settings)))
+    assert labels["county-1#1"].startswith("[county-1]")
+    assert labels["longnan-2022-40#1"].startswith("[龙办发〔2022〕40号]")

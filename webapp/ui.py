@@ -270,9 +270,11 @@ def _calc_tab(services: Services) -> None:
 # ---------------------------------------------------------------- 条款查阅
 def _clause_choices(services: Services) -> list[tuple[str, str]]:
     out = []
+    several = len(services.corpus) > 1  # with two documents 三（一） appears twice: name the document too
     for row in services.outline():
         indent = "　" * row["depth"]
-        out.append((f"{indent}{row['label']} {row['heading']}", f"{row['doc']}#{row['clause']}"))
+        prefix = f"[{services.corpus.document(row['doc']).doc_number or row['doc']}] " if several else ""
+        out.append((f"{prefix}{indent}{row['label']} {row['heading']}", f"{row['doc']}#{row['clause']}"))
     return out
 
 
