@@ -371,6 +371,8 @@ class Turn:
     interpretive: bool = False  # 含不含 / 还是 / 是什么意思 about a rule: give the adopted reading
     asked_conditions: list[str] = field(default_factory=list)  # 上云补贴要求是规上企业吗 → ["above_scale"]
     figures: list[Decimal] = field(default_factory=list)  # amounts asked about (500万补助总额是什么意思), not facts
+    # a what-if the calculator's helpers answer: min_equipment, equipment_cap, node_cap, cloud_cap, tax_distance
+    reverse: str | None = None
 
 
 _MONEY_Q = re.compile(
@@ -824,6 +826,32 @@ def _negated_title(t: str, seg: tuple[int, int], lo: int, start: int) -> bool:
     )
 
 
+# What-if questions asked backwards, from the award to the input (设备投资多少起补 / 买多少设备才能拿满200万).
+# 设备补助封顶多少 asks the cap itself (a lookup); here 多少 comes before the cap word: the input that reaches it.
+_CAP_REACHED = r"多少[^,，。;；]{0,12}(拿满|封顶|到顶|顶格|满额|(到|达到|拿到|够)(了)?(上限|最高|封顶|顶))"
+_REVERSE_Q: list[tuple[str, re.Pattern]] = [
+    ("tax_distance", re.compile(r"(离|距离?)(封顶|上限|限额|顶)[^,，。]{0,4}(还)?(差|有|剩)多少|还差多少[^,，。]{0,4}(封顶|到上限|到顶)|"
+                                r"(封顶|上限)还差多少|还(能|可以)(再)?(拿|补|领|得|多拿)多少[^,，。]{0,6}(上限|封顶|到顶)")),
+    ("node_cap", re.compile(rf"(二级节点|标识解析|节点)[^,，。]{{0,8}}{_CAP_REACHED}")),
+    ("cloud_cap", re.compile(rf"上云[^。]{{0,16}}{_CAP_REACHED}")),
+    ("equipment_cap", re.compile(rf"设备[^,，。]{{0,8}}{_CAP_REACHED}|买多少设备[^,，。]{{0,8}}(拿满|封顶|到顶|顶格|上限)")),
+    ("min_equipment", re.compile(r"设备[^,，。]{0,8}(至少|最少|最低|起码)[^,，。]{0,6}多少|(至少|最少|最低|起码)[^,，。]{0,6}(买|投|花)?多少[^,，。]{0,2}设备|"
+                                 r"设备[^,，。]{0,8}多少(钱)?(才)?(能|可以)?起(补|奖)")),
+]
+# A segment that names a cap (上云最多补到5万): its amount is the figure asked about, not the enterprise's own.
+_CAP_SEGMENT = re.compile(rf"{_CAP_REACHED}|最多|最高|封顶|上限|拿满|满额|至少|最少|起补|起奖")
+
+
+def _reverse_kind(t: str) -> str | None:
+    return next((kind for kind, rx in _REVERSE_Q if rx.search(t)), None)
+
+
+def cloud_stages(t: str) -> list[str]:
+    """The cloud stages a (normalised) text names, in text order, without repeats: ["infrastructure", ...]."""
+    found = sorted((start, slot[1]) for start, _, slot in _concepts(t, 0, len(t)) if slot[0] == "cloud" and slot[1])
+    return list(dict.fromkeys(stage for _, stage in found))
+
+
 def _fmt(amount: Decimal) -> str:
     from tools.amounts import format_yuan
 
@@ -850,10 +878,18 @@ def understand(question: str) -> Turn:
     years = {m.group(1) for m in re.finditer(r"(?<!\d)(20\d\d)\s*年", t)}
     if len(years) == 1 and not re.search(r"(到|至|截至|截止)\s*20\d\d", t):
         turn.year = int(years.pop())
+    turn.reverse = _reverse_kind(t)
     if turn.injection:
         # an injected instruction states no facts: drop its segments, keep the plain profile statements
         kept = [t[a:b] for a, b in segments(t) if not (_INJECTION.search(t[a:b]) or _DEMAND.search(t[a:b]))]
         _extract_facts(turn, "，".join(kept))
+    elif turn.reverse and turn.reverse != "tax_distance":
+        # 二级节点投资多少能拿满20万: the 20万 is the cap asked about; statements beside the question still count
+        kept, asked_about = [], []
+        for a, b in segments(t):
+            (asked_about if _CAP_SEGMENT.search(t[a:b]) else kept).append(t[a:b])
+        _extract_facts(turn, "，".join(kept))
+        turn.figures.extend(v for part in asked_about for v, _ in find_amounts(part))
     else:
         _extract_facts(turn, t)
     turn.focus = question_focus(t)
@@ -1041,5 +1077,5 @@ def _route(turn: Turn, t: str) -> str:
     return "search"
 
 
-__all__ = ["CLAUSE_RULES", "CONDITION_WORDS", "INTERPRETIVE_Q", "RULE_CLAUSES", "Turn", "normalise", "question_focus", "segments",
+__all__ = ["CLAUSE_RULES", "CONDITION_WORDS", "cloud_stages", "INTERPRETIVE_Q", "RULE_CLAUSES", "Turn", "normalise", "question_focus", "segments",
            "understand"]
