@@ -652,25 +652,12 @@ def _pct(rate: Decimal) -> str:
     return f"{(rate * 100).normalize():f}%"
 
 
-def _reach(rate: Decimal, cap: Decimal) -> Decimal:
-    """The smallest whole-yuan amount whose award at `rate`, rounded to the fen, reaches `cap`: whole yuan as
-    tools.whatif.cap_binding_equipment counts (20万 / 20% → 100万; 5万 / 60% → 83,334, as 83,333 × 60% = 49,999.80)."""
-    from decimal import ROUND_CEILING
-
-    from tools.amounts import quantize
-
-    amount = (cap / rate).to_integral_value(rounding=ROUND_CEILING)
-    while quantize((amount - 1) * rate) >= cap:
-        amount -= 1
-    return quantize(amount)
-
-
 def _whatif(doc: Document, session: Session, turn: Turn, question: str) -> Answer:
     """设备投资多少起补 / 买多少设备才能拿满200万 / 二级节点投资多少封顶 / 离封顶还差多少: from the what-if helpers and
     the parameters. The figures computed here are registered as sources, as a calculator trace is, for the guard."""
     from tools.amounts import quantize
     from tools.params import load_parameters
-    from tools.whatif import cap_binding_equipment, min_qualifying_equipment
+    from tools.whatif import cap_binding_amount, cap_binding_equipment, min_qualifying_equipment
 
     kind = turn.reverse
     if kind == "tax_distance":
@@ -702,7 +689,7 @@ def _whatif(doc: Document, session: Session, turn: Turn, question: str) -> Answe
         lines.append(f"{_fmt(cap)}上限按单个企业计算：企业几个技改项目的设备奖补合计不超过{_fmt(cap)}。")
     elif kind == "node_cap":
         rate, cap = P.value("node_rate"), P.value("node_cap")
-        at = _reach(rate, cap)
+        at = cap_binding_amount(rate, cap)
         figures += [at, quantize(at * rate)]
         lines.append(f"按{label}，二级节点建设补助为实际投资额的{_pct(rate)}，单个企业最高不超过{_fmt(cap)}。"
                      f"实际投资额达{_fmt(at)}时：{_fmt(at)} × {_pct(rate)} = {_fmt(figures[1])}，即达到上限；"
@@ -713,7 +700,7 @@ def _whatif(doc: Document, session: Session, turn: Turn, question: str) -> Answe
         stages = [s_ for s_ in _cloud_stages(turn.text) if f"cloud_rate_{s_}" in P]
         if len(stages) == 1:
             rate = P.value(f"cloud_rate_{stages[0]}")
-            at = _reach(rate, cap)
+            at = cap_binding_amount(rate, cap)
             figures += [at, quantize(at * rate)]
             lines.append(f"按{label}，{P.label('cloud_' + stages[0])}按不超过实际支付金额的{_pct(rate)}补贴，"
                          f"单个企业（各阶段合计）最高不超过{_fmt(cap)}。")
