@@ -183,7 +183,7 @@ def interpretation(doc: Document, iid: str) -> dict | None:
 # --- award composition ----------------------------------------------------------------------
 
 
-def _fmt(amount) -> str:
+def format_yuan(amount) -> str:
     from tools.amounts import format_yuan
 
     return format_yuan(amount)
@@ -224,12 +224,12 @@ def _known_total_lines(doc: Document, award: dict, items: list[dict]) -> list[st
     rule = doc.find("4.3.7")
     tax_label = rule.label if rule is not None else "四（三）7"
     if award.get("capped_by_tax"):
-        lines = [f"合计：{_fmt(total)}（各项合计{_fmt(uncapped)}，超过当年地方财政实得税收{_fmt(tax)}，"
-                 f"按{tax_label}以{_fmt(tax)}为限，超出部分不予奖励）。"]
+        lines = [f"合计：{format_yuan(total)}（各项合计{format_yuan(uncapped)}，超过当年地方财政实得税收{format_yuan(tax)}，"
+                 f"按{tax_label}以{format_yuan(tax)}为限，超出部分不予奖励）。"]
     elif tax is not None:
-        lines = [f"合计：{'最高' if maximum else ''}{_fmt(total)}（未超过当年地方财政实得税收{_fmt(tax)}，{tax_label}上限未触及）。"]
+        lines = [f"合计：{'最高' if maximum else ''}{format_yuan(total)}（未超过当年地方财政实得税收{format_yuan(tax)}，{tax_label}上限未触及）。"]
     else:
-        lines = [f"合计：{'最高' if maximum else ''}{_fmt(total)}。"]
+        lines = [f"合计：{'最高' if maximum else ''}{format_yuan(total)}。"]
         if uncapped > 0:
             lines.append(f"按{tax_label}，奖补合计以贵企业当年所缴税收地方财政实得部分（增值税、企业所得税）为限；"
                          "未提供该数额，以上为未封顶金额。")
@@ -256,7 +256,7 @@ def compose_award(doc: Document, award: dict, focus: list[str], question: str) -
             head = f"【{it['label']} {it.get('title', '')}】{it['status_text']}，金额暂无法计算{how}。"
         else:
             prefix = "最高可获" if it.get("maximum") else ("可获" if it["status"] == "eligible" else "如条件满足可获")
-            head = f"【{it['label']} {it.get('title', '')}】{it['status_text']}，{prefix}{_fmt(it['amount'])}。"
+            head = f"【{it['label']} {it.get('title', '')}】{it['status_text']}，{prefix}{format_yuan(it['amount'])}。"
         lines.append(head)
         if it["rule"] in ("lianghua", "service"):
             # the title amounts are the clause's own list: quote it, so the level read can be checked

@@ -1,0 +1,58 @@
+"""Eligibility answers: whether a rule requires the conditions asked about, from the rule's own conditions."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from assistant.answer import Answer
+from assistant.answer_parts import _finish
+from assistant.compose import (
+    add_citation,
+    best_quote,
+    citation,
+    rule_rows,
+    units_text,
+)
+from assistant.session import Session
+from assistant.understand import Turn
+from corpus import Document
+
+
+def _eligibility(doc: Document, session: Session, turn: Turn, question: str) -> Answer:
+    """Whether a rule requires the conditions asked about (上云补贴要求是规上企业吗), from the rule's own conditions."""
+    rows = rule_rows()
+    cid = next(c for c in turn.topics if c in rows)
+    row = rows[cid]
+    clause = doc.clause(cid)
+    needed = {c["id"]: c["text"] for c in row["conditions"]}
+    names = {c["id"]: c["text"] for r in rows.values() for c in r["conditions"]}
+    lines = []
+    stated = {s[0]: v for s, v in turn.facts if not isinstance(v, Decimal)}
+    for cond in turn.asked_conditions:
+        text = names.get(cond)
+        if text is None:
+            continue
+        holders = [rows[c]["label"] for c in rows if any(x["id"] == cond for x in rows[c]["conditions"])]
+        held = stated.get(cond.replace("node.", "node_"))
+        if cond in needed:
+            line = f"{clause.label}要求{text}。"
+            if held is False:
+                line += f"按您所说，贵企业不满足“{text}”，不符合该项奖补条件。"
+        else:
+            line = f"{clause.label}不要求{text}"
+            line += f"；文件中只有{'、'.join(holders)}要求{text}。" if holders else "。"
+            if held is False:
+                line += "这一点不影响贵企业申请该项奖补。"
+        lines.append(line)
+    quote = best_quote(clause, question)
+    lines.append(f"{clause.label}（{row['title']}）的条件是：{'；'.join(needed.values())}。")
+    lines.append(f"原文：“{quote}”")
+    units = units_text(doc, cid)
+    if units:
+        lines.append(f"责任单位：{units}。")
+    cites = [citation(doc, cid, quote=quote)]
+    for cond in turn.asked_conditions:
+        for other, r in rows.items():
+            if other != cid and any(x["id"] == cond for x in r["conditions"]):
+                add_citation(cites, citation(doc, other, question))  # the rule said to require it is cited too
+    return _finish(doc, "\n".join(lines), citations=cites, flags=["eligibility"])

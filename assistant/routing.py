@@ -1,0 +1,155 @@
+"""Which kind of question a turn is: help, abstention, document facts, units, eligibility, award, lookup or search."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from functools import lru_cache
+
+from assistant.focus import (
+    _REQUIRE_Q,
+    asking_text,
+)
+from assistant.scope import (
+    _GANZHOU_OK,
+    _OFF_TOPIC,
+    _OTHER_CITY_RE,
+    _POLICY_WORDS,
+    ABSTAIN_PATTERNS,
+)
+from assistant.textnorm import normalise
+from assistant.topics import CLAUSE_RULES
+from assistant.turn import Turn
+
+_MONEY_Q = re.compile(
+    r"能拿|可以拿|拿多少|能拿到|能获得|可获得|能得|能补|补多少|奖多少|奖励多少|补贴多少|补助多少|奖补多少|多少钱|多少奖励|"
+    r"能享受|可以享受|能不能(拿|享受|申请|获得)|可不可以|能否(享受|获得|申请)|符合(条件)?吗|有没有(奖|补)|有(奖励|补贴|补助)吗|"
+    r"合计|一共|总共|算一下|测算|计算|多少$|多少\?|够不够|够吗"
+)
+_CLAIMABLE_Q = re.compile(r"(还)?(能|可以|可)(申请|申报|享受|拿)(哪些|什么|哪几)|哪些(奖励|补贴|奖补|补助|政策)|有(哪些|什么)(奖励|补贴|奖补|补助)|奖励(有|包括)哪些|都有什么(奖|补)")
+_UNIT_Q = re.compile(r"哪个(部门|单位|局)|哪些(部门|单位)|什么(部门|单位)|谁(负责|管|牵头)|归(谁|哪)|找(谁|哪个)|责任单位|负责(部门|单位)|主管(部门|单位)|牵头(部门|单位)|咨询(谁|哪)|问(谁|哪个部门)")
+_HELP_Q = re.compile(r"^(帮助|help|/help|\?|你好|您好|hi|hello|怎么用|使用说明)$|你(能|可以|会)(做|干|回答)(什么|啥)|能问什么|怎么使用|你是谁")
+_DOCFACT_Q: list[tuple[str, re.Pattern]] = [
+    ("recipients", re.compile(r"发给(哪些|哪个|谁)|印发给|主送|下发给|发到哪些|(通知|文件)(的)?(对象|受文单位)")),
+    ("number", re.compile(r"文号|发文字号|字号|几号文|哪个文|文件号|编号")),
+    ("date", re.compile(r"(什么时候|哪天|何时|哪一天|几号|日期|哪年)(印发|发布|出台|发的|下发|颁布)|(印发|发布|出台|下发|颁布)(时间|日期|于)|成文日期")),
+    ("issuers", re.compile(r"(谁|哪家|哪(个|些|几个|两个)(单位|部门|机关))(联合|共同)?(印发|发布|发的|出台|下发|制定)|发文(机关|单位)|印发单位|发布单位|制定单位|"
+                           r"(市委办|政府办|市委办公室|政府办公室|市委|市政府)[^,，。]{0,8}(发的|印发|发布|出的|下发)")),
+    ("title", re.compile(r"(文件|文件的)?(标题|名称|全称|叫什么)|什么文件")),
+    ("cc", re.compile(r"抄送")),
+]
+# Document facts by concept, words in any order: a time word with an issuing verb (哪一年出的 / 何时下发的), or a
+# structure word (几部分 / 框架) with no topic of its own.
+_TIME_WORD = re.compile(r"哪一?年|哪一?天|什么时(候|间)|啥时(候)?|何时|几月|几号|日期|时间|年份")
+_ISSUE_VERB = re.compile(r"印发|发布|出台|下发|颁布|成文|发文|出的|发的|出来的|发出|制定")
+_DOC_NOUN = re.compile(r"文件|政策|通知|意见|文号|本文")
+_MONEY_NOUN = re.compile(r"补贴|奖励|奖补|资金|钱|补助|申报|申请|到账|拨付|发放")
+_STRUCTURE_Q = re.compile(r"几(个)?部分|哪(几|些)(个)?部分|几大(部分|块)|结构|目录|框架|章节|几章|几个章|大纲|提纲|分(为|成)几")
+
+
+def _docfact_kind(focus: str, topics: list[str]) -> str | None:
+    for kind, rx in _DOCFACT_Q:
+        if rx.search(focus):
+            return kind
+    if _TIME_WORD.search(focus) and re.search(r"实施|施行|生效|执行", focus) and _DOC_NOUN.search(focus) \
+            and not _MONEY_NOUN.search(focus):
+        return "effective"  # 政策什么时候开始实施: the document states no separate date; it was issued on …
+    if _TIME_WORD.search(focus) and not _MONEY_NOUN.search(focus) and (
+            re.search(r"印发|发布|出台|下发|颁布|成文|发文", focus) or (_ISSUE_VERB.search(focus) and _DOC_NOUN.search(focus))):
+        return "date"
+    if _STRUCTURE_Q.search(focus) and not topics:
+        return "structure"
+    return None
+
+
+_TARGET_Q = re.compile(r"工作目标|目标(是|有)?|多少家|几家|年均增长|增长多少|到2025|至2025|2025年")
+
+
+# 市财政局负责哪些条款 / 金融服务中心管什么: a unit's remit, the reverse of 哪个部门负责
+_UNIT_SCOPE_Q = re.compile(r"(负责|管|牵头|主管|分管|承担)(了)?(哪些|什么|哪几|哪个|啥|哪)|(哪些|哪几|什么)(条|条款|工作|事项|工程|内容|任务)[^,，。]{0,6}(由|归|是)|职责|"
+                           r"哪(一|几|些)?(条|项|款|部分|工程|个条款)")
+
+
+@lru_cache(maxsize=1)
+def _unit_names() -> tuple[str, ...]:
+    """Every responsible unit the loaded documents name (市财政局, 市金融服务中心, …), longest first."""
+    try:
+        from corpus import default_corpus
+
+        names = {u for doc in default_corpus() for c in doc for u in c.units}
+    except Exception:  # noqa: BLE001 - without the corpus no unit is recognised
+        return ()
+    return tuple(sorted(names, key=len, reverse=True))
+
+
+def _named_unit(t: str) -> str | None:
+    """The unit a question names, with or without its 市/区 prefix (财政局 → 市财政局)."""
+    for u in _unit_names():
+        short = u[1:] if u[:1] in "市区" and len(u) > 3 else u
+        if normalise(u) in t or normalise(short) in t:
+            return u
+    return None
+
+
+_AMOUNT_SLOTS = ("equipment", "total_investment", "cloud", "node", "ganzhou_smart_award", "local_tax_retained")
+
+
+def _route(turn: Turn, t: str) -> str:
+    if _HELP_Q.search(t):
+        return "help"
+    if _OFF_TOPIC.search(t) and not turn.topics:
+        turn.abstain_kind = "unrelated"
+        return "abstain"
+    # abstention, document facts and units are judged on the asking part only: the statements before it describe
+    # the enterprise (做稀土永磁材料的 / 电话… / 在深圳也有分厂) and feed the profile instead
+    focus = turn.focus or t
+    asking = asking_text(focus)
+    for kind, rx in ABSTAIN_PATTERNS:
+        if kind == "equipment_scope" and turn.separate:
+            continue  # 设备奖补另算吗: how this document's rules combine, not what counts as equipment
+        if rx.search(asking):
+            turn.abstain_kind = kind
+            return "abstain"
+    other = _OTHER_CITY_RE.search(focus)
+    if other and not (other.group(0).startswith("赣州") and _GANZHOU_OK.search(t)):
+        turn.abstain_kind = "other_city"
+        return "abstain"
+    kind = _docfact_kind(focus, turn.topics)
+    if kind:
+        turn.docfact = kind
+        return "docfacts"
+    unit = _named_unit(focus)
+    if unit and _UNIT_SCOPE_Q.search(focus):
+        turn.unit_name = unit
+        return "unit_clauses"  # 市财政局负责哪些条款: the clauses naming that unit
+    if _UNIT_Q.search(focus):
+        return "unit"
+    has_facts = bool(turn.facts or turn.titles or turn.unresolved_amounts or turn.stacking or turn.deltas)
+    amounts = any(isinstance(v, Decimal) for _, v in turn.facts) or turn.unresolved_amounts or turn.deltas
+    rules = [c for c in turn.topics if c in CLAUSE_RULES and c != "4.3.7"]
+    if turn.asked_conditions and rules and not amounts and not turn.titles and (
+            _REQUIRE_Q.search(focus) or any(v is False for _, v in turn.facts)):
+        return "eligibility"  # 上云补贴要求是规上企业吗 / 我们是规下企业，能享受上云补贴吗
+    if turn.bare_levels and not turn.topics and not has_facts:
+        return "award"  # 我们是省级的 / 那国家级呢: the level of the title family talked about
+    specific = [c for c in turn.topics if c.startswith("4.3.") and c != "4.3.7"]
+    if _CLAIMABLE_Q.search(t) and not re.search(r"条件", t) and not specific:
+        return "claimable"
+    if has_facts and (turn.asks_money or turn.whatif or turn.titles or any(s[0] in _AMOUNT_SLOTS for s, _ in turn.facts)):
+        return "award"
+    if has_facts and not turn.clause_ref:
+        return "award"
+    if turn.clause_ref:
+        return "lookup"
+    if _TARGET_Q.search(t) and (not turn.topics or turn.topics[0] == "2"):
+        return "targets"
+    if turn.topics:
+        return "lookup"
+    if has_facts:
+        return "award"
+    if turn.asks_money:
+        return "award"
+    if not _POLICY_WORDS.search(t):
+        turn.abstain_kind = "unrelated"
+        return "abstain"
+    return "search"

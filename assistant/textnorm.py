@@ -1,0 +1,101 @@
+"""Question text as the keyword understanding reads it: normalised, misspelt policy terms corrected, cut into segments."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# --- text normalisation -------------------------------------------------------------------
+
+
+def normalise(text: str) -> str:
+    """Full-width to half-width one character for one (so spans stay valid), spaces removed, lower case."""
+    out = []
+    for ch in text or "":
+        n = unicodedata.normalize("NFKC", ch)
+        out.append(n if len(n) == 1 else ch)
+    s = "".join(out).lower()
+    return re.sub(r"[ \t\u3000]+", "", s)
+
+
+# --- fuzzy policy terms ----------------------------------------------------------------------
+
+# Characters people type instead of a policy term's own (pinyin-IME homophones and look-alikes): 服务形制造,
+# 两化容合, 上去补贴. A typo is corrected only where the rest of a glossary term matches exactly.
+_CONFUSABLE = {
+    "型": "形行", "融": "容溶蓉荣", "合": "和", "云": "去芸运耘", "竣": "峻俊骏浚", "统": "筒桶", "贯": "惯灌",
+    "标": "表彪", "规": "归", "设": "社", "备": "被倍", "奖": "将", "贴": "帖", "节": "结", "析": "晰西",
+    "识": "视", "制": "治质", "造": "早燥", "示": "式", "范": "犯泛饭", "服": "福", "库": "酷", "项": "向",
+    "资": "姿咨", "税": "说", "留": "流", "实": "时", "财": "才材", "改": "该", "技": "机", "智": "知",
+    "化": "花画", "两": "俩量",
+}
+# A two-character term with a typo (上去) counts only before a word that makes it a policy term (上去补贴).
+_SHORT_TERM_NEXT = "补奖费比企项"
+
+
+@lru_cache(maxsize=1)
+def _typo_variants() -> dict[str, str]:
+    """Each misspelling (one confusable character) of a glossary term or alias → the term as written."""
+    try:
+        from assistant.index.sparse import load_glossary
+
+        terms = load_glossary()["terms"]
+    except Exception:  # noqa: BLE001 - without the glossary, questions are read as typed
+        return {}
+    words = set()
+    for t in terms:
+        for w in [t["term"], *(t.get("aliases") or [])]:
+            w = str(w)
+            if len(w) >= 2 and re.fullmatch(r"[\u4e00-\u9fa5]+", w):
+                words.add(w)
+    out: dict[str, str] = {}
+    for w in sorted(words, key=len):
+        for i, ch in enumerate(w):
+            for typo in _CONFUSABLE.get(ch, ""):
+                v = w[:i] + typo + w[i + 1:]
+                if v not in words:
+                    out.setdefault(v, w)
+    return out
+
+
+def correct_terms(t: str) -> str:
+    """Misspelt policy terms replaced by the glossary's spelling; one character for one, so spans stay valid."""
+    variants = _typo_variants()
+    if not variants:
+        return t
+    lengths = sorted({len(v) for v in variants}, reverse=True)
+    out, i = [], 0
+    while i < len(t):
+        for n in lengths:
+            v = t[i:i + n]
+            if len(v) == n and v in variants and (n > 2 or t[i + n:i + n + 1] in tuple(_SHORT_TERM_NEXT)):
+                out.append(variants[v])
+                i += n
+                break
+        else:
+            out.append(t[i])
+            i += 1
+    return "".join(out)
+
+
+# Segment delimiters: facts and negations are judged within one segment (a comma must not merge a digit group).
+_SEG_RE = re.compile(r"[。；;！!？?\n：:]|,(?!\d{3})|，")
+
+
+def segments(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for m in _SEG_RE.finditer(text):
+        if m.start() > start:
+            spans.append((start, m.start()))
+        start = m.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+def _segment_of(spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    for s, e in spans:
+        if s <= pos < e or (pos == e and s < e):
+            return s, e
+    return pos, pos
