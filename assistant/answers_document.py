@@ -29,6 +29,10 @@ def _abstain(doc: Document, kind: str, question: str) -> Answer:
         text = (f"{doc.doc_number}未规定有效期或失效日期；文件的工作目标期限至2025年"
                 f"（{target.label if target else '二'}、工作目标）。是否仍在执行，请向{consult}咨询。")
         return _finish(doc, text, citations=cites, abstained=True, flags=["abstain:validity"])
+    if kind == "interpretation_body":
+        text = (f"{doc.doc_number}未规定由哪个单位负责解释，文件没有写明解释权归属；各项工作的责任单位见各条〔责任单位〕。"
+                f"如需权威解释，请向{consult}咨询。")
+        return _finish(doc, text, abstained=True, flags=["abstain:interpretation_body"])
     if kind in ABSTAIN_WHAT:
         rule = doc.find("4.3.7")
         quote = "具体申报要求和申报程序按相关规定执行。"
@@ -65,7 +69,8 @@ def _docfacts(doc: Document, kind: str) -> Answer:
     parts = {
         "number": f"文件文号为{doc.doc_number}，标题为《{doc.title}》。",
         "date": f"{doc.doc_number}于{day}印发。",
-        "effective": f"{doc.doc_number}未单独规定施行日期，文件于{day}印发；工作目标期限至2025年。",
+        "effective": (f"{doc.doc_number}未单独规定施行日期，文件于{day}印发；工作目标期限至2025年。"
+                      f"执行起始时间请向{m.get('consult_unit') or '市工信局'}咨询。"),
         "issuers": f"{doc.doc_number}由{issuers}联合印发。",
         "title": f"文件标题为《{doc.title}》，文号{doc.doc_number}，由{issuers}印发。",
         "cc": f"{doc.doc_number}抄送：{m.get('cc', '')}。",
@@ -77,7 +82,9 @@ def _docfacts(doc: Document, kind: str) -> Answer:
     goals = doc.find("2")
     if kind == "effective" and goals is not None:
         cites.append(citation(doc, "2", quote=sentences(goals.text)[0]))  # the 2025 target horizon
-    return _finish(doc, text, citations=cites, flags=["docfacts"])
+    # no separate effective date is a question the document does not answer (DESIGN §5 validity)
+    return _finish(doc, text, citations=cites, flags=["docfacts"] + (["abstain:effective"] if kind == "effective" else []),
+                   abstained=kind == "effective")
 
 
 def _structure(doc: Document) -> Answer:

@@ -53,6 +53,8 @@ def _lookup(doc: Document, cids: list[str], question: str, turn: Turn | None = N
     flags: list[str] = []
     followups: list[str] = []
     extra_texts: list[str] = []
+    if turn is not None and turn.figures and not generic:
+        lines += _figure_lines(doc, clause, turn)
     it = matching_interpretation(doc, cid, turn.focus if turn is not None and turn.focus else question,
                                  interpretive=bool(turn is not None and turn.interpretive))
     if it is not None:
@@ -103,6 +105,39 @@ def _lookup(doc: Document, cids: list[str], question: str, turn: Turn | None = N
                 lines.append(f"另按{tax.label}，各项奖励补助以企业当年所缴税收地方财政实得部分（增值税、企业所得税）为限。")
                 add_citation(cites, citation(doc, "4.3.7", quote=sentences(tax.text)[0]))
     return _finish(doc, "\n".join(lines), citations=cites, flags=flags, followups=followups, sources=extra_texts)
+
+
+_PER_YEAR_Q = re.compile(r"每年|每一年|年年|按年|逐年|一年一次|每个年度|每年度")
+_ONCE = re.compile(r"一次性(资金)?(奖补|补助|奖励|补贴)?")
+
+
+def _figure_lines(doc: Document, clause, turn: Turn) -> list[str]:
+    """A figure asked about (两化融合贯标奖励20万是国家级的吗 / 6%是一次性的吗): which of the clause's parameters it is,
+    and whether the clause makes it one-off or yearly (it says 一次性 or nothing)."""
+    from tools.amounts import format_yuan
+    from tools.params import load_parameters
+
+    try:
+        params = [p for p in load_parameters(doc.id) if p.clause == clause.id and p.value in turn.figures]
+    except Exception:  # noqa: BLE001 - a document without parameters has no figures to name
+        return []
+    if not params:
+        return []
+    lines = [f"文件中{format_yuan(p.value) if p.unit == '元' else f'{(p.value * 100).normalize():f}%'}是指：{p.label}。"
+             for p in params]
+    focus = turn.focus or turn.text
+    if _PER_YEAR_Q.search(focus) or "一次性" in focus:
+        once = _ONCE.search(normalise_space(clause.text))
+        if once:
+            lines.append(f"该条写明为{once.group(0)}" + ("，不是每年享受的奖补。" if _PER_YEAR_Q.search(focus) else "。"))
+        else:
+            consult = doc.meta.get("consult_unit") or "市工信局"
+            lines.append(f"文件未写明是否每年可享受，也未写明是否为一次性奖补；请以{consult}解释为准。")
+    return lines
+
+
+def normalise_space(text: str) -> str:
+    return re.sub(r"\s+", "", text)
 
 
 def _unit(doc: Document, topics: list[str], question: str, last_topic: str | None) -> Answer:

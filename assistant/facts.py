@@ -32,6 +32,9 @@ _POST_NEG_RE = re.compile(r"(了)?(的)?(还|也|都|仍|尚|却|目前)?(不符
 _ASKING_RE = re.compile(r"上限|多少|最高|比例|需要|要求|必须|是否|条件|标准|认定|要不要|需不需要|算不算|什么是|是指|定义|怎么认定|哪些")
 
 _SELF_RE = re.compile(r"我们|我司|本企业|我公司|本公司|我单位|我厂|我家")
+# Acceptance of a technical-upgrade project (no 二级节点 named): 竣工验收, i.e. 已竣工; not accepted yet leaves 竣工 open.
+_NODE_CONTEXT = re.compile(r"二级节点|节点|标识解析")
+_PROJECT_CONTEXT = re.compile(r"项目|设备|技改|技术改造|投产|生产线|厂")
 
 
 _FACT_FLAGS: list[tuple[str, re.Pattern, bool]] = [
@@ -41,9 +44,13 @@ _FACT_FLAGS: list[tuple[str, re.Pattern, bool]] = [
     ("completed", re.compile(r"竣工|完工|建成(投产)?|验收完成|投产"), True),
     ("completed", re.compile(r"在建|建设中|正在建|施工中"), False),
     ("in_national_stats", re.compile(r"入统|列入(了)?(国家)?统计库|纳入(了)?(国家)?统计(库)?|进(入)?(了)?(国家)?统计库|统计库|入库|纳统|列统"), True),
+    # reported to the statistics bureau (统计局那边也报了 / 已经报统计了 / 入库统计): the project is in the statistics
+    ("in_national_stats", re.compile(r"统计局[^,，。;；不没未]{0,6}(上)?报(送|备)?(了|过)|(上)?报(了)?(国家)?统计(局|库)?|入库统计"), True),
+    ("in_national_stats", re.compile(r"统计局[^,，。;；]{0,5}(没有|没|未)(上)?报"), False),
     ("complies_industrial_policy", re.compile(r"符合(国家)?(的)?(产业)?政策|产业政策(鼓励|支持|范围内)"), True),
     ("complies_industrial_policy", re.compile(r"(淘汰|限制)类|产业政策(上|方面)?(不符|不对|不满足|不支持|不允许)"), False),
-    ("node_passed_acceptance", re.compile(r"通过(了)?验收|验收(通过|合格|完成)|已验收"), True),
+    # outside a 二级节点 context an accepted project (项目验收完了 / 已经验收) is a completed one: see _ACCEPTED_PROJECT
+    ("node_passed_acceptance", re.compile(r"通过(了)?验收|验收(通过|合格|完成|完毕|完)|已(经)?验收|验收(过)?了"), True),
     ("node_registered_in_longnan", re.compile(r"(在)?龙南(市)?(注册|登记)|注册(地)?(在|于)龙南|龙南(本地|的)?企业"), True),
     ("node_connected", re.compile(r"接入(了)?(二级)?节点|接入(了)?标识解析"), True),
 ]
@@ -232,6 +239,10 @@ def _extract_facts(turn: Turn, t: str) -> None:
             if value and _FUTURE_RE.search(t[max(seg[0], m.start() - 8):m.start()]):
                 negated = True  # 预计明年竣工: not yet
             v = value if not negated else not value
+            if fact == "node_passed_acceptance" and not _NODE_CONTEXT.search(t) and _PROJECT_CONTEXT.search(t):
+                if v:
+                    turn.facts.append((("completed",), True))
+                continue
             turn.facts.append(((fact,), v))
     if _REGISTERED_ELSEWHERE.search(t):
         turn.facts.append((("node_registered_in_longnan",), False))
@@ -280,8 +291,10 @@ def _extract_facts(turn: Turn, t: str) -> None:
             continue
         amount = abs(amount)
         if slot == ("cloud", None):
+            # 上云花了5万，业务应用上云: the stage may be named after the amount, later in the same sentence
+            end = next((m.start() for m in _SENT_RE.finditer(t, span[1])), len(t))
             stage = _last_stage_before(t, span[0]) or next(
-                (c[2] for c in _concepts(t, span[1], seg[1]) if c[2][0] == "cloud" and c[2][1]), None)
+                (c[2] for c in _concepts(t, span[1], end) if c[2][0] == "cloud" and c[2][1]), None)
             if stage:
                 turn.facts.append((stage, amount))
                 continue

@@ -44,6 +44,8 @@ _TIME_WORD = re.compile(r"哪一?年|哪一?天|什么时(候|间)|啥时(候)?|
 _ISSUE_VERB = re.compile(r"印发|发布|出台|下发|颁布|成文|发文|出的|发的|出来的|发出|制定")
 _DOC_NOUN = re.compile(r"文件|政策|通知|意见|文号|本文")
 _MONEY_NOUN = re.compile(r"补贴|奖励|奖补|资金|钱|补助|申报|申请|到账|拨付|发放")
+# 自印发之日起施行吗 / 从哪天开始实施 / 实施日期: when the document takes effect
+_EFFECTIVE_Q = re.compile(r"(施行|实施|执行|生效)(日期|时间)|(开始|起)(施行|实施|执行|生效)|自[^,，。]{0,8}起(施行|实施|执行|生效)|生效")
 _STRUCTURE_Q = re.compile(r"几(个)?部分|哪(几|些)(个)?部分|几大(部分|块)|结构|目录|框架|章节|几章|几个章|大纲|提纲|分(为|成)几")
 
 
@@ -51,8 +53,8 @@ def _docfact_kind(focus: str, topics: list[str]) -> str | None:
     for kind, rx in _DOCFACT_Q:
         if rx.search(focus):
             return kind
-    if _TIME_WORD.search(focus) and re.search(r"实施|施行|生效|执行", focus) and _DOC_NOUN.search(focus) \
-            and not _MONEY_NOUN.search(focus):
+    if (_TIME_WORD.search(focus) and re.search(r"实施|施行|生效|执行", focus) or _EFFECTIVE_Q.search(focus)) \
+            and (_DOC_NOUN.search(focus) or not topics) and not _MONEY_NOUN.search(focus):
         return "effective"  # 政策什么时候开始实施: the document states no separate date; it was issued on …
     if _TIME_WORD.search(focus) and not _MONEY_NOUN.search(focus) and (
             re.search(r"印发|发布|出台|下发|颁布|成文|发文", focus) or (_ISSUE_VERB.search(focus) and _DOC_NOUN.search(focus))):

@@ -36,6 +36,7 @@ class Turn:
     separate: bool = False  # 设备奖补另算吗: whether a rule of this document is counted on its own
     interpretive: bool = False  # 含不含 / 还是 / 是什么意思 about a rule: give the adopted reading
     asked_conditions: list[str] = field(default_factory=list)  # 上云补贴要求是规上企业吗 → ["above_scale"]
-    figures: list[Decimal] = field(default_factory=list)  # amounts asked about (500万补助总额是什么意思), not facts
+    # amounts (yuan) and rates (6% → 0.06) asked about (500万补助总额是什么意思 / 6%是一次性的吗), not facts
+    figures: list[Decimal] = field(default_factory=list)
     # a what-if the calculator's helpers answer: min_equipment, equipment_cap, node_cap, cloud_cap, tax_distance
     reverse: str | None = None

@@ -9,8 +9,9 @@ import re
 from decimal import Decimal
 
 from assistant.clause_search import _LOCATE_Q, _figure_clauses, _place_by_text, text_scores  # noqa: F401
-from assistant.facts import _extract_facts, cloud_stages  # noqa: F401 - re-exported
+from assistant.facts import _SELF_RE, _extract_facts, cloud_stages  # noqa: F401 - re-exported
 from assistant.focus import (  # noqa: F401 - re-exported
+    _Q_MARK,
     _REQUIRE_Q,
     _SEPARATE_Q,
     _YESNO_Q,
@@ -29,6 +30,9 @@ from tools.amounts import find_amounts
 _NEW_PROJECT = re.compile(r"(再|又|还)?(加|增加|新增|多)(了)?一个(技改)?项目|另(一|外一)个(项目)?|第二个(项目)?|还有一个(项目)?|再一个(项目)?|另一项目")
 _WHATIF = re.compile(r"^(那|那么|如果|假如|要是|假设|换成|改成|若|倘若)|如果|假如|要是|换成|改成|改为|变成|呢$|呢\?$")
 _SWITCH = re.compile(r"^(另外|换个话题|换个问题|再问|还想问|顺便问|我还想问|还有个问题|另一个问题)")
+
+# A title stated as held (获得了 / 已经评为 / 评上了), as opposed to named in a question about its award.
+_TITLE_HELD = re.compile(r"(获得|获评|评为|评上|拿到|被认定|认定为|入选)了|已(经)?(获得|获评|评为|评上|通过|被认定|拿到)")
 
 _INJECTION = re.compile(
     r"忽略(之前|以上|上面|前面|所有|你的)?(的)?(所有)?(指令|指示|提示|规则|设定|要求)|ignore(all)?(previous|prior|above)|"
@@ -61,6 +65,45 @@ _CAP_SEGMENT = re.compile(rf"{_CAP_REACHED}|最多|最高|封顶|上限|拿满|�
 
 def _reverse_kind(t: str) -> str | None:
     return next((kind for kind, rx in _REVERSE_Q if rx.search(t)), None)
+
+
+# Saying an amount is the enterprise's own: bought, invested, paid, spent (我们买了 / 投资 / 支付了 / 花了 / 500万的设备).
+_OWN_AMOUNT_BEFORE = re.compile(r"买|购|投资|投入|投了|花|付|缴|交了|营收|收入|产值|实得|留成")
+_OWN_AMOUNT_AFTER = re.compile(r"(元)?(的)?(设备|项目|投资|投入|费用|支出|税)")
+_AWARD_WORD = re.compile(r"奖励|奖补|补助|补贴|奖|补|上限|最高|最多|封顶|门槛|比例")
+_PERCENT = re.compile(r"(\d+(?:\.\d+)?)%")
+
+
+def _asked_figures(turn: Turn, t: str) -> str:
+    """Amounts and rates the turn asks about that are the document's own figures (两化融合贯标奖励20万是国家级的吗 /
+    6%是一次性的吗): a parameter value of the clause asked about, in an asking segment that states nothing of the
+    enterprise's own. They go to `turn.figures`; the text comes back with those amounts blanked (same length)."""
+    if turn.whatif:
+        return t  # 那如果是500万呢: a new value of the enterprise's own amount
+    try:
+        from tools.params import load_parameters
+
+        params = list(load_parameters())
+    except Exception:  # noqa: BLE001 - without parameters no figure is recognised
+        return t
+    spans = []
+    for a, b in segments(t):
+        seg = t[a:b]
+        if not _Q_MARK.search(t[a:b + 1]) or _SELF_RE.search(seg):
+            continue
+        # with no clause named, only a segment about the award itself (节点补助20万是每年都有吗) asks a figure
+        pool = [p for p in params if p.clause in turn.topics] if turn.topics else (params if _AWARD_WORD.search(seg) else [])
+        found = [(v, (a + x, a + y), "元") for v, (x, y) in find_amounts(seg)]
+        found += [(Decimal(m.group(1)) / 100, (a + m.start(), a + m.end()), "比例") for m in _PERCENT.finditer(seg)]
+        for value, (x, y), unit in found:
+            if _OWN_AMOUNT_BEFORE.search(t[a:x]) or _OWN_AMOUNT_AFTER.match(t, y):
+                continue
+            if any(p.unit == unit and p.value == value for p in pool):
+                turn.figures.append(value)
+                spans.append((x, y))
+    for x, y in spans:
+        t = t[:x] + "_" * (y - x) + t[y:]
+    return t
 
 
 def understand(question: str) -> Turn:
@@ -96,7 +139,10 @@ def understand(question: str) -> Turn:
         _extract_facts(turn, "，".join(kept))
         turn.figures.extend(v for part in asked_about for v, _ in find_amounts(part))
     else:
-        _extract_facts(turn, t)
+        masked = _asked_figures(turn, t)
+        _extract_facts(turn, masked)
+        if masked != t and not _SELF_RE.search(t) and not _TITLE_HELD.search(t):
+            turn.titles.clear()  # 两化融合贯标企业奖励20万是国家级的吗: the title asked about is not held
     turn.focus = question_focus(t)
     turn.separate = bool(_SEPARATE_Q.search(turn.focus))
     turn.interpretive = bool(INTERPRETIVE_Q.search(turn.focus))

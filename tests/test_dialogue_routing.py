@@ -158,7 +158,7 @@ CASES = [
       first="4.3.1", total=Decimal("540000"), inc=["54万元"]),
     C("focus-landline-in-statement", "我们厂的电话是0797-3531234，是省级服务型制造示范企业，想问能奖多少",
       first="4.3.4", total=Decimal("30000"), inc=["3万元"]),
-    C("doc-effective-date-not-stated", "政策什么时候开始实施的", first="notice", total=NO_AWARD,
+    C("doc-effective-date-not-stated", "政策什么时候开始实施的", first="notice", total=NO_AWARD, abstain=True,
       inc=["未单独规定施行日期", "2022年8月15日"]),
     C("separate-two-rules-lookup", "上云补贴和二级节点补助能同时申请吗", cites=["4.3.5", "4.3.6", "4.3.7"], total=NO_AWARD,
       inc=["分别计算", "四（三）7"]),
