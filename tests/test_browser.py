@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from webapp.testing import launch_chromium, open_tab, served
 
@@ -64,7 +65,7 @@ def test_asking_the_1200w_question_shows_720000_yuan_and_cites_4_3_1_beside_it(p
     assert "四、" in first.locator(".pa-path").inner_text()
     # the quoted sentence is marked inside the verbatim clause text
     assert first.locator(".pa-text mark").count() >= 1
-    assert "72万元" in page.locator("#pa-award").inner_text()
+    expect(page.locator("#pa-award")).to_contain_text("72万元")
 
 
 def test_two_browser_contexts_do_not_see_each_others_facts(browser, server):
@@ -104,7 +105,8 @@ def test_the_calculator_form_shows_720000_yuan_for_12_million_of_equipment(page,
     assert total.inner_text() == "72万元"
     row = page.locator("#calc-result tr[data-rule='equipment']").inner_text()
     assert "可享" in row and "四（三）1" in row and "× 6%" in row
-    assert page.locator("#calc-download").is_visible()
+    # the download file is written after the table: wait for it rather than sample visibility once
+    expect(page.locator("#calc-download")).to_be_visible()
 
 
 def test_an_unreadable_amount_gives_a_chinese_message_not_a_crash(page, server):
