@@ -27,12 +27,19 @@ def _outline(doc: Document, clause, question: str) -> Answer:
     parts = []
     for kid in clause.children:
         k = doc.clause(kid)
-        parts.append(f"{k.label}{k.heading}")
+        first = sentences(k.text)[0] if sentences(k.text) else k.text
+        parts.append(f"{k.label}{k.heading}" if k.heading else f"{k.label}：{first.rstrip('。')}")
         add_citation(cites, citation(doc, kid, quote=sentences(k.text)[0] if sentences(k.text) else k.text))
-    text = f"{clause.label}、{clause.heading}包括：" + "；".join(parts) + "。"
+    sep = "" if clause.label.endswith("）") else "、"
+    text = f"{clause.label}{sep}{clause.heading}包括：" + "；".join(parts) + "。"
     text += "\n（如需某一项的原文，请说明是哪一项。）"
-    return _finish(doc, text, citations=[{"doc": doc.id, "clause": clause.id, "label": clause.label, "quote": clause.heading}]
+    head = sentences(clause.text)[0] if clause.text.strip() and sentences(clause.text) else clause.heading
+    return _finish(doc, text, citations=[{"doc": doc.id, "clause": clause.id, "label": clause.label, "quote": head}]
                    + cites, flags=["outline"])
+
+
+# Asking for the items of a parent clause (四（三）有哪几条 / 列出所有 / 分别是什么), not for its own words.
+_ITEMS_Q = re.compile(r"所有|哪几|哪些|列出|列举|分别|包括|包含|有几(条|项|个|款)|都有(什么|啥)|几条|几项")
 
 
 def _lookup(doc: Document, cids: list[str], question: str, turn: Turn | None = None, *, generic: bool = False) -> Answer:
@@ -40,7 +47,10 @@ def _lookup(doc: Document, cids: list[str], question: str, turn: Turn | None = N
     document's own readings (interpretations, stacking, award follow-ups) apply."""
     cid = cids[0]
     clause = doc.clause(cid)
-    if not clause.text.strip() and clause.children:
+    # a parent named by its number and asked for its items (四（三）有哪几条) lists them; a topic found by its words
+    # (每年要培育哪些示范项目) is quoted
+    if clause.children and (not clause.text.strip() or turn is not None and turn.clause_ref == cid
+                            and _ITEMS_Q.search(turn.focus or question)):
         return _outline(doc, clause, question)
     cites: list[dict] = []
     quote = best_quote(clause, question)
@@ -55,6 +65,8 @@ def _lookup(doc: Document, cids: list[str], question: str, turn: Turn | None = N
     extra_texts: list[str] = []
     if turn is not None and turn.figures and not generic:
         lines += _figure_lines(doc, clause, turn)
+    elif turn is not None and not generic and cid in AWARD_CLAUSES and cid != "4.3.7":
+        lines += _annual_lines(doc, clause, turn.focus or question)  # 上云补贴是按年度计算吗
     it = matching_interpretation(doc, cid, turn.focus if turn is not None and turn.focus else question,
                                  interpretive=bool(turn is not None and turn.interpretive))
     if it is not None:
@@ -107,7 +119,7 @@ def _lookup(doc: Document, cids: list[str], question: str, turn: Turn | None = N
     return _finish(doc, "\n".join(lines), citations=cites, flags=flags, followups=followups, sources=extra_texts)
 
 
-_PER_YEAR_Q = re.compile(r"每年|每一年|年年|按年|逐年|一年一次|每个年度|每年度")
+_PER_YEAR_Q = re.compile(r"每年|每一年|年年|按年|逐年|一年一次|每个年度|每年度|年度(计算|申报|发放|享受)|一年(能|可以)?(申请|申报|拿)几次")
 _ONCE = re.compile(r"一次性(资金)?(奖补|补助|奖励|补贴)?")
 
 
@@ -125,15 +137,18 @@ def _figure_lines(doc: Document, clause, turn: Turn) -> list[str]:
         return []
     lines = [f"文件中{format_yuan(p.value) if p.unit == '元' else f'{(p.value * 100).normalize():f}%'}是指：{p.label}。"
              for p in params]
-    focus = turn.focus or turn.text
-    if _PER_YEAR_Q.search(focus) or "一次性" in focus:
-        once = _ONCE.search(normalise_space(clause.text))
-        if once:
-            lines.append(f"该条写明为{once.group(0)}" + ("，不是每年享受的奖补。" if _PER_YEAR_Q.search(focus) else "。"))
-        else:
-            consult = doc.meta.get("consult_unit") or "市工信局"
-            lines.append(f"文件未写明是否每年可享受，也未写明是否为一次性奖补；请以{consult}解释为准。")
-    return lines
+    return lines + _annual_lines(doc, clause, turn.focus or turn.text)
+
+
+def _annual_lines(doc: Document, clause, focus: str) -> list[str]:
+    """Whether the award is one-off or yearly, as the clause writes it: 一次性 where it says so, else not stated."""
+    if not (_PER_YEAR_Q.search(focus) or "一次性" in focus):
+        return []
+    once = _ONCE.search(normalise_space(clause.text))
+    if once:
+        return [f"该条写明为{once.group(0)}" + ("，文件未规定按年度重复享受。" if _PER_YEAR_Q.search(focus) else "。")]
+    consult = doc.meta.get("consult_unit") or "市工信局"
+    return [f"文件未写明是否每年可享受，也未写明是否为一次性奖补；请以{consult}解释为准。"]
 
 
 def normalise_space(text: str) -> str:

@@ -47,7 +47,7 @@ def _consult(doc: Document, cid: str | None = None) -> str:
     return "、".join(top) or "发文单位"
 
 
-_OTHER_ABSTAIN_WHAT = ("deadline", "materials", "where", "contact", "tax_rate", "definition_above_scale",
+_OTHER_ABSTAIN_WHAT = ("deadline", "disbursement", "materials", "where", "contact", "tax_rate", "definition_above_scale",
                        "award_tax", "fund_use", "other_funds")
 
 

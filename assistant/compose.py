@@ -10,6 +10,7 @@ from corpus import Clause, Document, interpretations
 
 ABSTAIN_WHAT = {
     "deadline": "申报时间和截止日期",
+    "disbursement": "奖补资金的拨付（到账）时间",
     "materials": "需要提交的申报材料",
     "where": "到哪里申报以及申报流程",
     "definition_above_scale": "规模以上企业的认定标准",

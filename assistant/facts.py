@@ -357,6 +357,11 @@ def _all_conditions(turn: Turn, t: str, segs: list[tuple[int, int]]) -> None:
         turn.facts.append((("all_conditions",), not negative))
 
 
+# A title restated with its figure (figures are blanked to _ by the caller), then said to be held by a later clause.
+_FIGURE_AFTER = re.compile(r"(奖励|奖补|补助|补贴|奖|补)(是|为)?_+")
+_LEVEL_FIGURE = re.compile(r"(国家级?|省级?|市级?)(的)?(奖励|奖|补)?(是|为)?_+(元)?")
+_HELD_BACK = re.compile(r"(我们|我司|本企业|我公司|本公司|我单位)(这)?(两个|三个|两项|三项|几个)?(都|也|均|全)?(已经|已)?"
+                        r"(有|拿到|拿了|获得|评上|是|具备)(了)?")
 _TITLE_STATED = re.compile(r"是|获得|获评|评为|评上|通过|列为|拿到|拿了|有|被认定|认定|当选|入选")
 _LEVEL_Q_MONEY = re.compile(r"奖多少|奖励多少|多少钱|能拿|拿多少|奖励是多少|补多少|有(奖励|奖金|钱)吗|给多少")
 
@@ -377,9 +382,17 @@ def _titles(turn: Turn, t: str, segs: list[tuple[int, int]]) -> None:
         return
     prev_kinds: list[str] = []  # the families of the previous segment in the same sentence
     missing: set[str] = set()  # families stated without a level
+    named: list[str] = []  # titles named with their award figure, not (yet) said to be held
     for seg in segs:
         fam = [x for x in mentions if seg[0] <= x[0] < seg[1]]
         seg_text = t[seg[0]:seg[1]]
+        if not fam and named and _HELD_BACK.fullmatch(seg_text):
+            turn.titles.extend((x, True) for x in dict.fromkeys(named))  # …奖3万，市级2万，我们两个都有
+            named = []
+            continue
+        if not fam and len(prev_kinds) == 1 and _LEVEL_FIGURE.fullmatch(seg_text):
+            named.append(f"{prev_kinds[0]}_{next(lv for lv, lrx in _LEVELS if lrx.match(seg_text))}")  # ，市级2万
+            continue
         if not fam:
             # 在省里拿了两化融合示范，市里也评了: a level in the next clause continues the same family
             if len(prev_kinds) == 1 and _sentence_start(t, seg[0]) < seg[0] \
@@ -410,6 +423,8 @@ def _titles(turn: Turn, t: str, segs: list[tuple[int, int]]) -> None:
             if not lv and kind == "lianghua" and "深度" in words:
                 lv = ["provincial"]
             if not stated:
+                if _FIGURE_AFTER.search(seg_text):
+                    named.extend(f"{kind}_{x}" for x in lv)  # 省级两化融合示范企业奖3万: named with its figure
                 # a question about one level is a what-if for that title; several levels asked 分别 is the rule itself
                 if len(lv) == 1 and _LEVEL_Q_MONEY.search(t) and not re.search(r"分别|各级|各自|每级", t):
                     turn.titles.append((f"{kind}_{lv[0]}", True))

@@ -49,8 +49,14 @@ _TOPIC_RES = [(cid, re.compile(p)) for cid, p in TOPICS]
 _ARTICLE_RE = re.compile(r"第(\d+|[一二三四五六七])条")
 
 
+_RANGE_WORD = re.compile(r"到|至|~|-|—|～")
+
+
 def _clause_reference(t: str) -> str | None:
     ids = named_clause_ids(t)
+    if len(ids) >= 2 and ids[0].rpartition(".")[0] and ids[0].rpartition(".")[0] == ids[1].rpartition(".")[0] \
+            and _RANGE_WORD.search(t):
+        return ids[0].rpartition(".")[0]  # 三（一）到三（五）: the range of a parent's items is the parent
     if ids:
         return ids[0]
     m = _ARTICLE_RE.search(t)

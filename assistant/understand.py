@@ -9,7 +9,7 @@ import re
 from decimal import Decimal
 
 from assistant.clause_search import _LOCATE_Q, _figure_clauses, _place_by_text, text_scores  # noqa: F401
-from assistant.facts import _SELF_RE, _extract_facts, cloud_stages  # noqa: F401 - re-exported
+from assistant.facts import _LEVELS, _SELF_RE, _extract_facts, cloud_stages  # noqa: F401 - re-exported
 from assistant.focus import (  # noqa: F401 - re-exported
     _Q_MARK,
     _REQUIRE_Q,
@@ -72,6 +72,14 @@ _OWN_AMOUNT_BEFORE = re.compile(r"买|购|投资|投入|投了|花|付|缴|交�
 _OWN_AMOUNT_AFTER = re.compile(r"(元)?(的)?(设备|项目|投资|投入|费用|支出|税)")
 _AWARD_WORD = re.compile(r"奖励|奖补|补助|补贴|奖|补|上限|最高|最多|封顶|门槛|比例")
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)%")
+_FIGURE_LEAD = re.compile(r"((奖励|奖补|补助|补贴|奖|补|最高|最多|上限|封顶|不超过)(最高|最多)?|(?P<level>国家级?|省级?|市级?)(的)?)(是|为|到)?$")
+_CLAIMED_SUM = re.compile(r"(一共|合计|总共|加起来|共计|总计)(是|有|为|能拿|可以拿|拿)?$")
+
+
+def _level_fits(name: str, level: str | None) -> bool:
+    """A parameter of one title level (lianghua_city) only fits an amount stated after that level's word."""
+    own = name.rsplit("_", 1)[-1]
+    return level is None or own not in ("national", "provincial", "city") or own == level
 
 
 def _asked_figures(turn: Turn, t: str) -> str:
@@ -89,7 +97,8 @@ def _asked_figures(turn: Turn, t: str) -> str:
     spans = []
     for a, b in segments(t):
         seg = t[a:b]
-        if not _Q_MARK.search(t[a:b + 1]) or _SELF_RE.search(seg):
+        asking = _Q_MARK.search(t[a:b + 1]) and not _SELF_RE.search(seg)
+        if not asking and not turn.topics:
             continue
         # with no clause named, only a segment about the award itself (节点补助20万是每年都有吗) asks a figure
         pool = [p for p in params if p.clause in turn.topics] if turn.topics else (params if _AWARD_WORD.search(seg) else [])
@@ -98,7 +107,17 @@ def _asked_figures(turn: Turn, t: str) -> str:
         for value, (x, y), unit in found:
             if _OWN_AMOUNT_BEFORE.search(t[a:x]) or _OWN_AMOUNT_AFTER.match(t, y):
                 continue
-            if any(p.unit == unit and p.value == value for p in pool):
+            if asking and spans and _CLAIMED_SUM.search(t[a:x]):
+                spans.append((x, y))  # 一共5万对吗 after restated figures: the total to check, no input
+                continue
+            # a statement restating the document (上云最高补5万 / 省级…奖3万，市级2万): the figure right after an award
+            # or level word, equal to that level's parameter
+            lead = _FIGURE_LEAD.search(t[a:x])
+            if not asking and not lead:
+                continue
+            level = lead.group("level") if lead else None
+            level = next((k for k, rx in _LEVELS if level and rx.match(level)), None)
+            if any(p.unit == unit and p.value == value and _level_fits(p.name, level) for p in pool):
                 turn.figures.append(value)
                 spans.append((x, y))
     for x, y in spans:
