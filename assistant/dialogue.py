@@ -17,6 +17,7 @@ from assistant.answers_other import _other_document
 from assistant.answers_whatif import _whatif
 from assistant.compose import stamp
 from assistant.documents import _CORPUS_CACHE, _corpus, _settings, primary_document  # noqa: F401 - re-exported
+from assistant.focus import _REQUIRE_Q
 from assistant.placement import _mentions_ref, _place
 from assistant.retrieval import _FOREIGN, _dense_clause, _search
 from assistant.session import Session
@@ -49,6 +50,16 @@ def deterministic_answer(question: str, session: Session, corpus: Corpus | None 
     intent = turn.intent
     if turn.reset:
         session.reset()
+    if turn.reply is not None and not turn.facts and intent in ("abstain", "search", "lookup", "award"):
+        key = session.reply_condition(turn)  # 是的 / 还没有 / 现在通过了: the condition last asked or stated
+        if key is not None:
+            turn.facts.append(((key,), turn.reply))
+            intent = turn.intent = "award"
+    # 符合产业政策吗 with a profile: whether the enterprise meets it, which the document cannot settle
+    own_condition = bool(intent in ("lookup", "search") and turn.asked_conditions and not turn.facts and session.profile
+                         and not turn.clause_ref and not _REQUIRE_Q.search(turn.focus))
+    if own_condition:
+        intent = "award"
     before = copy.deepcopy(session.profile)
     if intent in ("award", "claimable", "lookup", "unit", "search", "targets", "eligibility"):
         problems += session.apply(turn)
@@ -106,6 +117,8 @@ def deterministic_answer(question: str, session: Session, corpus: Corpus | None 
     if turn.clause_ref and doc.find(turn.clause_ref) is None and "abstain:no_clause" not in ans.flags:
         ans.answer = "文件中没有您所说的条款编号，以下按问题内容回答：\n" + ans.answer
         ans.flags.append("input:no_such_clause")
+    if own_condition and ans.award is not None:
+        _insert_before_stamp(ans, _condition_note(doc, turn.asked_conditions))
     if turn.approx and ans.award is not None:
         note = ("注：" + "、".join(f"“{a}”" for a in dict.fromkeys(turn.approx))
                 + "是约数，以上按所写金额测算；实际以核定的金额为准，如有准确数字请告知。")
@@ -120,6 +133,20 @@ def deterministic_answer(question: str, session: Session, corpus: Corpus | None 
         session.last_topic = first if first != "4.3.7" or not session.last_topic else session.last_topic
     session.last_intent = intent
     return ans
+
+
+# What the document leaves open about meeting a condition (DESIGN §5 not-specified).
+_OPEN_POINT = {"complies_industrial_policy": "哪些行业、产品符合国家产业政策",
+               "above_scale": "规模以上企业的认定标准"}
+
+
+def _condition_note(doc, conds: list[str]) -> str:
+    from assistant.compose import rule_rows
+
+    names = {c["id"]: c["text"] for r in rule_rows().values() for c in r["conditions"]}
+    what = "、".join(_OPEN_POINT.get(c, f"如何认定“{names.get(c, c)}”") for c in conds)
+    unit = doc.meta.get("consult_unit") or "责任单位"
+    return f"注：文件未列明{what}；贵企业是否满足，需按实际情况确认，请向{unit}咨询。确认前该条件按“待确认”处理。"
 
 
 def _insert_before_stamp(ans: Answer, line: str) -> None:

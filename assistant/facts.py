@@ -8,6 +8,7 @@ from decimal import Decimal
 from assistant.focus import (
     _INTERROGATIVE,
     _Q_MARK,
+    CONDITION_WORDS,
     INTERPRETIVE_Q,
 )
 from assistant.scope import (
@@ -51,6 +52,7 @@ _FACT_FLAGS: list[tuple[str, re.Pattern, bool]] = [
     ("complies_industrial_policy", re.compile(r"(淘汰|限制)类|产业政策(上|方面)?(不符|不对|不满足|不支持|不允许)"), False),
     # outside a 二级节点 context an accepted project (项目验收完了 / 已经验收) is a completed one: see _ACCEPTED_PROJECT
     ("node_passed_acceptance", re.compile(r"通过(了)?验收|验收(通过|合格|完成|完毕|完)|已(经)?验收|验收(过)?了"), True),
+    ("node_passed_acceptance", re.compile(r"验收(还|也|都|仍|尚|目前)?(没|未)(有|能)?(通过|完成|合格)"), False),
     ("node_registered_in_longnan", re.compile(r"(在)?龙南(市)?(注册|登记)|注册(地)?(在|于)龙南|龙南(本地|的)?企业"), True),
     ("node_connected", re.compile(r"接入(了)?(二级)?节点|接入(了)?标识解析"), True),
 ]
@@ -160,6 +162,18 @@ _HYPOTHETICAL_AFTER = re.compile(r"(了)?(之后|以后|后)")
 _REQUIREMENT_Q = re.compile(r"需要|要求|必须|是否|要不要|需不需要|条件|才(能|可以)")
 
 
+# A yes/no question on the condition itself (符合产业政策吗 / 是否已竣工 / 算不算规上 / 符不符合 / 入统了没有): asked, not stated.
+_FACT_Q_BEFORE = re.compile(r"(是否|是不是|算不算|有没有|能否|可否|属不属于|符不|够不够|达没达到|有无)(已经|已|都|也)?$")
+_FACT_Q_AFTER = re.compile(r"(了)?(的)?(企业|项目)?(了)?(吗|么|与否)")
+
+
+def _asked_fact(t: str, seg: tuple[int, int], m: re.Match) -> bool:
+    after = t[m.end():seg[1]]
+    return bool(_FACT_Q_BEFORE.search(t[seg[0]:m.start()]) or _FACT_Q_AFTER.match(after)
+                or re.fullmatch(r"(了)?(没|没有)", after)
+                or (t[seg[1]:seg[1] + 1] == "?" and re.fullmatch(r"(了)?(的)?(企业|项目)?(了)?", after)))
+
+
 def _supposed(t: str, seg: tuple[int, int], m: re.Match) -> bool:
     return bool(_HYPOTHETICAL_BEFORE.search(t[seg[0]:m.start()]) or _HYPOTHETICAL_AFTER.match(t, m.end()))
 _COUNT = {"两": 2, "俩": 2, "二": 2, "2": 2, "三": 3, "3": 3, "四": 4, "4": 4, "五": 5, "5": 5}
@@ -221,6 +235,15 @@ def _amounts(t: str) -> tuple[list[tuple[Decimal, tuple[int, int]]], list[str], 
     return found, problems, bare, approx
 
 
+# 税收如果是100万呢 / 实得改成100万: a what-if on the tax figure talked about
+_TAX_WHATIF = re.compile(r"(税收|税|实得|留成|地方财政)[^,，。\d]{0,4}(如果|假如|要是|假设|换成|改成|改为|变成|若)(是|为|成)?$")
+
+
+def tax_paid_problem(amount: Decimal) -> str:
+    return (f"四（三）7以企业当年所缴增值税、企业所得税的地方财政实得部分为限；{format_yuan(amount)}如是缴税总额，"
+            "请再提供其中地方财政实得部分的金额。")
+
+
 def _extract_facts(turn: Turn, t: str) -> None:
     segs = segments(t)
     # flags (规上 / 已竣工 / 入统 / 符合产业政策 / 验收 / 注册地), negation-aware, statements only
@@ -231,6 +254,8 @@ def _extract_facts(turn: Turn, t: str) -> None:
             if _ASKING_RE.search(seg_text) and not re.search(r"(我们|我司|本企业|我公司|本公司|我单位)", seg_text) \
                     and not (_supposed(t, seg, m) and not _REQUIREMENT_Q.search(seg_text)):
                 continue  # 需要竣工吗 asks; 那入统之后能拿多少 supposes the fact
+            if _asked_fact(t, seg, m):
+                continue  # 符合产业政策吗？我们是做光伏组件的: the enterprise asks whether it meets it
             if fact == "in_national_stats" and m.group(0) == "入库" and (
                     re.search(r"项目库|技改库|(市|省)级", seg_text) or _INTERROGATIVE.search(t[seg[0]:seg[1] + 1])
                     or not re.search(r"竣工|规上|规模以上|设备|产业政策", t)):
@@ -264,6 +289,9 @@ def _extract_facts(turn: Turn, t: str) -> None:
         if span in bare and not _concepts(t, seg[0], seg[1]):
             continue  # a unit-less number with no money word beside it ({"award": 9999999}) is not an amount
         slot = _slot_for(t, seg, span)
+        if slot != ("local_tax_retained",) and _TAX_WHATIF.search(t[seg[0]:span[0]]):
+            turn.tax_whatif.append(amount)  # 税收如果是100万呢: the session replaces a local share it holds
+            continue
         if slot == ("other",):
             continue  # 年产值6000万 / 注册资本5000万: the enterprise's figures, not award inputs
         dm = _DELTA_BEFORE.search(t[seg[0]:span[0]])
@@ -301,9 +329,7 @@ def _extract_facts(turn: Turn, t: str) -> None:
             turn.problems.append(f"{format_yuan(amount)}是哪个上云阶段支付的？请说明信息基础设施、平台系统、业务应用、设备资源或制造能力上云。")
             continue
         if slot == ("tax_paid",):
-            turn.problems.append(
-                f"四（三）7以企业当年所缴增值税、企业所得税的地方财政实得部分为限；{format_yuan(amount)}如是缴税总额，请再提供其中地方财政实得部分的金额。"
-            )
+            turn.problems.append(tax_paid_problem(amount))
             continue
         if _SUM_WORD.search(t[seg[0]:span[0]]) and sum(1 for s_, _ in turn.facts if s_ == slot) >= 2:
             continue  # 分别400万和400万，加起来800万: the sum of the listed projects
@@ -346,7 +372,21 @@ _ALL_COND = re.compile(
 _ASKED_COND = re.compile(r"吗|\?|是否|哪些|什么|需要|要求|有没有|能不能满足|需不需要|要满足")
 
 
+# 都符合 / 全部满足 / 都具备 with no 条件: agreement, in a turn that states award facts (or alone, as a reply)
+_BARE_ALL = re.compile(r"(都|全都|全部|全|均|也都)(已经|已)?(符合|满足|具备|没问题)(了)?$")
+
+
+def _bare_all(t: str, seg: tuple[int, int]) -> bool:
+    m = _BARE_ALL.search(t, seg[0], seg[1])
+    return bool(m and m.end() == seg[1] and not re.search(r"不|没|未|非|吗|\?|条件|必须|需要|要求|还是|是否", t[seg[0]:seg[1] + 1])
+                and not any(rx.search(t, seg[0], seg[1]) for _, rx in CONDITION_WORDS))
+
+
 def _all_conditions(turn: Turn, t: str, segs: list[tuple[int, int]]) -> None:
+    if turn.facts or any(c in ("4.3.1", "4.3.6") for c in turn.topics):
+        for seg in segs:
+            if _bare_all(t, seg) and not _ALL_COND.search(t, seg[0], seg[1]):
+                turn.facts.append((("all_conditions",), True))
     for m in _ALL_COND.finditer(t):
         seg = _segment_of(segs, m.start())
         if _ASKED_COND.search(t[seg[0]:seg[1]]):
@@ -467,3 +507,23 @@ def cloud_stages(t: str) -> list[str]:
     return list(dict.fromkeys(stage for _, stage in found))
 
 
+
+
+# A bare reply to the last question or correction of the last condition (是的 / 还没有 / 不是 / 现在通过了 / 已经列入了):
+# only these words, no question word; what it answers is the session's to judge.
+_REPLY_WORDS = re.compile(r"(嗯|恩|哦|噢|是的|是|的|对|没错|没问题|啊|呀|吧|有|没有|没|还|不|未|已经|已|现在|目前|刚刚|刚|都|全都|全部|也|"
+                          r"了|通过|完成|列入|入统|竣工|完工|验收|完|办好|弄好|可以|符合|满足|具备|确定|过|条件|齐全|"
+                          r"[,，。.!！~])+")
+_REPLY_HINTS = [("node_passed_acceptance", re.compile(r"通过|验收")), ("in_national_stats", re.compile(r"列入|入统")),
+                ("completed", re.compile(r"竣工|完工"))]
+
+
+def bare_reply(turn: Turn, t: str) -> None:
+    """Mark a turn that is only a yes / no / 'now it is' reply (called when it states nothing else)."""
+    if turn.facts or turn.topics or turn.titles or turn.clause_ref or turn.unresolved_amounts or turn.deltas \
+            or len(t) > 12 or not _REPLY_WORDS.fullmatch(t) or re.search(r"(.)不\1|吗|\?|是否", t):
+        return
+    core = re.sub(r"没错|没问题", "对", t)
+    turn.reply = not _NEG_RE.search(core)
+    turn.reply_hint = next((k for k, rx in _REPLY_HINTS if rx.search(t)), None)
+    turn.reply_all = turn.reply and bool(_BARE_ALL.search(t.rstrip("。.!！~")) or re.search(r"条件(都|全)?齐全", t))

@@ -70,4 +70,4 @@ CONDITION_WORDS: list[tuple[str, re.Pattern]] = [
     ("node.connected", re.compile(r"接入")),
 ]
 _REQUIRE_Q = re.compile(r"要求|需要|必须|必要|前提|才(能|可以)|要不要|需不需要|是否要|限(于|定)|只(有|限)")
-_YESNO_Q = re.compile(r"吗|是否|能否|能不能|可不可以|可否|有没有")
+_YESNO_Q = re.compile(r"吗|是否|能否|能不能|可不可以|可否|有没有|算不算|是不是|属不属于|符不符合")

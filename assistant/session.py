@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from assistant.answer import Answer
+from assistant.facts import tax_paid_problem
 from assistant.understand import Turn
 from tools.amounts import format_yuan
 
 _PROJECT_FLAGS = ("completed", "in_national_stats", "complies_industrial_policy")
+_FLAG_KEYS = ("above_scale", *_PROJECT_FLAGS, "node_passed_acceptance", "node_registered_in_longnan", "node_connected")
 _NODE_FLAGS = {"node_passed_acceptance": "passed_acceptance", "node_registered_in_longnan": "registered_in_longnan",
                "node_connected": "connected"}
 
@@ -26,11 +29,12 @@ class Session:
     history: list[tuple[str, str]] = field(default_factory=list)
     last_doc: str | None = None  # the document last answered from (several loaded): follow-ups stay on it
     pending_ref: str | None = None  # a clause number several documents have, until the user says which document
+    last_condition: str | None = None  # the condition fact last stated (验收还没通过), for 现在通过了
 
     def reset(self) -> None:
         self.profile = {}
         self.last_topic = self.last_intent = self.last_slot = self.last_answer = None
-        self.last_doc = self.pending_ref = None
+        self.last_doc = self.pending_ref = self.last_condition = None
         self.history = []
 
     # --- facts ------------------------------------------------------------------------------
@@ -113,10 +117,23 @@ class Session:
                 targets = projects[-1:] if turn.new_project and len(projects) > 1 else projects
                 for proj in targets:
                     proj[key] = value
+            elif key == "node_passed_acceptance" and not turn.topics and "node" not in p and self._projects() \
+                    and self._condition_family(turn) == "equipment":
+                # 验收完了 while a technical-upgrade project is talked about: completed; not accepted leaves it open
+                if value:
+                    for proj in self._projects():
+                        proj["completed"] = True
             elif key in _NODE_FLAGS:
                 p.setdefault("node", {})[_NODE_FLAGS[key]] = value
             elif key == "smart_recognised":
                 p["smart_recognised"] = value
+        if flags and flags[-1][0][0] != "all_conditions":
+            self.last_condition = flags[-1][0][0]
+        for amount in turn.tax_whatif:
+            if p.get("local_tax_retained") is None:
+                problems.append(tax_paid_problem(amount))  # no share held: the amount may be the whole tax
+            else:
+                self._set_amount(("local_tax_retained",), amount)
         equipment = [v for s, v in amounts if s == ("equipment",)]
         if len(equipment) > 1:
             # several equipment amounts in one turn: one project each, sharing the stated conditions
@@ -181,6 +198,34 @@ class Session:
                 self._set_amount(slot, amount)
         return problems
 
+
+    def reply_condition(self, turn: Turn) -> str | None:
+        """The condition a bare reply (是的 / 还没有 / 现在通过了 / 都符合) is about: the one it names, else the last
+        follow-up question asked, else the condition last stated; None when nothing was talked about."""
+        if not self.profile:
+            return None
+        asked = self._asked_condition()
+        if turn.reply_all:
+            return "all_conditions" if asked or self.last_topic in ("4.3.1", "4.3.6") else None
+        hint = turn.reply_hint
+        if hint == "node_passed_acceptance" and "node" not in self.profile and self._condition_family(turn) == "equipment":
+            return "completed" if turn.reply else None
+        if hint:
+            return hint
+        if re.search(r"现在|目前|已经|已|刚", turn.text) and self.last_condition:
+            return self.last_condition  # 现在可以了: a correction of the condition just stated
+        return asked or self.last_condition
+
+    def _asked_condition(self) -> str | None:
+        """The condition of the first follow-up question of the last answer (贵企业的技改项目是否已列入国家统计库？)."""
+        from assistant.compose import _FOLLOWUP
+
+        asked = {q: k.replace(".", "_") for k, q in _FOLLOWUP.items()}
+        for q in (self.last_answer.followups if self.last_answer else []):
+            key = asked.get(re.sub(r"第\d+个技改项目", "技改项目", q))
+            if key in _FLAG_KEYS:
+                return key
+        return None
 
     def _condition_family(self, turn: Turn) -> str:
         topics = turn.topics or ([self.last_topic] if self.last_topic else [])

@@ -40,3 +40,8 @@ class Turn:
     figures: list[Decimal] = field(default_factory=list)
     # a what-if the calculator's helpers answer: min_equipment, equipment_cap, node_cap, cloud_cap, tax_distance
     reverse: str | None = None
+    # a bare reply (是的 / 还没有 / 现在通过了 / 都符合): its polarity, the condition it names if any, whether it says all
+    reply: bool | None = None
+    reply_hint: str | None = None
+    reply_all: bool = False
+    tax_whatif: list[Decimal] = field(default_factory=list)  # 税收如果是100万呢: a new local share, if one is held

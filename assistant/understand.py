@@ -9,7 +9,7 @@ import re
 from decimal import Decimal
 
 from assistant.clause_search import _LOCATE_Q, _figure_clauses, _place_by_text, text_scores  # noqa: F401
-from assistant.facts import _LEVELS, _SELF_RE, _extract_facts, cloud_stages  # noqa: F401 - re-exported
+from assistant.facts import _LEVELS, _SELF_RE, _extract_facts, bare_reply, cloud_stages  # noqa: F401 - re-exported
 from assistant.focus import (  # noqa: F401 - re-exported
     _Q_MARK,
     _REQUIRE_Q,
@@ -162,6 +162,7 @@ def understand(question: str) -> Turn:
         _extract_facts(turn, masked)
         if masked != t and not _SELF_RE.search(t) and not _TITLE_HELD.search(t):
             turn.titles.clear()  # 两化融合贯标企业奖励20万是国家级的吗: the title asked about is not held
+        bare_reply(turn, t)
     turn.focus = question_focus(t)
     turn.separate = bool(_SEPARATE_Q.search(turn.focus))
     turn.interpretive = bool(INTERPRETIVE_Q.search(turn.focus))
