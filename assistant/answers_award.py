@@ -44,10 +44,10 @@ def _claimable(doc: Document, profile: dict, question: str) -> Answer:
     followups: list[str] = []
     for r in rows:
         add_citation(cites, citation(doc, r["clause"], question))
-        if not profile or (r["status"] == "unknown" and r["amount"] is None):
+        if not profile:
             lines.append(f"· {r['label']} {r['title']}：{r['rule_text']}。")
         else:
-            lines.append(f"· {r['label']} {r['title']}：{r['status_text']}，{r['amount_text']}。")
+            lines.append(f"· {r['label']} {r['title']}：{_claim_status(r)}。")
     tax = doc.clause("4.3.7")
     lines.append(f"以上各项合计以企业当年所缴税收地方财政实得部分（增值税、企业所得税）为限（{tax.label}）。")
     lines.append(f"责任单位：{units_text(doc, '4.3.1')}。")
@@ -57,7 +57,11 @@ def _claimable(doc: Document, profile: dict, question: str) -> Answer:
         result = calculate(profile)
         if result.items:
             award = result.to_dict()
-            lines.append(f"目前可测算的合计：{format_yuan(result.total)}。")
+            # only rules not known to fail with a known amount make a total; a bare 0元 would read as "nothing"
+            if any(r["status"] != "ineligible" and r["amount"] is not None for r in rows):
+                lines.append(f"目前可测算的合计：{format_yuan(result.total)}。")
+            else:
+                lines.append("目前尚无可计算金额的奖补；请补充上述待确认的情况后再测算。")
             from assistant.compose import followup_for
 
             for u in result.unknown:
@@ -68,6 +72,22 @@ def _claimable(doc: Document, profile: dict, question: str) -> Answer:
         lines.append("注：文件未明确不同级别称号能否叠加，以市工信局解释为准。")
     flags = ["claimable", "ambiguity:stacking"]
     return _finish(doc, "\n".join(lines), citations=cites, award=award, flags=flags, followups=followups)
+
+
+def _claim_status(r: dict) -> str:
+    """One rule of the claimable list for a profile: 可享 / 不符合 with the failed condition / 待确认 with what is open."""
+    failed_ids = [c["id"] for c in r["conditions"] if c.get("state") == "not_met"]
+    if r["status"] == "ineligible" and failed_ids and all(i.endswith("_title") for i in failed_ids):
+        # a titles list without this family's title: the enterprise did not mention one, which is no refusal
+        return f"未提到相应称号；如获得，{r['rule_text']}"
+    if r["status"] == "ineligible":
+        failed = "、".join(f"“{c['text']}”" for c in r["conditions"] if c.get("state") == "not_met")
+        return f"{r['status_text']}（条件{failed}不满足），不予奖补" if failed else f"{r['status_text']}，不予奖补"
+    amount = r["amount_text"] if r["amount"] is not None else r["rule_text"]
+    if r["status"] != "unknown":
+        return f"{r['status_text']}，{amount}"
+    open_ = "；".join(c["text"] for c in r["conditions"] if c.get("state") != "met")
+    return f"{r['status_text']}，{amount}" + (f"；待确认条件：{open_}" if open_ else "")
 
 
 def _award(doc: Document, session: Session, turn: Turn, question: str, *, changed: bool = True) -> Answer | None:

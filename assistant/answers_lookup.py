@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from assistant.answer import Answer
-from assistant.answer_parts import AWARD_CLAUSES, _finish, _topics_of
+from assistant.answer_parts import AWARD_CLAUSES, _finish
 from assistant.compose import (
     add_citation,
     best_quote,
@@ -17,6 +17,7 @@ from assistant.compose import (
     unit_quote,
     units_text,
 )
+from assistant.topics import topics_in_order
 from assistant.understand import CLAUSE_RULES, Turn
 from corpus import Document
 
@@ -45,6 +46,10 @@ _ITEMS_Q = re.compile(r"所有|哪几|哪些|列出|列举|分别|包括|包含|
 def _lookup(doc: Document, cids: list[str], question: str, turn: Turn | None = None, *, generic: bool = False) -> Answer:
     """Quote the clause asked about. `generic`: a document other than the primary one, so none of the primary
     document's own readings (interpretations, stacking, award follow-ups) apply."""
+    if turn is not None and not generic and turn.separate:
+        rules = [c for c in topics_in_order(turn.focus or question) if c in AWARD_CLAUSES and doc.find(c) is not None]
+        if len(rules) > 1:
+            return _combination(doc, rules, question)  # 设备奖补和上云补贴能同时享受吗
     cid = cids[0]
     clause = doc.clause(cid)
     # a parent named by its number and asked for its items (四（三）有哪几条) lists them; a topic found by its words
@@ -84,15 +89,6 @@ def _lookup(doc: Document, cids: list[str], question: str, turn: Turn | None = N
         flags.append("ambiguity:stacking")
         if st is not None and not it:
             extra_texts.append(str(st.get("reading", "")))
-    rules_asked = [c for c in _topics_of(turn.focus) if c in AWARD_CLAUSES] if turn is not None and turn.separate else []
-    if len(rules_asked) > 1:
-        # 上云补贴和二级节点补助能同时申请吗: two of the document's own rules
-        labels = "、".join(doc.clause(c).label for c in rules_asked)
-        lines.append(f"{labels}是文件分别规定的奖补，文件未限制同时申请；各项按各自条件分别计算，"
-                     f"合计以企业当年所缴税收地方财政实得部分为限（四（三）7）。")
-        for c in rules_asked[1:]:
-            add_citation(cites, citation(doc, c, question))
-        add_citation(cites, citation(doc, "4.3.7", quote=sentences(doc.clause("4.3.7").text)[0]))
     units = units_text(doc, cid)
     if units:
         lines.append(f"责任单位：{units}。")
@@ -117,6 +113,34 @@ def _lookup(doc: Document, cids: list[str], question: str, turn: Turn | None = N
                 lines.append(f"另按{tax.label}，各项奖励补助以企业当年所缴税收地方财政实得部分（增值税、企业所得税）为限。")
                 add_citation(cites, citation(doc, "4.3.7", quote=sentences(tax.text)[0]))
     return _finish(doc, "\n".join(lines), citations=cites, flags=flags, followups=followups, sources=extra_texts)
+
+
+def _combination(doc: Document, rules: list[str], question: str) -> Answer:
+    """Whether two (or more) of the document's award rules combine: each is its own rule with its own conditions, the
+    document neither forbids nor expressly allows taking them together, and all of them stay under 四（三）7."""
+    from assistant.compose import rule_rows
+
+    rows = rule_rows()
+    cites: list[dict] = []
+    lines = []
+    for cid in rules:
+        r = rows[cid]
+        conds = "；".join(c["text"] for c in r["conditions"])
+        lines.append(f"【{r['label']} {r['title']}】{r['rule_text']}；条件：{conds}。")
+        add_citation(cites, citation(doc, cid, question))
+    consult = doc.meta.get("consult_unit") or "市工信局"
+    labels = "和".join(rows[c]["label"] for c in rules)
+    lines.append(f"{labels}是文件分别规定的奖补，各按自身条件分别计算，符合条件的各项相加。"
+                 f"文件没有禁止同时享受，但也没有明确写明可以同时享受，以{consult}解释为准。")
+    tax = doc.find("4.3.7")
+    if tax is not None:
+        lines.append(f"各项合计以企业当年所缴税收地方财政实得部分（增值税、企业所得税）为限（{tax.label}）。")
+        add_citation(cites, citation(doc, "4.3.7", quote=sentences(tax.text)[0]))
+    units = units_text(doc, rules[0])
+    if units:
+        lines.append(f"责任单位：{units}。")
+    return _finish(doc, "\n".join(lines), citations=cites, flags=["combination"],
+                   followups=["如需测算，请告诉我贵企业在上述各项的具体情况。"])
 
 
 _PER_YEAR_Q = re.compile(r"每年|每一年|年年|按年|逐年|一年一次|每个年度|每年度|年度(计算|申报|发放|享受)|一年(能|可以)?(申请|申报|拿)几次")

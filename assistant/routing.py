@@ -18,7 +18,7 @@ from assistant.scope import (
     ABSTAIN_PATTERNS,
 )
 from assistant.textnorm import normalise
-from assistant.topics import CLAUSE_RULES
+from assistant.topics import CLAUSE_RULES, topics_of
 from assistant.turn import Turn
 
 _MONEY_Q = re.compile(
@@ -26,7 +26,10 @@ _MONEY_Q = re.compile(
     r"能享受|可以享受|能不能(拿|享受|申请|获得)|可不可以|能否(享受|获得|申请)|符合(条件)?吗|有没有(奖|补)|有(奖励|补贴|补助)吗|"
     r"合计|一共|总共|算一下|测算|计算|多少$|多少\?|够不够|够吗"
 )
-_CLAIMABLE_Q = re.compile(r"(还)?(能|可以|可)(申请|申报|享受|拿)(哪些|什么|哪几)|哪些(奖励|补贴|奖补|补助|政策)|有(哪些|什么)(奖励|补贴|奖补|补助)|奖励(有|包括)哪些|都有什么(奖|补)")
+# What can we get (还能申请哪些奖励 / 有啥政策可以享受 / 还有什么扶持): the list of every rule, even with facts stated.
+_SUPPORT = r"(政策|奖励|补贴|奖补|补助|扶持|优惠)"
+_CLAIMABLE_Q = re.compile(rf"(还)?(能|可以|可)(申请|申报|享受|拿|领)(到)?(哪些|什么|啥|哪几)|哪些{_SUPPORT}|(有|还有)(哪些|什么|啥|哪几(项|种)?)"
+                          rf"(扶持)?{_SUPPORT}|奖励(有|包括)哪些|都有什么(奖|补)")
 _UNIT_Q = re.compile(r"哪个(部门|单位|局)|哪些(部门|单位)|什么(部门|单位)|谁(负责|管|牵头)|归(谁|哪)|找(谁|哪个)|责任单位|负责(部门|单位)|主管(部门|单位)|牵头(部门|单位)|咨询(谁|哪)|问(谁|哪个部门)")
 _HELP_Q = re.compile(r"^(帮助|help|/help|\?|你好|您好|hi|hello|怎么用|使用说明)$|你(能|可以|会)(做|干|回答)(什么|啥)|能问什么|怎么使用|你是谁")
 _DOCFACT_Q: list[tuple[str, re.Pattern]] = [
@@ -134,8 +137,9 @@ def _route(turn: Turn, t: str) -> str:
         return "eligibility"  # 上云补贴要求是规上企业吗 / 我们是规下企业，能享受上云补贴吗
     if turn.bare_levels and not turn.topics and not has_facts:
         return "award"  # 我们是省级的 / 那国家级呢: the level of the title family talked about
-    specific = [c for c in turn.topics if c.startswith("4.3.") and c != "4.3.7"]
-    if _CLAIMABLE_Q.search(t) and not re.search(r"条件", t) and not specific:
+    # a rule named in a statement (我们上云花了10万，还有什么扶持政策) is a fact, not the rule asked about
+    specific = [c for c in topics_of(focus) if c.startswith("4.3.") and c != "4.3.7"]
+    if _CLAIMABLE_Q.search(focus) and not re.search(r"条件", t) and not specific:
         return "claimable"
     if has_facts and (turn.asks_money or turn.whatif or turn.titles or any(s[0] in _AMOUNT_SLOTS for s, _ in turn.facts)):
         return "award"

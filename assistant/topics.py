@@ -68,6 +68,15 @@ def topics_of(t: str) -> list[str]:
     return _topics(t)
 
 
+def topics_in_order(t: str) -> list[str]:
+    """The clause topics a (normalised) text names, in the order it first names them (设备奖补和上云补贴: 4.3.1, 4.3.5)."""
+    found = _topics(t)
+
+    def first(cid: str) -> int:
+        return min((m.start() for c, rx in _TOPIC_RES if c == cid for m in rx.finditer(t)), default=len(t))
+    return sorted(found, key=first)
+
+
 def _topics(t: str) -> list[str]:
     matches = []  # (start, end, cid, rank)
     for rank, (cid, rx) in enumerate(_TOPIC_RES):
@@ -83,7 +92,7 @@ def _topics(t: str) -> list[str]:
         scores[cid] = scores.get(cid, 0) + 1 + (end - start) / 10
         order.setdefault(cid, rank)
     # cloud stages mention 设备资源 and 平台: the 4.3.1 word 设备 inside 设备资源上云 is not about equipment
-    if "4.3.5" in scores and "4.3.1" in scores and not re.search(r"(购买|购置|采购|买)(了)?(的)?设备|设备(投资|购置|采购|投入)|竣工|统计库|入统", t):
+    if "4.3.5" in scores and "4.3.1" in scores and not re.search(r"(购买|购置|采购|买)(了)?(的)?设备|设备(投资|购置|采购|投入|奖补|补贴|补助|奖励)|竣工|统计库|入统", t):
         del scores["4.3.1"]
     if "4.3.4" in scores:
         scores.pop("3.4", None)
