@@ -29,6 +29,10 @@ class Settings:
     max_sessions: int = 1000
     session_ttl_seconds: int = 3600
     max_request_bytes: int = 262144  # HTTP API bodies above this are refused with 413
+    # the document that resolves a bare clause id or a profile naming none; "" → the library's (corpus/library.yaml)
+    default_doc: str = ""
+    # the deployment's home place (DESIGN §10); "" → the default document's place
+    home_place: str = ""
 
     @property
     def index_dir(self) -> Path:
@@ -53,6 +57,8 @@ def load_settings(**overrides) -> Settings:
         "port": int(_env("PORT", "7860") or 7860),
         "max_sessions": int(_env("MAX_SESSIONS", "1000") or 1000),
         "session_ttl_seconds": int(_env("SESSION_TTL_SECONDS", "3600") or 3600),
+        "default_doc": _env("DEFAULT_DOC"),
+        "home_place": _env("HOME_PLACE"),
     }
     values.update({k: v for k, v in overrides.items() if v is not None})
     if isinstance(values["data_dir"], str):

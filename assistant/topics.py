@@ -6,7 +6,17 @@ import re
 
 from corpus import named_clause_ids
 from corpus.model import cn_to_int
-from tools.rules import RULE_CLAUSES as _CALC_RULE_CLAUSES
+
+def _calc_rule_clauses() -> dict[str, str]:
+    """The default document's award rules and their clauses, from its pack."""
+    from corpus import default_corpus
+    from corpus.packs import pack_for
+
+    pack = pack_for(default_corpus().default_document)
+    return {r.id: r.clause for r in (pack.rules.rules if pack.rules else ())}
+
+
+_CALC_RULE_CLAUSES = _calc_rule_clauses()
 
 # --- topics ---------------------------------------------------------------------------------
 

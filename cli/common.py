@@ -28,8 +28,9 @@ def load_corpus_for_cli():
     from assistant.settings import load_settings
     from corpus import CorpusError, load_corpus
 
+    settings = load_settings()
     try:
-        return load_corpus([load_settings().corpus_dir])
+        return load_corpus([settings.corpus_dir], default=settings.default_doc or None)
     except CorpusError as e:
         fail(str(e))
 

@@ -15,6 +15,7 @@ corpus_app = typer.Typer(help="管理已加载的政策文件。", no_args_is_he
 
 def clause(
     ref: str = typer.Argument(..., help="条款编号，如 4.3.1、四（三）1、longnan-2022-40#4.3.1"),
+    doc: str = typer.Option(None, "--doc", help="文件编号（缺省为默认文件）"),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出"),
 ) -> None:
     """查看一条条款的原文、层级与责任单位。"""
@@ -23,7 +24,7 @@ def clause(
 
     corpus = load_corpus_for_cli()
     try:
-        rec = lookup_clause(corpus, ref)
+        rec = lookup_clause(corpus, ref if doc is None or "#" in ref else f"{doc}#{ref}")
     except CorpusError as e:
         fail(str(e))
     if as_json:
@@ -36,15 +37,24 @@ def clause(
         console.print(f"责任单位：{'、'.join(rec['units'])}", highlight=False)
 
 
-def outline(as_json: bool = typer.Option(False, "--json", help="以 JSON 输出")) -> None:
-    """打印各文件的条款目录树。"""
+def outline(
+    doc: str = typer.Option(None, "--doc", help="文件编号（缺省为默认文件）"),
+    every: bool = typer.Option(False, "--all", help="列出全部已加载文件"),
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出"),
+) -> None:
+    """打印文件的条款目录树（缺省为默认文件；--all 为全部文件）。"""
+    from corpus import CorpusError
     from tools.lookup import outline as outline_rows
 
     corpus = load_corpus_for_cli()
+    try:
+        docs = list(corpus) if every else [corpus.document(doc)]
+    except CorpusError as e:
+        fail(str(e))
     if as_json:
-        print_json(outline_rows(corpus))
+        print_json(outline_rows(corpus, [d.id for d in docs]))
         return
-    for doc in corpus:
+    for doc in docs:
         tree = Tree(f"[bold]{doc.doc_number or doc.id}[/] {doc.title}  ({doc.id})")
         nodes = {}
         for c in doc:

@@ -8,6 +8,7 @@ from corpus.store import (
     BUNDLED_DIR,
     add_document,
     default_corpus,
+    default_document_id,
     document_data,
     interpretations,
     load_corpus,
@@ -17,5 +18,5 @@ from corpus.store import (
 
 __all__ = [
     "BUNDLED_DIR", "Clause", "ClauseNotFound", "Corpus", "CorpusError", "Document", "add_document",
-    "default_corpus", "document_data", "interpretations", "load_corpus", "load_document", "named_clause_ids", "normalise_reference", "parse_text", "read_yaml",
+    "default_corpus", "default_document_id", "document_data", "interpretations", "load_corpus", "load_document", "named_clause_ids", "normalise_reference", "parse_text", "read_yaml",
 ]

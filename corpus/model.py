@@ -106,8 +106,9 @@ class Document:
 class Corpus:
     """Every loaded document, by id. Nothing here assumes there is only one."""
 
-    def __init__(self, documents: list[Document] | None = None):
+    def __init__(self, documents: list[Document] | None = None, default: str | None = None):
         self.documents: dict[str, Document] = {}
+        self.default = default  # the document that resolves a reference naming none (DESIGN §9)
         for d in documents or []:
             self.add(d)
 
@@ -122,10 +123,18 @@ class Corpus:
     def __len__(self) -> int:
         return len(self.documents)
 
+    @property
+    def default_document(self) -> Document:
+        if self.default in self.documents:
+            return self.documents[self.default]
+        if not self.documents:
+            raise CorpusError("没有载入任何政策文件。")
+        return next(iter(self.documents.values()))
+
     def document(self, doc_id: str | None = None) -> Document:
         if doc_id is None:
-            if len(self.documents) == 1:
-                return next(iter(self.documents.values()))
+            if len(self.documents) == 1 or self.default in self.documents:
+                return self.default_document
             raise CorpusError(f"已加载 {len(self.documents)} 份文件，请写明文件编号，例如 {next(iter(self.documents), 'doc')}#4.3.1")
         if doc_id not in self.documents:
             known = "、".join(self.documents) or "（无）"
@@ -138,6 +147,8 @@ class Corpus:
         if "#" in ref:
             doc_id, ref = ref.split("#", 1)
         if doc_id is None and len(self.documents) > 1:
+            if self.default in self.documents and self.documents[self.default].find(ref) is not None:
+                return self.documents[self.default].find(ref)
             hits = [d.find(ref) for d in self]
             hits = [h for h in hits if h is not None]
             if len(hits) == 1:

@@ -143,6 +143,12 @@ def parse_text(text: str, doc_id: str, meta: dict | None = None) -> Document:
                 stack.append(node)
         if not placed:
             cur = stack[-1]
+            if (len(stack) > 2 and stack[-2].kind == "article" and cur.kind != "article" and cur.lines
+                    and cur.lines[-1][-1] in "。；" and not p.startswith("〔")):
+                # a paragraph after an article's last item that starts no item of its own closes the article
+                # (每个项目补助金额以200万元为限…): it belongs to the article, not to the item before it
+                stack.pop()
+                cur = stack[-1]
             cur.lines = [_join(cur.lines[-1], p)] if cur.lines else [p]
 
     doc = Document(id=doc_id, meta=meta, source=text)

@@ -19,10 +19,30 @@ _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 _DOCNO_RE = re.compile(r"[\u4e00-\u9fa5]{1,8}[〔\[［(（]\d{4}[〕\]］)）]\d+号")
 
 
+def library() -> dict:
+    """corpus/library.yaml: the bundled documents' order and the default document."""
+    path = BUNDLED_DIR / "library.yaml"
+    return read_yaml(path) if path.is_file() else {}
+
+
 def document_dirs(root: Path) -> list[Path]:
+    """The document folders under `root`: those the library lists first, in its order, then the rest by name."""
     if not root.is_dir():
         return []
-    return sorted(p for p in root.iterdir() if (p / "meta.yaml").is_file() and (p / "source.txt").is_file())
+    found = sorted(p for p in root.iterdir() if (p / "meta.yaml").is_file() and (p / "source.txt").is_file())
+    order = {name: i for i, name in enumerate(library().get("order") or [])} if root == BUNDLED_DIR else {}
+    return sorted(found, key=lambda p: (order.get(p.name, len(order)), p.name))
+
+
+def default_document_id(corpus: Corpus, configured: str | None = None) -> str:
+    """The document that resolves what names none: the configured one, else the corpus's, else the library's, else
+    the first loaded."""
+    for candidate in (configured, corpus.default, library().get("default_document")):
+        if candidate and candidate in corpus.documents:
+            return candidate
+    if not len(corpus):
+        raise CorpusError("没有载入任何政策文件。")
+    return next(iter(corpus.documents))
 
 
 def read_yaml(path: Path) -> dict:
@@ -43,11 +63,15 @@ def load_document(folder: Path) -> Document:
     return doc
 
 
-def load_corpus(extra_roots: list[Path] | None = None, bundled: bool = True) -> Corpus:
-    """The bundled documents plus any under each extra root (the user's data directory)."""
+def load_corpus(extra_roots: list[Path] | None = None, bundled: bool = True, default: str | None = None) -> Corpus:
+    """The bundled documents plus any under each extra root (the user's data directory).
+
+    `default`: the configured default document; else the library's; else the first loaded."""
     roots = ([BUNDLED_DIR] if bundled else []) + list(extra_roots or [])
     docs = [load_document(d) for r in roots for d in document_dirs(Path(r))]
-    return Corpus(docs)
+    corpus = Corpus(docs)
+    corpus.default = default_document_id(corpus, default) if docs else None
+    return corpus
 
 
 _DEFAULT: Corpus | None = None

@@ -8,10 +8,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tools.calculator import calculate
+from corpus import default_corpus
+from corpus.packs import pack_for
 from tools.params import load_parameters
-from tools.profile import CLOUD_STAGES, TITLE_IDS
 
 P = load_parameters()
+_INPUTS = pack_for(default_corpus().document("longnan-2022-40")).rules.inputs
+TITLE_IDS = tuple(_INPUTS["titles"].options)
+CLOUD_STAGES = tuple(_INPUTS["cloud"].fields)
 CAPS = {"equipment": P.value("equipment_cap"), "cloud": P.value("cloud_cap"), "node": P.value("node_cap"),
         "lianghua": sum(P.value(t) for t in TITLE_IDS if t.startswith("lianghua")),
         "service": sum(P.value(t) for t in TITLE_IDS if t.startswith("service"))}

@@ -28,10 +28,10 @@ def lookup_clause(corpus: Corpus, ref: str) -> dict:
     return clause_record(corpus, corpus.clause(ref))
 
 
-def outline(corpus: Corpus) -> list[dict]:
-    """Every document's clauses in order, with depth, for printing a tree."""
+def outline(corpus: Corpus, docs: list[str] | None = None) -> list[dict]:
+    """The clauses of the named documents (every document when None) in order, with depth, for printing a tree."""
     rows = []
-    for doc in corpus:
+    for doc in (corpus.document(d) for d in docs) if docs is not None else corpus:
         for c in doc:
             rows.append({"doc": doc.id, "clause": c.id, "label": c.label, "depth": len(doc.ancestors(c.id)) - 1,
                          "heading": c.heading or c.text[:24], "units": list(c.units)})

@@ -1,4 +1,4 @@
-"""Award parameters of a document, read from its corpus folder's parameters.yaml (rates, amounts, caps, thresholds)."""
+"""Award parameters of a document, read from its pack's rules.yaml (rates, amounts, caps, thresholds, each sourced)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ import yaml
 
 from tools.errors import ParameterError
 
-DEFAULT_DOC = "longnan-2022-40"
 
 
 @dataclass(frozen=True)
@@ -58,12 +57,7 @@ class Parameters:
 
 
 def _folder(doc_id: str) -> Path:
-    """The document's corpus folder: the bundled one, else wherever the loaded corpus found it."""
-    from corpus import BUNDLED_DIR
-
-    bundled = Path(BUNDLED_DIR) / doc_id
-    if (bundled / "parameters.yaml").is_file():
-        return bundled
+    """The document's pack folder, wherever the loaded corpus found it (bundled or imported)."""
     from corpus import CorpusError, default_corpus
 
     try:
@@ -113,12 +107,16 @@ def parse_parameters(data: dict, doc_id: str, where: str = "parameters.yaml") ->
     return Parameters(doc_id=str(data.get("doc") or doc_id), effective=effective, items=items, labels=labels)
 
 
-@lru_cache(maxsize=16)
-def load_parameters(doc_id: str = DEFAULT_DOC) -> Parameters:
-    """The document's parameters (cached: they are read-only data). Raises ParameterError."""
-    path = _folder(doc_id) / "parameters.yaml"
+@lru_cache(maxsize=64)
+def load_parameters(doc_id: str | None = None) -> Parameters:
+    """The document's parameters (cached: read-only data); the default document when none is named."""
+    if doc_id is None:
+        from corpus import default_corpus, default_document_id
+
+        doc_id = default_document_id(default_corpus())
+    path = _folder(doc_id) / "rules.yaml"
     if not path.is_file():
-        raise ParameterError(f"文件 {doc_id} 没有奖补参数文件（{path.name}），无法计算奖补。")
+        raise ParameterError(f"文件 {doc_id} 没有载入奖补规则（{path.name}），无法计算奖补。")
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as e:
@@ -126,4 +124,13 @@ def load_parameters(doc_id: str = DEFAULT_DOC) -> Parameters:
     return parse_parameters(data, doc_id, str(path))
 
 
-__all__ = ["DEFAULT_DOC", "Parameter", "Parameters", "load_parameters", "parse_parameters"]
+def __getattr__(name: str):
+    # DEFAULT_DOC: the library's default document, named in data (corpus/library.yaml), not in code
+    if name == "DEFAULT_DOC":
+        from corpus import default_corpus, default_document_id
+
+        return default_document_id(default_corpus())
+    raise AttributeError(name)
+
+
+__all__ = ["Parameter", "Parameters", "load_parameters", "parse_parameters"]

@@ -1,218 +1,424 @@
-"""The enterprise profile (DESIGN §4a): what the calculator knows about an enterprise; a missing fact is unknown."""
+"""The enterprise profile (DESIGN §4a, §9): facts validated against one pack's declared inputs; a missing fact is unknown.
+
+Each pack's inputs give one generated pydantic model (`profile_model`), which validates profiles for the CLI, the API,
+the UI and the LLM tool alike and gives them the profile's JSON Schema."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
+from typing import Annotated, Any
 
 import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, WithJsonSchema, create_model
 
 from tools.amounts import parse_amount
 from tools.errors import AmountError, ProfileError
+from tools.facts import DateSpan, parse_date, parse_number, parse_quantity, parse_rate
 
-TITLE_IDS = (
-    "lianghua_national", "lianghua_provincial", "lianghua_city",
-    "service_national", "service_provincial", "service_city",
-)
-CLOUD_STAGES = ("infrastructure", "platform", "application", "equipment", "manufacturing")
-STACKING = ("cumulative", "highest")
-
-# Chinese names a caller may use for a title; the canonical id is what the calculator reads.
-TITLE_ALIASES = {
-    "国家两化融合管理体系贯标": "lianghua_national", "两化融合贯标": "lianghua_national",
-    "省级两化深度融合示范": "lianghua_provincial", "市级两化融合示范": "lianghua_city",
-    "国家服务型制造示范": "service_national", "省服务型制造示范": "service_provincial",
-    "省级服务型制造示范": "service_provincial", "市服务型制造示范": "service_city",
-    "市级服务型制造示范": "service_city",
-}
-
-_FIELD_NAMES = {
-    "above_scale": "规模以上企业（above_scale）",
-    "projects": "技改项目（projects）",
-    "equipment": "购买设备投资额（equipment）",
-    "total_investment": "项目总投资（total_investment）",
-    "completed": "已竣工（completed）",
-    "in_national_stats": "列入国家统计库（in_national_stats）",
-    "complies_industrial_policy": "符合国家产业政策（complies_industrial_policy）",
-    "titles": "称号（titles）",
-    "ganzhou_smart_award": "赣州市智能制造奖补金额（ganzhou_smart_award）",
-    "smart_recognised": "获赣州市认定智能制造示范/标杆企业（smart_recognised）",
-    "cloud": "上云实际支付金额（cloud）",
-    "node": "二级节点（node）",
-    "investment": "二级节点实际投资额（node.investment）",
-    "connected": "接入二级节点（node.connected）",
-    "passed_acceptance": "通过验收（node.passed_acceptance）",
-    "registered_in_longnan": "在龙南注册（node.registered_in_longnan）",
-    "local_tax_retained": "当年地方财政实得税收（local_tax_retained）",
-    "stacking": "称号叠加方式（stacking）",
-}
-
-_TRUE = {"true", "yes", "y", "1", "是", "对", "有", "已", "已竣工", "符合", "是的"}
-_FALSE = {"false", "no", "n", "0", "否", "不是", "没有", "无", "未", "不符合"}
+_TRUE = {"true", "yes", "y", "1", "是", "对", "有", "已", "已竣工", "符合", "是的", "满足"}
+_FALSE = {"false", "no", "n", "0", "否", "不是", "没有", "无", "未", "不符合", "不满足"}
+MAX_TEXT = 256  # a name or place longer than this is not a fact
+_UNKNOWN = {"", "unknown", "未知", "不清楚", "不确定", "null", "none"}
 
 
-def _name(key: str) -> str:
-    return _FIELD_NAMES.get(key, key)
+def _pack(doc_id: str | None):
+    from corpus import default_corpus, default_document_id
+    from corpus.packs import pack_for
+
+    corpus = default_corpus()
+    return pack_for(corpus.document(doc_id or default_document_id(corpus)))
 
 
-def _bool(value, key: str) -> bool | None:
-    if value is None or isinstance(value, bool):
-        return value
-    if isinstance(value, str):
-        v = value.strip().lower()
-        if v in ("", "unknown", "未知", "不清楚", "不确定"):
+def _name(spec, path: str) -> str:
+    return f"{spec.label}（{path}）"
+
+
+# --- one validator per input type ---------------------------------------------------------------
+
+def _bool_v(spec, path):
+    def v(value):
+        if value is None or isinstance(value, bool):
+            return value
+        if isinstance(value, str):
+            s = value.strip().lower()
+            if s in _UNKNOWN:
+                return None
+            if s in _TRUE:
+                return True
+            if s in _FALSE:
+                return False
+        raise ProfileError(f"字段 {_name(spec, path)} 应为 是/否（true/false），收到“{str(value)[:40]}”。")
+    return v
+
+
+def _amount_v(spec, path):
+    def v(value):
+        if value is None or (isinstance(value, str) and value.strip() == ""):
             return None
-        if v in _TRUE:
-            return True
-        if v in _FALSE:
-            return False
-    raise ProfileError(f"字段 {_name(key)} 应为 是/否（true/false），收到“{value}”。")
+        try:
+            return parse_amount(value)
+        except AmountError as e:
+            raise ProfileError(f"字段 {_name(spec, path)}：{e}") from e
+    return v
 
 
-def _amount(value, key: str, allow_zero: bool = True) -> Decimal | None:
-    if value is None or (isinstance(value, str) and value.strip() == ""):
-        return None
-    try:
-        return parse_amount(value, allow_zero=allow_zero)
-    except AmountError as e:
-        raise ProfileError(f"字段 {_name(key)}：{e}") from e
+def _number_v(spec, path):
+    def v(value):
+        if value is None or (isinstance(value, str) and value.strip() == ""):
+            return None
+        if spec.type == "quantity":
+            return parse_quantity(value, spec.unit, dict(spec.conversions), f"字段 {_name(spec, path)}")
+        return parse_number(value, f"字段 {_name(spec, path)}")
+    return v
 
 
-def _check_keys(d: dict, allowed: tuple[str, ...], where: str) -> None:
-    unknown = [k for k in d if k not in allowed]
-    if unknown:
-        raise ProfileError(f"{where}中有无法识别的字段：{'、'.join(map(str, unknown))}。可用字段：{'、'.join(allowed)}。")
+def _rate_v(spec, path):
+    def v(value):
+        if value is None or (isinstance(value, str) and value.strip() == ""):
+            return None
+        return parse_rate(value, f"字段 {_name(spec, path)}")
+    return v
 
 
-@dataclass(frozen=True)
-class Project:
-    equipment: Decimal | None = None
-    total_investment: Decimal | None = None
-    completed: bool | None = None
-    in_national_stats: bool | None = None
-    complies_industrial_policy: bool | None = None
-    name: str | None = None
+def _date_v(spec, path):
+    def v(value):
+        if value is None or (isinstance(value, str) and value.strip() == ""):
+            return None
+        return parse_date(value, f"字段 {_name(spec, path)}")
+    return v
 
-    KEYS = ("equipment", "total_investment", "completed", "in_national_stats", "complies_industrial_policy", "name")
 
-    @classmethod
-    def from_dict(cls, d: dict, index: int = 1) -> Project:
-        if not isinstance(d, dict):
-            raise ProfileError(f"字段 {_name('projects')} 的第{index}项应为映射，例如 {{equipment: 1200万, completed: true}}。")
-        _check_keys(d, cls.KEYS, f"第{index}个技改项目")
-        return cls(
-            equipment=_amount(d.get("equipment"), "equipment"),
-            total_investment=_amount(d.get("total_investment"), "total_investment"),
-            completed=_bool(d.get("completed"), "completed"),
-            in_national_stats=_bool(d.get("in_national_stats"), "in_national_stats"),
-            complies_industrial_policy=_bool(d.get("complies_industrial_policy"), "complies_industrial_policy"),
-            name=None if d.get("name") is None else str(d["name"]),
-        )
+def _text_v(spec, path):
+    def v(value):
+        if value is None:
+            return None
+        if isinstance(value, (dict, list)):
+            raise ProfileError(f"字段 {_name(spec, path)} 应为文字。")
+        s = str(value).strip()
+        if len(s) > MAX_TEXT:
+            raise ProfileError(f"字段 {_name(spec, path)} 过长（超过{MAX_TEXT}字）。")
+        return s or None
+    return v
+
+
+def _option_lookup(spec) -> dict[str, str]:
+    table: dict[str, str] = {}
+    for oid, opt in spec.options.items():
+        for word in (oid, opt.label, opt.short, *opt.aliases):
+            if word:
+                table[word] = oid
+                table[word.removesuffix("企业")] = oid
+    return table
+
+
+def _choice_v(spec, path):
+    table = _option_lookup(spec)
+
+    def v(value):
+        if value is None or (isinstance(value, str) and value.strip() == ""):
+            return None
+        oid = table.get(str(value).strip())
+        if oid is None:
+            raise ProfileError(f"字段 {_name(spec, path)} 应为 {'、'.join(f'{k}（{o.label}）' for k, o in spec.options.items())}，"
+                               f"收到“{str(value)[:40]}”。")
+        return oid
+    return v
+
+
+def _titles_v(spec, path):
+    table = _option_lookup(spec)
+    allowed = "、".join(spec.options)
+
+    def one(t):
+        oid = table.get(str(t).strip()) or table.get(str(t).strip().removesuffix("企业"))
+        if oid is None:
+            raise ProfileError(f"字段 {_name(spec, path)} 中的“{str(t)[:40]}”无法识别，可用：{allowed}。")
+        return oid
+
+    def v(value):
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = [t for t in value.replace("，", ",").replace("、", ",").split(",") if t.strip()]
+        if not isinstance(value, (list, tuple)):
+            raise ProfileError(f"字段 {_name(spec, path)} 应为称号列表，可用：{allowed}。")
+        out: list = []
+        for t in value:
+            if isinstance(t, dict):  # {id: provincial, date: 2023-03}: a title with the date it was won
+                unknown = [k for k in t if k not in ("id", "date")]
+                if unknown or "id" not in t:
+                    raise ProfileError(f"字段 {_name(spec, path)} 的每一项应为称号，或 {{id: 称号, date: 获评日期}}。")
+                item = {"id": one(t["id"])}
+                if t.get("date") not in (None, ""):
+                    item["date"] = parse_date(t["date"], f"字段 {_name(spec, path)} 的获评日期")
+                if all((x if isinstance(x, str) else x["id"]) != item["id"] for x in out):
+                    out.append(item)
+            else:
+                oid = one(t)
+                if all((x if isinstance(x, str) else x["id"]) != oid for x in out):
+                    out.append(oid)
+        return tuple(out)
+    return v
+
+
+_SCHEMA = {
+    "bool": {"type": "boolean"},
+    "amount": {"anyOf": [{"type": "number"}, {"type": "string"}], "description": "元；也可写 1200万、一千二百万元"},
+    "number": {"type": "number", "minimum": 0},
+    "quantity": {"anyOf": [{"type": "number"}, {"type": "string"}]},
+    "rate": {"anyOf": [{"type": "number"}, {"type": "string"}], "description": "利率，如 3.55%"},
+    "date": {"type": "string", "description": "2023-03-15、2023-03 或 2023年3月"},
+    "place": {"type": "string"},
+    "text": {"type": "string"},
+}
+_VALIDATORS = {"bool": _bool_v, "amount": _amount_v, "number": _number_v, "quantity": _number_v, "rate": _rate_v,
+               "date": _date_v, "place": _text_v, "text": _text_v}
+
+
+def _annotated(spec, path: str, model_name: str):
+    """The pydantic field type of one input, with its Chinese-speaking validator and its JSON Schema."""
+    desc = spec.label + (f"（{spec.unit}）" if spec.unit else "")
+    if spec.type in _VALIDATORS:
+        schema = dict(_SCHEMA[spec.type], title=spec.label, description=desc)
+        return Annotated[Any, BeforeValidator(_VALIDATORS[spec.type](spec, path)), WithJsonSchema(schema)]
+    if spec.type == "choice":
+        schema = {"type": "string", "enum": list(spec.options), "title": spec.label, "description": desc}
+        return Annotated[Any, BeforeValidator(_choice_v(spec, path)), WithJsonSchema(schema)]
+    if spec.type == "titles":
+        schema = {"type": "array", "items": {"type": "string", "enum": list(spec.options)}, "title": spec.label,
+                  "description": "；".join(f"{k}：{o.label}" for k, o in spec.options.items())}
+        return Annotated[Any, BeforeValidator(_titles_v(spec, path)), WithJsonSchema(schema)]
+    sub = _model(spec.fields, path, f"{model_name}_{path.replace('.', '_')}")
+    if spec.type == "group":
+        def group(value, spec=spec, path=path):
+            if value is not None and not isinstance(value, dict):
+                raise ProfileError(f"字段 {_name(spec, path)} 应为映射（键: 值）。")
+            return value
+        return Annotated[sub | None, BeforeValidator(group)]
+
+    def items(value, spec=spec, path=path):
+        if value is None:
+            return None
+        if isinstance(value, dict):
+            value = [value]
+        if not isinstance(value, (list, tuple)):
+            raise ProfileError(f"字段 {_name(spec, path)} 应为{spec.item or '项目'}列表。")
+        for i, x in enumerate(value, 1):
+            if not isinstance(x, dict):
+                raise ProfileError(f"字段 {_name(spec, path)} 的第{i}项应为映射（键: 值）。")
+        return list(value)
+    return Annotated[list[sub] | None, BeforeValidator(items)]
+
+
+def _model(fields: dict, prefix: str, name: str) -> type[BaseModel]:
+    defs = {}
+    for key, spec in fields.items():
+        path = f"{prefix}.{key}" if prefix else key
+        defs[key] = (_annotated(spec, path, name), None)
+    return create_model(name, __config__=ConfigDict(extra="forbid", arbitrary_types_allowed=True), **defs)
+
+
+@lru_cache(maxsize=128)
+def _profile_model(doc_id: str, stamp: int) -> type[BaseModel]:
+    pack = _pack(doc_id)
+    inputs = pack.rules.inputs if pack.rules else {}
+    return _model(inputs, "", "Profile_" + "".join(ch if ch.isalnum() else "_" for ch in doc_id))
+
+
+def profile_model(doc_id: str | None = None) -> type[BaseModel]:
+    """The pydantic model of the profile of document `doc_id` (its JSON Schema: `.model_json_schema()`)."""
+    pack = _pack(doc_id)
+    return _profile_model(pack.id, id(pack))
+
+
+def profile_schema(doc_id: str | None = None) -> dict:
+    """The JSON Schema of a document's profile, for the API and the LLM tool."""
+    schema = profile_model(doc_id).model_json_schema()
+    schema["properties"] = {"doc": {"type": "string", "title": "文件编号"}, **schema.get("properties", {})}
+    return schema
+
+
+# --- the Profile ---------------------------------------------------------------------------------
+
+def _where(pack, loc: tuple) -> str:
+    """The profile part a location names, as a Chinese phrase: 企业情况 / 第2个技改项目 / 二级节点（node）."""
+    if not loc:
+        return "企业情况"
+    fields = pack.rules.inputs if pack.rules else {}
+    spec, path, index = None, [], None
+    for part in loc:
+        if isinstance(part, int):
+            index = part + 1
+            continue
+        spec = fields.get(part)
+        if spec is None:
+            break
+        path.append(part)
+        fields = spec.fields
+    if spec is None:
+        return "企业情况"
+    if spec.type == "list" and index is not None:
+        return f"第{index}个{spec.label}"
+    return f"{spec.label}（{'.'.join(path)}）"
+
+
+def _raise_validation(pack, err: ValidationError) -> None:
+    errors = err.errors()
+    for e in errors:  # a validator's own Chinese message first
+        cause = (e.get("ctx") or {}).get("error")
+        if isinstance(cause, ProfileError):
+            raise ProfileError(str(cause)) from None
+    e = errors[0]
+    loc = tuple(e["loc"])
+    if e["type"] == "extra_forbidden":
+        parent = loc[:-1]
+        fields = pack.rules.inputs if pack.rules else {}
+        for part in parent:
+            if isinstance(part, str) and part in fields:
+                fields = fields[part].fields
+        raise ProfileError(f"{_where(pack, parent)}中有无法识别的字段：{loc[-1]}。可用字段：{'、'.join(fields)}。") from None
+    if e["type"] in ("model_type", "dict_type"):
+        raise ProfileError(f"{_where(pack, loc)}应为映射（键: 值）。") from None
+    raise ProfileError(f"{_where(pack, loc)}的取值无效。") from None
+
+
+def _plain(value):
+    """The validated model as plain data: only facts stated, Decimals and DateSpans kept."""
+    if isinstance(value, BaseModel):
+        return {k: _plain(getattr(value, k)) for k in value.model_fields_set if getattr(value, k) is not None}
+    if isinstance(value, list):
+        return [_plain(x) for x in value]
+    return value
+
+
+def _out(value):
+    if isinstance(value, dict):
+        return {k: _out(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_out(x) for x in value]
+    if isinstance(value, DateSpan):
+        return value.text
+    return value
+
+
+class FactView:
+    """Attribute access to a group or a list item of a profile (profile.projects[0].equipment); unset is None."""
+
+    def __init__(self, data: dict):
+        self._data = data
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return _view(self._data.get(name))
+
+    def __getitem__(self, key):
+        return self._data[key]
+
+    def get(self, key, default=None):
+        return self._data.get(key, default)
+
+    def values(self):
+        return self._data.values()
+
+    def items(self):
+        return self._data.items()
+
+    def keys(self):
+        return self._data.keys()
+
+    def __iter__(self):
+        return iter(self._data)
+
+    def __len__(self):
+        return len(self._data)
+
+    def __eq__(self, other):
+        return self._data == (other._data if isinstance(other, FactView) else other)
+
+    def __repr__(self) -> str:
+        return f"FactView({self._data!r})"
 
     def to_dict(self) -> dict:
-        out = {k: getattr(self, k) for k in self.KEYS}
-        return {k: v for k, v in out.items() if v is not None}
+        return _out(self._data)
 
 
-@dataclass(frozen=True)
-class Node:
-    investment: Decimal | None = None
-    connected: bool | None = None  # 接入二级节点; passing acceptance of the connection implies it
-    passed_acceptance: bool | None = None
-    registered_in_longnan: bool | None = None
-
-    KEYS = ("investment", "connected", "passed_acceptance", "registered_in_longnan")
-
-    @classmethod
-    def from_dict(cls, d: dict) -> Node:
-        if not isinstance(d, dict):
-            raise ProfileError(f"字段 {_name('node')} 应为映射，例如 {{investment: 80万, passed_acceptance: true}}。")
-        _check_keys(d, cls.KEYS, "二级节点（node）")
-        return cls(
-            investment=_amount(d.get("investment"), "investment"),
-            connected=_bool(d.get("connected"), "connected"),
-            passed_acceptance=_bool(d.get("passed_acceptance"), "passed_acceptance"),
-            registered_in_longnan=_bool(d.get("registered_in_longnan"), "registered_in_longnan"),
-        )
-
-    def to_dict(self) -> dict:
-        return {k: getattr(self, k) for k in self.KEYS if getattr(self, k) is not None}
+def _view(value):
+    if isinstance(value, dict):
+        return FactView(value)
+    if isinstance(value, list):
+        return tuple(_view(x) for x in value)
+    return value
 
 
-@dataclass(frozen=True)
 class Profile:
-    """Every field optional: None means unknown (never false). `titles=None` is unknown; `()` is 'holds none'."""
+    """The facts stated about one enterprise for one document (`doc`; None: the default document).
 
-    above_scale: bool | None = None
-    projects: tuple[Project, ...] = ()
-    titles: tuple[str, ...] | None = None
-    ganzhou_smart_award: Decimal | None = None
-    smart_recognised: bool | None = None
-    cloud: dict[str, Decimal] | None = None
-    node: Node | None = None
-    local_tax_retained: Decimal | None = None
-    stacking: str | None = None  # None → the default (cumulative), and the answer says it assumed so
+    Every fact optional: None means unknown (never false); `titles=()` means 'holds none'."""
 
-    KEYS = ("above_scale", "projects", "titles", "ganzhou_smart_award", "smart_recognised", "cloud", "node",
-            "local_tax_retained", "stacking")
+    __slots__ = ("facts", "doc")
+
+    def __init__(self, facts: dict | None = None, doc: str | None = None):
+        object.__setattr__(self, "facts", dict(facts or {}))
+        object.__setattr__(self, "doc", doc)
+
+    def __setattr__(self, name, value):
+        raise AttributeError("Profile is immutable")
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return _view(self.facts.get(name))
+
+    def get(self, path: str, default=None):
+        return self.facts.get(path, default)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Profile) and self.to_dict() == other.to_dict() and self.doc == other.doc
+
+    def __hash__(self) -> int:
+        return hash(repr(self.to_dict()))
+
+    def __repr__(self) -> str:
+        return f"Profile(doc={self.doc!r}, {self.to_dict()!r})"
+
+    def __bool__(self) -> bool:
+        return bool(self.facts)
 
     @classmethod
-    def from_dict(cls, d: dict | None) -> Profile:
-        if d is None:
-            return cls()
+    def from_dict(cls, d: dict | Profile | None, doc: str | None = None, *, strict: bool = True) -> Profile:
+        """Validate a profile against the pack of `doc` (or d["doc"], else the default document).
+
+        strict=False drops keys this pack does not declare (a profile written for several documents)."""
         if isinstance(d, Profile):
-            return d
+            if doc is None or d.doc == doc:
+                return d
+            d = {**d.to_dict()}
+        if d is None:
+            d = {}
         if not isinstance(d, dict):
             raise ProfileError("企业情况应为键值映射（YAML/JSON 对象）。")
-        _check_keys(d, cls.KEYS, "企业情况")
-        projects = d.get("projects")
-        if projects is None:
-            projects = []
-        elif isinstance(projects, dict):
-            projects = [projects]
-        elif not isinstance(projects, list):
-            raise ProfileError(f"字段 {_name('projects')} 应为项目列表。")
-        titles = d.get("titles")
-        if titles is not None:
-            if isinstance(titles, str):
-                titles = [t for t in titles.replace("，", ",").replace("、", ",").split(",") if t.strip()]
-            if not isinstance(titles, list):
-                raise ProfileError(f"字段 {_name('titles')} 应为称号列表，可用：{'、'.join(TITLE_IDS)}。")
-            canon = []
-            for t in titles:
-                tid = TITLE_ALIASES.get(str(t).strip().removesuffix("企业"), str(t).strip())
-                if tid not in TITLE_IDS:
-                    raise ProfileError(f"字段 {_name('titles')} 中的“{t}”无法识别，可用：{'、'.join(TITLE_IDS)}。")
-                if tid not in canon:
-                    canon.append(tid)
-            titles = tuple(canon)
-        cloud = d.get("cloud")
-        if cloud is not None:
-            if not isinstance(cloud, dict):
-                raise ProfileError(f"字段 {_name('cloud')} 应为各阶段实付金额的映射，阶段：{'、'.join(CLOUD_STAGES)}。")
-            _check_keys(cloud, CLOUD_STAGES, "上云（cloud）")
-            cloud = {k: a for k in CLOUD_STAGES if (a := _amount(cloud.get(k), "cloud")) is not None}
-        node = d.get("node")
-        stacking = d.get("stacking")
-        if stacking is not None:
-            stacking = {"累加": "cumulative", "叠加": "cumulative", "就高": "highest"}.get(str(stacking), str(stacking))
-            if stacking not in STACKING:
-                raise ProfileError(f"字段 {_name('stacking')} 应为 cumulative（累加）或 highest（就高），收到“{d['stacking']}”。")
-        return cls(
-            above_scale=_bool(d.get("above_scale"), "above_scale"),
-            projects=tuple(Project.from_dict(p, i) for i, p in enumerate(projects, 1)),
-            titles=titles,
-            ganzhou_smart_award=_amount(d.get("ganzhou_smart_award"), "ganzhou_smart_award"),
-            smart_recognised=_bool(d.get("smart_recognised"), "smart_recognised"),
-            cloud=cloud,
-            node=None if node is None else Node.from_dict(node),
-            local_tax_retained=_amount(d.get("local_tax_retained"), "local_tax_retained"),
-            stacking=stacking,
-        )
+        d = dict(d)
+        named = d.pop("doc", None)
+        doc_id = doc or (str(named) if named else None)
+        try:
+            pack = _pack(doc_id)
+        except Exception as e:  # noqa: BLE001 - an unknown document is the user's error
+            raise ProfileError(f"找不到文件“{doc_id}”：{e}") from None
+        if pack.rules is None:
+            raise ProfileError(f"文件 {pack.id} 没有载入奖补规则，无法按企业情况计算。")
+        if not strict:
+            d = {k: v for k, v in d.items() if k in pack.rules.inputs}
+        try:
+            model = profile_model(pack.id).model_validate(d)
+        except ValidationError as e:
+            _raise_validation(pack, e)
+        return cls(_plain(model), pack.id if doc_id else None)
 
     @classmethod
-    def from_yaml(cls, path: str | Path) -> Profile:
+    def from_yaml(cls, path: str | Path, doc: str | None = None) -> Profile:
         p = Path(path)
         try:
             data = yaml.safe_load(p.read_text(encoding="utf-8"))
@@ -222,24 +428,18 @@ class Profile:
             raise ProfileError(f"无法读取企业情况文件 {p}：{e}") from e
         except yaml.YAMLError as e:
             raise ProfileError(f"企业情况文件 {p} 不是有效的 YAML：{e}") from e
-        return cls.from_dict(data or {})
+        return cls.from_dict(data or {}, doc)
 
     def to_dict(self) -> dict:
-        out: dict = {}
-        if self.above_scale is not None:
-            out["above_scale"] = self.above_scale
-        if self.projects:
-            out["projects"] = [p.to_dict() for p in self.projects]
-        if self.titles is not None:
-            out["titles"] = list(self.titles)
-        for k in ("ganzhou_smart_award", "smart_recognised", "local_tax_retained", "stacking"):
-            if getattr(self, k) is not None:
-                out[k] = getattr(self, k)
-        if self.cloud is not None:
-            out["cloud"] = dict(self.cloud)
-        if self.node is not None:
-            out["node"] = self.node.to_dict()
-        return out
+        return _out(self.facts)
+
+    def with_doc(self, doc: str) -> Profile:
+        return Profile.from_dict(self.to_dict(), doc, strict=False)
 
 
-__all__ = ["CLOUD_STAGES", "STACKING", "TITLE_IDS", "Node", "Profile", "Project"]
+def as_profile(profile, doc: str | None = None) -> Profile:
+    """A Profile for document `doc` from a Profile, a dict or None."""
+    return Profile.from_dict(profile, doc)
+
+
+__all__ = ["Decimal", "FactView", "Profile", "as_profile", "profile_model", "profile_schema"]

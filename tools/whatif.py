@@ -1,16 +1,32 @@
-"""What-if helpers for 四（三）1 and 四（三）7: where the threshold and the cap bind, how far a total is from the tax cap."""
+"""What-if helpers over a document's rules: where a threshold and a cap bind, how far a total is from the document cap."""
 
 from __future__ import annotations
 
 from decimal import ROUND_CEILING, Decimal
 
 from tools.amounts import parse_amount, quantize
-from tools.params import DEFAULT_DOC, load_parameters
+from tools.params import load_parameters
 
 
-def min_qualifying_equipment(doc_id: str = DEFAULT_DOC) -> Decimal:
-    """The smallest equipment purchase that qualifies under 四（三）1 (达 = inclusive)."""
-    return load_parameters(doc_id).value("equipment_threshold")
+def _rule(doc_id: str | None, rule_id: str | None, need: str):
+    from corpus import default_corpus, default_document_id
+    from corpus.packs import pack_for
+
+    corpus = default_corpus()
+    doc_id = doc_id or default_document_id(corpus)
+    pack = pack_for(corpus.document(doc_id))
+    rules = pack.rules.rules if pack.rules else ()
+    for r in rules:
+        if (rule_id is None or r.id == rule_id) and getattr(r, need if need != "cap" else "caps"):
+            if need != "cap" or r.kind == "rate":
+                return doc_id, r
+    raise KeyError(rule_id or need)
+
+
+def min_qualifying_base(doc_id: str | None = None, rule_id: str | None = None) -> Decimal:
+    """The smallest base that qualifies under a rule with a threshold (the first such rule when none is named)."""
+    doc_id, r = _rule(doc_id, rule_id, "threshold")
+    return load_parameters(doc_id).value(r.threshold)
 
 
 def cap_binding_amount(rate: Decimal, cap: Decimal) -> Decimal:
@@ -23,17 +39,22 @@ def cap_binding_amount(rate: Decimal, cap: Decimal) -> Decimal:
     return quantize(amount)
 
 
-def cap_binding_equipment(doc_id: str = DEFAULT_DOC) -> Decimal:
-    """The smallest whole-yuan equipment amount whose award reaches the per-enterprise cap.
-
-    6% × 33,333,333 = 1,999,999.98 < cap; 6% × 33,333,334 = 2,000,000.04: the cap binds from 33,333,334."""
+def cap_binding_base(doc_id: str | None = None, rule_id: str | None = None) -> Decimal:
+    """The smallest whole-yuan base whose award under a capped rate rule reaches its first cap
+    (6% with a 200万元 cap: 6% × 33,333,333 = 1,999,999.98 < cap; 33,333,334 reaches it)."""
+    doc_id, r = _rule(doc_id, rule_id, "cap")
     P = load_parameters(doc_id)
-    return cap_binding_amount(P.value("equipment_rate"), P.value("equipment_cap"))
+    return cap_binding_amount(P.value(r.rate), P.value(r.caps[0].parameter))
 
 
 def distance_to_tax_cap(total, local_tax) -> Decimal:
-    """How much more the 四（三） awards could grow before the 四（三）7 cap binds; negative when already over it."""
+    """How much more the awards could grow before the document-wide cap binds; negative when already over it."""
     return quantize(parse_amount(local_tax) - parse_amount(total))
 
 
-__all__ = ["cap_binding_amount", "cap_binding_equipment", "distance_to_tax_cap", "min_qualifying_equipment"]
+# the names the first document's tests and callers know
+min_qualifying_equipment = min_qualifying_base
+cap_binding_equipment = cap_binding_base
+
+__all__ = ["cap_binding_amount", "cap_binding_base", "cap_binding_equipment", "distance_to_tax_cap",
+           "min_qualifying_base", "min_qualifying_equipment"]
