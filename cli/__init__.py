@@ -11,15 +11,15 @@ import typer
 
 app = typer.Typer(
     name="policy-assistant",
-    help="产业扶持政策问答助手（龙办发〔2022〕40号等）。",
+    help="产业扶持政策问答助手：按已载入的政策文件回答、引用条款并测算奖补。",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
 
-from cli import ask_cmd, calc_cmd, corpus_cmd, eval_cmd, search_cmd, serve_cmd  # noqa: E402  (register after app exists)
+from cli import ask_cmd, calc_cmd, corpus_cmd, eval_cmd, rules_cmd, search_cmd, serve_cmd  # noqa: E402
 
-for _mod in (corpus_cmd, calc_cmd, search_cmd, ask_cmd, eval_cmd, serve_cmd):
+for _mod in (corpus_cmd, calc_cmd, rules_cmd, search_cmd, ask_cmd, eval_cmd, serve_cmd):
     _mod.register(app)
 
 

@@ -1,4 +1,5 @@
-"""`calc`: the award calculator from the command line, from a profile file and/or flags for single questions."""
+"""`calc`: the award calculator from the command line, for any document's pack: a profile file, the options the pack
+declares (--equipment 1200万 …), `--set path=value`, `--doc`, `--all` across documents and `--as-of`."""
 
 from __future__ import annotations
 
@@ -12,78 +13,146 @@ _STATE_MARK = {"met": "✓", "not_met": "✗", "unknown": "?"}
 _STATUS_STYLE = {"eligible": "green", "ineligible": "red", "unknown": "yellow"}
 
 
-def _build_profile(profile_path, equipment, total_investment, above_scale, completed, in_stats, complies,
-                   titles, local_tax, stacking, ganzhou_award):
-    """The profile file (if any) with the flags laid over it; flags describe the first project."""
+def pack_flags(pack) -> dict[str, tuple[str, object]]:
+    """The command-line options a pack declares: option name → (input path, its spec)."""
+    from corpus.packs import input_paths
+
+    return {spec.flag: (path, spec) for path, spec in input_paths(pack.rules).items() if spec.flag}
+
+
+def _parse_extra(args: list[str], flags: dict) -> list[tuple[str, object, object]]:
+    """--name value / --name=value / --name (true) / --not-name (false) → (path, spec, raw value)."""
+    out, i = [], 0
+    while i < len(args):
+        a = args[i]
+        if not a.startswith("--"):
+            fail(f"无法识别的参数“{a}”。可用 --set 字段=值，或 `policy-assistant rules inputs` 查看可用选项。")
+        name, eq, value = a[2:].partition("=")
+        negative = name.startswith("not-") and name[4:] in flags and name not in flags
+        key = name[4:] if negative else name
+        if key not in flags:
+            known = "、".join(f"--{k}" for k in flags) or "（无）"
+            fail(f"无法识别的选项“--{name}”。本文件可用：{known}；也可用 --set 字段=值。")
+        path, spec = flags[key]
+        if spec.type == "bool":
+            if eq:
+                out.append((path, spec, value))
+            else:
+                out.append((path, spec, not negative))
+            i += 1
+            continue
+        if not eq:
+            if i + 1 >= len(args):
+                fail(f"选项 --{name} 需要一个取值。")
+            value = args[i + 1]
+            i += 1
+        out.append((path, spec, value))
+        i += 1
+    return out
+
+
+def _place(data: dict, path: str, value, pack) -> None:
+    """Put one value at an input path; a list field goes to the first item (flags describe the first project)."""
+    from corpus.packs import input_paths
+
+    paths = input_paths(pack.rules)
+    head, _, rest = path.partition(".")
+    spec = paths.get(head)
+    if spec is not None and spec.type == "list" and rest:
+        items = list(data.get(head) or [{}])
+        items[0] = {**items[0], rest: value}
+        data[head] = items
+    elif rest:
+        data[head] = {**(data.get(head) or {}), rest: value}
+    else:
+        data[head] = value
+
+
+def _build_profile(pack, profile_path: Path | None, sets: list[str], extra: list[str]) -> dict:
     import yaml
 
+    from tools.amounts import parse_amount
     from tools.errors import CalcError
-    from tools.profile import Profile
 
     data: dict = {}
     if profile_path is not None:
         try:
-            data = Profile.from_yaml(profile_path).to_dict()
-        except CalcError as e:
-            fail(str(e))
-    if equipment is not None:
-        from tools.amounts import parse_amount
+            raw = yaml.safe_load(Path(profile_path).read_text(encoding="utf-8")) or {}
+        except FileNotFoundError:
+            fail(f"找不到企业情况文件：{profile_path}")
+        except (OSError, UnicodeDecodeError) as e:
+            fail(f"无法读取企业情况文件 {profile_path}：{e}")
+        except yaml.YAMLError as e:
+            fail(f"企业情况文件 {profile_path} 不是有效的 YAML：{e}")
+        if not isinstance(raw, dict):
+            fail("企业情况文件应为键值映射（YAML 对象）。")
+        data = raw
+    flags = pack_flags(pack)
+    for path, spec, value in _parse_extra(extra, flags):
+        if spec.type == "amount" and spec.positive:
+            try:  # a zero purchase asks nothing of the rule: say so rather than answer 0
+                parse_amount(value, allow_zero=False)
+            except CalcError as e:
+                fail(f"{spec.label}（--{spec.flag}）：{e}")
+        if spec.type == "titles" and isinstance(value, str):
+            value = [t.strip() for t in value.replace("，", ",").replace("、", ",").split(",") if t.strip()]
+        _place(data, path, value, pack)
+    for item in sets or []:
+        key, eq, value = item.partition("=")
+        if not eq or not key.strip():
+            fail(f"--set 应写成 字段=值，例如 --set projects.equipment=1200万，收到“{item}”。")
+        parsed = yaml.safe_load(value) if value.strip() else None
+        _place(data, key.strip(), parsed if isinstance(parsed, (bool, list, dict)) or parsed is None else value,
+               pack)
+    return data
 
-        try:  # a zero equipment purchase asks nothing of 四（三）1: say so rather than answer 0
-            parse_amount(equipment, allow_zero=False)
-        except CalcError as e:
-            fail(f"购买设备投资额（--equipment）：{e}")
-    project_flags = {"equipment": equipment, "total_investment": total_investment, "completed": completed,
-                     "in_national_stats": in_stats, "complies_industrial_policy": complies}
-    project_flags = {k: v for k, v in project_flags.items() if v is not None}
-    if project_flags:
-        projects = list(data.get("projects") or [{}])
-        projects[0] = {**projects[0], **project_flags}
-        data["projects"] = projects
-    if above_scale is not None:
-        data["above_scale"] = above_scale
-    if titles is not None:
-        data["titles"] = [t.strip() for t in titles.replace("，", ",").split(",") if t.strip()]
-    if local_tax is not None:
-        data["local_tax_retained"] = local_tax
-    if stacking is not None:
-        data["stacking"] = stacking
-    if ganzhou_award is not None:
-        data["ganzhou_smart_award"] = ganzhou_award
+
+def _as_of(value: str | None):
+    if value is None:
+        return None
+    from datetime import date
+
     try:
-        return Profile.from_dict(data)
-    except CalcError as e:
-        fail(str(e))
-    except yaml.YAMLError as e:  # pragma: no cover - from_yaml already wraps it
-        fail(str(e))
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"--as-of 应为 YYYY-MM-DD 格式的日期，收到“{value}”。")
 
 
 def calc(
-    profile: Path = typer.Option(None, "--profile", "-p", help="企业情况 YAML 文件（DESIGN §4a 格式）"),
-    equipment: str = typer.Option(None, "--equipment", help="购买设备投资额，如 1200万、一千二百万元"),
-    total_investment: str = typer.Option(None, "--total-investment", help="项目总投资（用于项目库，四（一））"),
-    above_scale: bool = typer.Option(None, "--above-scale/--not-above-scale", help="是否规模以上企业"),
-    completed: bool = typer.Option(None, "--completed/--not-completed", help="项目是否已竣工"),
-    in_stats: bool = typer.Option(None, "--in-stats/--not-in-stats", help="项目是否列入国家统计库"),
-    complies: bool = typer.Option(None, "--complies-policy/--not-complies-policy", help="是否符合国家产业政策"),
-    titles: str = typer.Option(None, "--titles", help="所获称号，逗号分隔，如 lianghua_national,service_city"),
-    local_tax: str = typer.Option(None, "--local-tax", help="当年所缴税收地方财政实得部分，如 50万"),
-    stacking: str = typer.Option(None, "--stacking", help="不同级别称号：cumulative（累加，默认）或 highest（就高）"),
-    ganzhou_award: str = typer.Option(None, "--ganzhou-award", help="赣州市智能制造示范/标杆企业奖补金额"),
-    doc: str = typer.Option("longnan-2022-40", "--doc", help="文件编号"),
+    ctx: typer.Context,
+    profile: Path = typer.Option(None, "--profile", "-p", help="企业情况 YAML 文件"),
+    doc: str = typer.Option(None, "--doc", help="文件编号（缺省为默认文件，或企业情况中的 doc）"),
+    every: bool = typer.Option(False, "--all", help="按全部现行有效的文件测算（政策找企业）"),
+    as_of: str = typer.Option(None, "--as-of", help="测算日期 YYYY-MM-DD（缺省为今天）：按该日有效的文件测算"),
+    sets: list[str] = typer.Option(None, "--set", help="设置一项企业情况：字段=值，如 projects.equipment=1200万"),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出奖补计算结果（award 对象）"),
     show_claimable: bool = typer.Option(False, "--claimable", help="与 --json 同用：输出全部奖补项目清单"),
 ) -> None:
-    """计算企业可获奖补金额（四（三）），列出每一步计算、条件与条款依据。"""
+    """计算企业可获奖补金额，列出每一步计算、条件与条款依据。
+
+    文件的政策包还声明了各自的选项（如龙南文件的 --equipment 1200万 --above-scale）：
+    用 `policy-assistant rules inputs 文件编号` 查看。"""
     from corpus import CorpusError
-    from tools.calculator import calculate, claimable
+    from tools.calculator import calculate, calculate_all, claimable
     from tools.errors import CalcError
 
-    p = _build_profile(profile, equipment, total_investment, above_scale, completed, in_stats, complies,
-                       titles, local_tax, stacking, ganzhou_award)
+    day = _as_of(as_of)
+    corpus = _corpus()
     try:
-        result = calculate(p, doc_id=doc)
-        rows = claimable(p, doc_id=doc)
+        pack = _pack(corpus, doc, profile)
+    except (CalcError, CorpusError) as e:
+        fail(str(e))
+    data = _build_profile(pack, profile, sets, list(ctx.args))
+    try:
+        if every:
+            result = calculate_all(data, as_of=day)
+            if as_json:
+                print_json(result)
+            else:
+                _print_all(result)
+            return
+        result = calculate(data, doc_id=pack.id, as_of=day)
+        rows = claimable(data, doc_id=pack.id, as_of=day)
     except (CalcError, CorpusError) as e:
         fail(str(e))
     if as_json:
@@ -92,12 +161,40 @@ def calc(
     _print_tables(result, rows)
 
 
+def _corpus():
+    from cli.common import load_corpus_for_cli
+
+    return load_corpus_for_cli()
+
+
+def _pack(corpus, doc: str | None, profile_path: Path | None):
+    """The pack the command is about: --doc, else the profile's `doc`, else the default document."""
+    import yaml
+
+    from corpus.packs import pack_for
+    from tools.errors import ParameterError
+
+    if doc is None and profile_path is not None and Path(profile_path).is_file():
+        try:
+            raw = yaml.safe_load(Path(profile_path).read_text(encoding="utf-8"))
+        except (yaml.YAMLError, OSError, UnicodeDecodeError):
+            raw = None
+        if isinstance(raw, dict) and raw.get("doc"):
+            doc = str(raw["doc"])
+    pack = pack_for(corpus.document(doc))
+    if pack.rules is None:
+        raise ParameterError(f"文件 {pack.id} 没有载入奖补规则，只能查阅条款，无法测算金额。")
+    return pack
+
+
 def _print_tables(result, rows) -> None:
     from rich.table import Table
 
     from tools.amounts import format_yuan
 
-    table = Table(title=f"可申请奖补一览（{result.doc_number}，{result.effective} 起）", show_lines=True)
+    if result.status_text:
+        console.print(f"[bold red]{result.status_text}[/]，按本文件不予奖补。", highlight=False)
+    table = Table(title=f"可申请奖补一览（{result.doc_number or result.doc_id}，{result.effective} 起）", show_lines=True)
     for col in ("条款", "项目", "状态", "金额", "条件", "责任单位"):
         table.add_column(col)
     for r in rows:
@@ -107,7 +204,8 @@ def _print_tables(result, rows) -> None:
                       "、".join(r["units"]))
     console.print(table)
     if not result.items:
-        console.print("未提供可计算的企业情况。可用 --equipment 1200万 --above-scale 等选项，或 --profile 企业情况.yaml。")
+        console.print("未提供可计算的企业情况。可用 --profile 企业情况.yaml，或本文件声明的选项"
+                      "（policy-assistant rules inputs 查看）。", highlight=False)
         return
     for item in result.items:
         style = _STATUS_STYLE[item.status]
@@ -121,13 +219,35 @@ def _print_tables(result, rows) -> None:
     for s in result.steps:
         console.print(f"· {s}", highlight=False)
     total = format_yuan(result.total)
-    console.print(f"[bold]合计：{total}[/]" + ("（已按四（三）7 封顶）" if result.capped_by_tax else ""), highlight=False)
+    cap = f"（已按{result.document_cap['label']}封顶）" if result.capped_by_tax and result.document_cap else ""
+    console.print(f"[bold]合计：{total}[/]{cap}", highlight=False)
     if result.unknown_conditions:
-        console.print("待确认：" + "；".join(result.unknown_conditions), style="yellow", highlight=False)
+        console.print("待确认：" + "；".join(dict.fromkeys(result.unknown_conditions)), style="yellow", highlight=False)
     for n in result.notes:
         console.print(f"注：{n}", style="dim", highlight=False)
     console.print(f"依据条款：{'、'.join(result.clauses)}", style="dim", highlight=False)
 
 
+def _print_all(result: dict) -> None:
+    from rich.table import Table
+
+    from tools.amounts import format_yuan
+
+    table = Table(title=f"现行有效文件可申请奖补（测算日期 {result['as_of']}）", show_lines=True)
+    for col in ("文件", "适用地区", "合计", "待确认"):
+        table.add_column(col)
+    for d in result["documents"]:
+        a = d["award"]
+        table.add_row(f"{a['doc_number'] or d['doc']}\n{a['doc_title']}", d["place"], format_yuan(a["total"]),
+                      "；".join(dict.fromkeys(a["unknown_conditions"]))[:200])
+    console.print(table)
+    for s in result["skipped"]:
+        console.print(f"未测算 {s['doc']}：{s['reason']}", style="dim", highlight=False)
+    if result["total"] is not None:
+        console.print(f"[bold]合计：{format_yuan(result['total'])}[/]", highlight=False)
+    if result["note"]:
+        console.print(result["note"], style="yellow", highlight=False)
+
+
 def register(app) -> None:
-    app.command("calc")(calc)
+    app.command("calc", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(calc)

@@ -123,6 +123,8 @@ class InputSpec(_Model):
     implied_by: ConditionSpec | None = None  # bool: true when unknown and this condition is met
     ask: str = ""  # the follow-up question when it is unknown
     max: Decimal | None = None
+    flag: str = ""  # a `calc` command-line option for this input (--equipment); list fields set the first item
+    positive: bool = False  # given as a command-line option, zero is refused (a zero purchase asks nothing)
 
     @field_validator("conversions", mode="before")
     @classmethod

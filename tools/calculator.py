@@ -43,6 +43,12 @@ def calculate(profile: Profile | dict | None, *, doc_id: str | None = None, as_o
     return evaluate(pack, p.facts, load_parameters(doc), as_of or date.today())
 
 
+def evaluate_pack(pack, params, profile, as_of: date | None = None) -> AwardResult:
+    """The award under a pack given directly (a draft under review, not in the library)."""
+    p = Profile.from_dict(profile, pack.id, pack=pack)
+    return evaluate(pack, p.facts, params, as_of or date.today())
+
+
 def claimable(profile: Profile | dict | None, *, doc_id: str | None = None, as_of: date | None = None) -> list[dict]:
     """Every award rule of the document for a 政策计算器 view: status, amount if known, conditions, responsible unit."""
     p, doc = _resolve(profile, doc_id)
@@ -133,4 +139,4 @@ def _place_matches(pack, place: str) -> bool | None:
     return False
 
 
-__all__ = ["AwardResult", "calculate", "calculate_all", "claimable", "in_force_documents"]
+__all__ = ["AwardResult", "calculate", "evaluate_pack", "calculate_all", "claimable", "in_force_documents"]

@@ -67,14 +67,19 @@ def _money(v) -> Decimal:
     return Decimal(str(v))
 
 
-def run_case(case: PackCase) -> CaseOutcome:
-    """Compute the case and compare every expectation it states; the outcome lists each difference."""
-    from tools.calculator import calculate
+def run_case(case: PackCase, pack=None, params=None) -> CaseOutcome:
+    """Compute the case and compare every expectation it states; the outcome lists each difference.
+
+    `pack` and `params`: a pack not (yet) in the library, such as a draft under review."""
+    from tools.calculator import calculate, evaluate_pack
 
     out = CaseOutcome(case)
     bad = out.problems
     try:
-        award = calculate(case.profile, doc_id=case.doc, as_of=case.as_of).to_dict()
+        if pack is not None:
+            award = evaluate_pack(pack, params, case.profile, case.as_of).to_dict()
+        else:
+            award = calculate(case.profile, doc_id=case.doc, as_of=case.as_of).to_dict()
     except CalcError as e:
         bad.append(f"计算出错：{e}")
         return out

@@ -13,7 +13,6 @@ import yaml
 from tools.errors import ParameterError
 
 
-
 @dataclass(frozen=True)
 class Parameter:
     name: str

@@ -6,7 +6,6 @@ the UI and the LLM tool alike and gives them the profile's JSON Schema."""
 from __future__ import annotations
 
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -220,17 +219,22 @@ def _model(fields: dict, prefix: str, name: str) -> type[BaseModel]:
     return create_model(name, __config__=ConfigDict(extra="forbid", arbitrary_types_allowed=True), **defs)
 
 
-@lru_cache(maxsize=128)
-def _profile_model(doc_id: str, stamp: int) -> type[BaseModel]:
-    pack = _pack(doc_id)
+_MODELS: dict[int, tuple] = {}
+
+
+def profile_model(doc_id: str | None = None, *, pack=None) -> type[BaseModel]:
+    """The pydantic model of the profile of document `doc_id` (or of `pack`); its JSON Schema:
+    `.model_json_schema()`. Built once per loaded pack."""
+    pack = pack or _pack(doc_id)
+    hit = _MODELS.get(id(pack))
+    if hit is not None and hit[0] is pack:
+        return hit[1]
     inputs = pack.rules.inputs if pack.rules else {}
-    return _model(inputs, "", "Profile_" + "".join(ch if ch.isalnum() else "_" for ch in doc_id))
-
-
-def profile_model(doc_id: str | None = None) -> type[BaseModel]:
-    """The pydantic model of the profile of document `doc_id` (its JSON Schema: `.model_json_schema()`)."""
-    pack = _pack(doc_id)
-    return _profile_model(pack.id, id(pack))
+    model = _model(inputs, "", "Profile_" + "".join(ch if ch.isalnum() else "_" for ch in pack.id))
+    if len(_MODELS) > 256:
+        _MODELS.clear()
+    _MODELS[id(pack)] = (pack, model)
+    return model
 
 
 def profile_schema(doc_id: str | None = None) -> dict:
@@ -388,7 +392,8 @@ class Profile:
         return bool(self.facts)
 
     @classmethod
-    def from_dict(cls, d: dict | Profile | None, doc: str | None = None, *, strict: bool = True) -> Profile:
+    def from_dict(cls, d: dict | Profile | None, doc: str | None = None, *, strict: bool = True,
+                  pack=None) -> Profile:
         """Validate a profile against the pack of `doc` (or d["doc"], else the default document).
 
         strict=False drops keys this pack does not declare (a profile written for several documents)."""
@@ -404,7 +409,7 @@ class Profile:
         named = d.pop("doc", None)
         doc_id = doc or (str(named) if named else None)
         try:
-            pack = _pack(doc_id)
+            pack = pack or _pack(doc_id)
         except Exception as e:  # noqa: BLE001 - an unknown document is the user's error
             raise ProfileError(f"找不到文件“{doc_id}”：{e}") from None
         if pack.rules is None:
@@ -412,7 +417,7 @@ class Profile:
         if not strict:
             d = {k: v for k, v in d.items() if k in pack.rules.inputs}
         try:
-            model = profile_model(pack.id).model_validate(d)
+            model = profile_model(pack=pack).model_validate(d)
         except ValidationError as e:
             _raise_validation(pack, e)
         return cls(_plain(model), pack.id if doc_id else None)
