@@ -13,6 +13,9 @@ class Answer:
     abstained: bool = False
     flags: list[str] = field(default_factory=list)
     followups: list[str] = field(default_factory=list)
+    # what each follow-up asks, so a bare reply (50万 / 是的 / 省级) fills that fact: {"question", "fact", "kind"}
+    asks: list[dict] = field(default_factory=list)
+    doc: str = ""  # the document the answer rests on
     # corpus texts beyond the cited clauses that the answer states numbers from (an adopted interpretation,
     # the input's own length); read by the guard, never serialised
     sources: list[str] = field(default_factory=list, repr=False, compare=False)

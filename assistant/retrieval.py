@@ -44,3 +44,13 @@ def _search(question: str, corpus: Corpus | None = None, doc: Document | None = 
     except Exception:  # noqa: BLE001 - the index is optional for the deterministic path
         return []
     return [h.clause for h in hits if getattr(h, "clause", None)][:2]
+
+
+def search_clauses(question: str, corpus: Corpus | None = None, doc: Document | None = None) -> list[str]:
+    """The best clause ids of `doc` for a question no keyword placed (retrieval as the fallback router)."""
+    return _search(question, corpus, doc)
+
+
+def dense_clause(question: str, corpus: Corpus | None = None, doc: Document | None = None) -> str | None:
+    """The clause of `doc` the multilingual embeddings place a foreign-language question in, if clearly one."""
+    return _dense_clause(question, corpus, doc)

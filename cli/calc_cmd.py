@@ -100,7 +100,7 @@ def _build_profile(pack, profile_path: Path | None, sets: list[str], extra: list
     for item in sets or []:
         key, eq, value = item.partition("=")
         if not eq or not key.strip():
-            fail(f"--set 应写成 字段=值，例如 --set projects.equipment=1200万，收到“{item}”。")
+            fail(f"--set 应写成 字段=值（字段名见 policy-assistant rules inputs），例如 --set 某字段=1200万，收到“{item}”。")
         parsed = yaml.safe_load(value) if value.strip() else None
         _place(data, key.strip(), parsed if isinstance(parsed, (bool, list, dict)) or parsed is None else value,
                pack)
@@ -124,7 +124,7 @@ def calc(
     doc: str = typer.Option(None, "--doc", help="文件编号（缺省为默认文件，或企业情况中的 doc）"),
     every: bool = typer.Option(False, "--all", help="按全部现行有效的文件测算（政策找企业）"),
     as_of: str = typer.Option(None, "--as-of", help="测算日期 YYYY-MM-DD（缺省为今天）：按该日有效的文件测算"),
-    sets: list[str] = typer.Option(None, "--set", help="设置一项企业情况：字段=值，如 projects.equipment=1200万"),
+    sets: list[str] = typer.Option(None, "--set", help="设置一项企业情况：字段=值（字段名见 rules inputs），列表字段写作 列表.字段=值"),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出奖补计算结果（award 对象）"),
     show_claimable: bool = typer.Option(False, "--claimable", help="与 --json 同用：输出全部奖补项目清单"),
 ) -> None:

@@ -14,7 +14,7 @@ corpus_app = typer.Typer(help="管理已加载的政策文件。", no_args_is_he
 
 
 def clause(
-    ref: str = typer.Argument(..., help="条款编号，如 4.3.1、四（三）1、longnan-2022-40#4.3.1"),
+    ref: str = typer.Argument(..., help="条款编号，如 1.2.1、一（二）1，或 文件编号#1.2.1"),
     doc: str = typer.Option(None, "--doc", help="文件编号（缺省为默认文件）"),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出"),
 ) -> None:

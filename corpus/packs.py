@@ -322,23 +322,176 @@ class RulesFile(_Model):
     texts: dict[str, str] = Field(default_factory=dict)
 
 
+class TopicWords(_Model):
+    clause: str
+    words: str  # a regular expression
+    yields_to: str = ""  # dropped when this other topic is also found (3.4 服务型制造工程 yields to 4.3.4)
+    keep_if: str = ""  # …unless this pattern is found too
+
+    @field_validator("clause", "yields_to", mode="before")
+    @classmethod
+    def _clause(cls, v):
+        return str(v)
+
+
+class TargetsWords(_Model):
+    clause: str
+    words: str
+    yearly: str = ""  # a pattern with (start year) and (the list of yearly counts)
+    count_unit: str = ""
+    what: str = ""  # {count}: what one year's target is
+
+    @field_validator("clause", mode="before")
+    @classmethod
+    def _clause(cls, v):
+        return str(v)
+
+
+class Ambiguity(_Model):
+    word: str  # the ambiguous word among the statement's words (入库)
+    unless: str = ""  # not this fact when the segment says this (项目库)
+    unless_question: bool = False  # nor when the segment asks
+    requires: str = ""  # and only when the question says this somewhere
+
+
+class StatementContext(_Model):
+    needs: str  # the fact needs one of these words somewhere in the question (二级节点)
+    otherwise: str = ""  # else, when `otherwise_when` is said, a true statement is this other fact (completed)
+    otherwise_when: str = ""
+
+
+class Statement(_Model):
+    fact: str
+    words: str
+    value: bool = True
+    ambiguous: Ambiguity | None = None
+    context: StatementContext | None = None
+
+
+class Recognition(_Model):
+    fact: str
+    words: str
+
+
+class AmountWords(_Model):
+    fact: str
+    words: str
+    kinds: tuple[str, ...] = ()  # a group word (上云): the amount belongs to one of these, named nearby
+    ask_kind: str = ""  # …else this question ({amount})
+    problem: str = ""  # a figure that is not an input (缴税总额): this explanation ({amount})
+    whatif: str = ""  # words that, followed by 如果/换成 and an amount, change this fact (税收如果是100万呢)
+
+
+class ZeroAmount(_Model):
+    fact: str
+    words: str
+
+
+class ImpliedLevel(_Model):
+    words: str
+    level: str
+
+
+class TitleFamily(_Model):
+    family: str
+    words: str
+    name: str
+    levels: dict[str, str]  # national / provincial / city → option id
+    implied: tuple[ImpliedLevel, ...] = ()
+    clause: str = ""
+
+    @field_validator("clause", mode="before")
+    @classmethod
+    def _clause(cls, v):
+        return str(v)
+
+
+class AbstainWords(_Model):
+    kind: str
+    what: str
+    words: str
+    note: str = ""
+    not_when_separate: bool = False
+
+
+class ValidityWords(_Model):
+    answer: str
+    clause: str = ""
+    effective_answer: str = ""
+
+    @field_validator("clause", mode="before")
+    @classmethod
+    def _clause(cls, v):
+        return str(v)
+
+
 class Lexicon(_Model):
-    """lexicon.yaml: the words people use for this document's facts, titles, topics and places."""
+    """lexicon.yaml: the words people use for this document's facts, titles, topics and places (DESIGN §9)."""
 
-    model_config = ConfigDict(extra="allow", frozen=True)
-    topics: dict[str, tuple[str, ...]] = Field(default_factory=dict)  # clause id → words (regular expressions)
-    inputs: dict[str, tuple[str, ...]] = Field(default_factory=dict)  # input path → words
-    negative: dict[str, tuple[str, ...]] = Field(default_factory=dict)  # bool input → words stating it false
-    options: dict[str, tuple[str, ...]] = Field(default_factory=dict)  # option id → words
-    followups: dict[str, str] = Field(default_factory=dict)  # condition id / input path → question
-    names: tuple[str, ...] = ()  # what people call the document (技改升级实施意见)
-    units: tuple[str, ...] = ()  # responsible units named by people's words
+    names: tuple[str, ...] = ()  # what people call the document
+    issuer_words: tuple[str, ...] = ()  # short names of its issuers and 文号 prefix (龙办发)
+    examples: tuple[str, ...] = ()  # example questions for help
+    article_section: str = ""  # 第5条 with no section names this clause's 5th item
+    topics: tuple[TopicWords, ...] = ()
+    targets: TargetsWords | None = None
+    facts: dict[str, str] = Field(default_factory=dict)  # fact id (the dialogue's name) → input path
+    statements: tuple[Statement, ...] = ()
+    recognitions: tuple[Recognition, ...] = ()
+    amounts: tuple[AmountWords, ...] = ()
+    quantities: tuple[AmountWords, ...] = ()  # facts counted in the document's units (吨标准煤, 千瓦, 个)
+    dates: tuple[AmountWords, ...] = ()  # facts that are dates (开工, 并网)
+    rates: tuple[AmountWords, ...] = ()  # facts that are rates (LPR 3.55%, 合同利率4.2%)
+    zero_amounts: tuple[ZeroAmount, ...] = ()
+    topic_amounts: dict[str, str] = Field(default_factory=dict)  # clause → fact for a bare 投资 / 花了
+    followup_amounts: dict[str, str] = Field(default_factory=dict)  # clause → fact for 那如果是5000万呢
+    titles: tuple[TitleFamily, ...] = ()
+    options: dict[str, str] = Field(default_factory=dict)  # option id → words (省级智能工厂)
+    conditions: dict[str, str] = Field(default_factory=dict)  # condition id → words people ask about it with
+    open_points: dict[str, str] = Field(default_factory=dict)
+    reply_hints: dict[str, str] = Field(default_factory=dict)
+    followups: dict[str, str] = Field(default_factory=dict)
+    rule_questions: dict[str, str] = Field(default_factory=dict)
+    abstain: tuple[AbstainWords, ...] = ()
+    validity: ValidityWords | None = None
+    place_mentions: str = ""  # place words that are this document's own topic (赣州市认定)
+    scope_text: str = ""
+    award_section: str = ""  # the clause the award rules sit under (四（三）)
 
-    @field_validator("topics", "inputs", "negative", "options", mode="before")
+    @field_validator("topic_amounts", "followup_amounts", mode="before")
     @classmethod
     def _str_keys(cls, v):
-        return {str(k): tuple(x if isinstance(x, (list, tuple)) else [x])
-                for k, x in (v or {}).items()}
+        return {str(k): str(x) for k, x in (v or {}).items()}
+
+    @field_validator("article_section", "award_section", mode="before")
+    @classmethod
+    def _sec(cls, v):
+        return str(v)
+
+    @model_validator(mode="after")
+    def _regexes(self):
+        """Every pattern must compile: a bad one is refused here, not at the first question."""
+        def check(where: str, pattern: str) -> None:
+            if not pattern:
+                return
+            try:
+                re.compile(pattern)
+            except re.error as e:
+                raise ValueError(f"{where} 的正则表达式“{pattern[:40]}”无效：{e}") from None
+
+        for t in self.topics:
+            check("topics", t.words)
+            check("topics.keep_if", t.keep_if)
+        for group in (self.statements, self.recognitions, self.amounts, self.quantities, self.dates, self.rates,
+                      self.zero_amounts, self.titles, self.abstain):
+            for x in group:
+                check(type(x).__name__, x.words)
+        for k, w in {**self.conditions, **self.reply_hints, **self.options}.items():
+            check(k, w)
+        check("place_mentions", self.place_mentions)
+        if self.targets is not None:
+            check("targets", self.targets.words)
+            check("targets.yearly", self.targets.yearly)
+        return self
 
 
 InputSpec.model_rebuild()
@@ -637,8 +790,8 @@ def pack_for(document: Document) -> Pack:
 
 
 __all__ = [
-    "CAP_SCOPES", "CONDITION_OPS", "INPUT_TYPES", "RULE_KINDS", "STACKINGS", "BandSpec", "CapSpec",
-    "ClassificationSpec", "ConditionSpec", "DocumentCapSpec", "InputSpec", "Lexicon", "Meta", "OptionSpec", "Pack",
+    "CAP_SCOPES", "CONDITION_OPS", "INPUT_TYPES", "RULE_KINDS", "STACKINGS", "AmountWords", "BandSpec", "CapSpec",
+    "ClassificationSpec", "ConditionSpec", "DocumentCapSpec", "InputSpec", "Lexicon", "Statement", "TitleFamily", "TopicWords", "Meta", "OptionSpec", "Pack",
     "PackError", "ParameterSpec", "Place", "RuleSpec", "RulesFile", "input_paths", "load_pack", "pack_for",
     "read_pack_yaml",
 ]

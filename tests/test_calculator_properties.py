@@ -7,9 +7,9 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tools.calculator import calculate
 from corpus import default_corpus
 from corpus.packs import pack_for
+from tools.calculator import calculate
 from tools.params import load_parameters
 
 P = load_parameters()

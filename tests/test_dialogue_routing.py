@@ -85,7 +85,7 @@ CASES = [
 
     # --- C. interpretive probes: the adopted reading, with its basis --------------------------------------------
     C("interp-threshold-inclusive", "达500万含不含500万", first="4.3.1", notcites=["4.3.6"], total=NO_AWARD,
-      inc=["含本数", "按政策办采纳的理解"]),
+      inc=["含本数", "文件明确规定"]),
     C("interp-threshold-exactly", "设备刚好500万算达到门槛吗", first="4.3.1", total=NO_AWARD, inc=["含本数"]),
     C("interp-base-equipment-or-total", "6%是按设备投资还是总投资算", first="4.3.1", total=NO_AWARD,
       inc=["不是按项目总投资额计算", "文件明确"]),

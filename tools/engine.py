@@ -157,7 +157,7 @@ class Ctx:
         if any(n and n in p for n in names):
             return MET
         if own.within and p.rstrip("市") in (own.within, own.within.rstrip("市")):
-            return UNKNOWN  # 赣州市 alone does not say which county
+            return NOT_MET  # registered in the parent city proper (赣州), not in this county
         return NOT_MET
 
     def input_label(self, path: str, short: bool = False) -> str:
@@ -370,13 +370,14 @@ def _interest(ctx: Ctx, rule: RuleSpec, item: AwardItem, loan: dict | None, pref
         return _Unit(prefix, None)
     share = ctx.value(spec.share)
     used = ref if actual is None else min(actual, ref)
+    act_label = ctx.input_label(f"{scope}.{spec.actual_rate}", short=True) if spec.actual_rate else ""
     if actual is None:
-        how = f"未提供实际执行利率，按{ref_label} {pct(ref)}计算（最高）"
+        how = f"未提供{act_label}，按{ref_label} {pct(ref)}计算（最高）"
         item.maximum = True
     elif actual < ref:
-        how = f"实际执行利率 {pct(actual)} 低于{ref_label} {pct(ref)}，按实际执行利率"
+        how = f"{act_label} {pct(actual)} 低于{ref_label} {pct(ref)}，按{act_label}"
     else:
-        how = f"{ref_label} {pct(ref)}、实际执行利率 {pct(actual)}，取低者"
+        how = f"{ref_label} {pct(ref)}、{act_label} {pct(actual)}，取低者"
     amount = quantize(principal * used * share)
     text = (f"{prefix}{ctx.input_label(f'{scope}.{spec.principal}', short=True)} {format_yuan(principal)} × {pct(used)}"
             f"（{how}）× {pct(share)} = {format_yuan(amount)}")
@@ -510,7 +511,7 @@ def evaluate_rule(ctx: Ctx, rule: RuleSpec) -> AwardItem:
     scope = rule.for_each
     ent_specs, per_specs = _conditions(ctx, rule, scope)
     ent = [_cond(ctx, c, None, "") for c in ent_specs]
-    place = _jurisdiction(ctx)
+    place = _jurisdiction(ctx, rule)
     if place is not None:
         ent.insert(0, place)
     if ctx.doc_status != "in_force":
@@ -659,12 +660,13 @@ def _years(ctx: Ctx, rule: RuleSpec, item: AwardItem, yearly: Decimal) -> Decima
     return total
 
 
-def _jurisdiction(ctx: Ctx) -> Condition | None:
+def _jurisdiction(ctx: Ctx, rule: RuleSpec) -> Condition | None:
     """A stated registered place outside the document's own, for a pack whose conditions do not name the place
     themselves: the document does not pay that enterprise. Unstated, the home place is assumed and nothing is listed."""
     if ctx.pack.place is None or ctx.raw(PLACE_FACT) is None:
         return None
-    if any(c.fact == PLACE_FACT for c in ctx.rules.eligibility):
+    facts = [f for c in (*ctx.rules.eligibility, *rule.conditions) for f in [c.fact, *(s.fact for s in c.first_known)]]
+    if PLACE_FACT in facts:
         return None
     st = ctx.cond_state(ConditionSpec(fact=PLACE_FACT, op="in_place"))
     if st == MET:

@@ -16,7 +16,7 @@ from tools.amounts import parse_amount
 from tools.errors import AmountError, ProfileError
 from tools.facts import DateSpan, parse_date, parse_number, parse_quantity, parse_rate
 
-_TRUE = {"true", "yes", "y", "1", "是", "对", "有", "已", "已竣工", "符合", "是的", "满足"}
+_TRUE = {"true", "yes", "y", "1", "是", "对", "有", "已", "符合", "是的", "满足"}
 _FALSE = {"false", "no", "n", "0", "否", "不是", "没有", "无", "未", "不符合", "不满足"}
 MAX_TEXT = 256  # a name or place longer than this is not a fact
 _UNKNOWN = {"", "unknown", "未知", "不清楚", "不确定", "null", "none"}

@@ -1,4 +1,4 @@
-"""Question text as the keyword understanding reads it: normalised, misspelt policy terms corrected, cut into segments."""
+"""Question text as the understanding reads it: one normalise() for every entry point, typo repair, segments."""
 
 from __future__ import annotations
 
@@ -6,19 +6,43 @@ import re
 import unicodedata
 from functools import lru_cache
 
-# --- text normalisation -------------------------------------------------------------------
+_CJK = r"\u3400-\u9fff"
+# spaces between two Chinese words separate them, as a comma would (已经投产 统计局那边入库了 龙南注册)
+_SPACE_BETWEEN_WORDS = re.compile(rf"(?<=[{_CJK}])[ \t\u3000]+(?=[{_CJK}])")
+_SPACED_OUT = re.compile(rf"(?:^|[ \t\u3000])[{_CJK}](?:[ \t\u3000]+[{_CJK}](?![{_CJK}])){{2,}}")
+_SPACES = re.compile(r"[ \t\u3000\u00a0]+")
 
 
-def normalise(text: str) -> str:
-    """Full-width to half-width one character for one (so spans stay valid), spaces removed, lower case."""
+@lru_cache(maxsize=1)
+def _t2s():
+    try:
+        import opencc
+
+        return opencc.OpenCC("t2s")
+    except Exception:  # noqa: BLE001 - without opencc traditional characters are read as typed
+        return None
+
+
+def _halfwidth(text: str) -> str:
     out = []
     for ch in text or "":
         n = unicodedata.normalize("NFKC", ch)
         out.append(n if len(n) == 1 else ch)
-    s = "".join(out).lower()
-    return re.sub(r"[ \t\u3000]+", "", s)
+    return "".join(out)
 
 
+def normalise(text: str) -> str:
+    """Traditional to simplified (opencc), full-width to half-width, lower case; spaces between Chinese words
+    become commas, other spaces go. Every entry point reads questions through this."""
+    s = _halfwidth(text if isinstance(text, str) else "")
+    conv = _t2s()
+    if conv is not None and re.search(rf"[{_CJK}]", s):
+        s = conv.convert(s)
+    s = s.lower()
+    # 上 云 补 贴 比 例: characters typed one by one are one word; spaces between words separate them
+    if not _SPACED_OUT.search(s):
+        s = _SPACE_BETWEEN_WORDS.sub("，", s)
+    return _SPACES.sub("", s)
 # --- fuzzy policy terms ----------------------------------------------------------------------
 
 # Characters people type instead of a policy term's own (pinyin-IME homophones and look-alikes): 服务形制造,
@@ -43,6 +67,7 @@ def _typo_variants() -> dict[str, str]:
         terms = load_glossary()["terms"]
     except Exception:  # noqa: BLE001 - without the glossary, questions are read as typed
         return {}
+    terms = list(terms) + [{"term": w} for w in _lexicon_terms()]
     words = set()
     for t in terms:
         for w in [t["term"], *(t.get("aliases") or [])]:
@@ -57,6 +82,25 @@ def _typo_variants() -> dict[str, str]:
                 if v not in words:
                     out.setdefault(v, w)
     return out
+
+
+def _lexicon_terms() -> set[str]:
+    """Plain words of every loaded pack's lexicon (input labels, title and topic words without regex syntax)."""
+    try:
+        from corpus import default_corpus
+        from corpus.packs import pack_for
+
+        words: set[str] = set()
+        for doc in default_corpus():
+            pack = pack_for(doc)
+            if pack.rules:
+                for spec in pack.rules.inputs.values():
+                    words.add(spec.label)
+            for t in pack.lexicon.topics:
+                words |= {w for w in re.split(r"[|()?]", t.words) if re.fullmatch(r"[\u4e00-\u9fa5]{3,}", w)}
+        return words
+    except Exception:  # noqa: BLE001 - the lexicon adds terms; the glossary alone still works
+        return set()
 
 
 def correct_terms(t: str) -> str:
@@ -99,3 +143,7 @@ def _segment_of(spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:
         if s <= pos < e or (pos == e and s < e):
             return s, e
     return pos, pos
+
+
+__all__ = ["correct_terms", "normalise", "segment_of", "segments"]
+segment_of = _segment_of

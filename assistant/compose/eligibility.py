@@ -2,38 +2,31 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from assistant.answer import Answer
-from assistant.answer_parts import _finish
-from assistant.compose import (
-    add_citation,
-    best_quote,
-    citation,
-    rule_rows,
-    units_text,
-)
+from assistant.compose.common import finish, rule_rows
+from assistant.compose.text import add_citation, best_quote, citation, units_text
 from assistant.session import Session
-from assistant.understand import Turn
-from corpus import Document
+from assistant.understand.lexicon import Lex
+from assistant.understand.turn import Turn
 
 
-def _eligibility(doc: Document, session: Session, turn: Turn, question: str) -> Answer:
+def eligibility_answer(lex: Lex, session: Session, turn: Turn, question: str) -> Answer:
     """Whether a rule requires the conditions asked about (上云补贴要求是规上企业吗), from the rule's own conditions."""
-    rows = rule_rows()
+    doc = lex.doc
+    rows = rule_rows(lex)
     cid = next(c for c in turn.topics if c in rows)
     row = rows[cid]
     clause = doc.clause(cid)
     needed = {c["id"]: c["text"] for c in row["conditions"]}
     names = {c["id"]: c["text"] for r in rows.values() for c in r["conditions"]}
     lines = []
-    stated = {s[0]: v for s, v in turn.facts if not isinstance(v, Decimal)}
+    stated = {".".join(s): v for s, v in turn.facts if isinstance(v, bool)}
     for cond in turn.asked_conditions:
         text = names.get(cond)
         if text is None:
             continue
         holders = [rows[c]["label"] for c in rows if any(x["id"] == cond for x in rows[c]["conditions"])]
-        held = stated.get(cond.replace("node.", "node_"))
+        held = stated.get(lex.fact_of(cond)) if lex.fact_of(cond) in stated else stated.get(cond.replace(".", "_"))
         if cond in needed:
             line = f"{clause.label}要求{text}。"
             if held is False:
@@ -54,5 +47,8 @@ def _eligibility(doc: Document, session: Session, turn: Turn, question: str) -> 
     for cond in turn.asked_conditions:
         for other, r in rows.items():
             if other != cid and any(x["id"] == cond for x in r["conditions"]):
-                add_citation(cites, citation(doc, other, question))  # the rule said to require it is cited too
-    return _finish(doc, "\n".join(lines), citations=cites, flags=["eligibility"])
+                add_citation(cites, citation(doc, other, question))
+    return finish(doc, "\n".join(lines), citations=cites, flags=["eligibility"])
+
+
+__all__ = ["eligibility_answer"]

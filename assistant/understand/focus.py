@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 
-from assistant.textnorm import _segment_of, segments
-from assistant.topics import _topics
+from assistant.understand.text import segment_of, segments
 
 # A segment that asks something (the delimiter after it included: 补贴什么时候到账？).
-_INTERROGATIVE = re.compile(r"吗|呢|\?|什么|啥|哪|怎么|如何|多少|几|是否|能否|能不能|可不可以|要不要|需不需要|有没有|算不算|"
+INTERROGATIVE = re.compile(r"吗|呢|\?|什么|啥|哪|怎么|如何|多少|几|是否|能否|能不能|可不可以|要不要|需不需要|有没有|算不算|"
                             r"是不是|谁|何|多久|请问|咨询")
 _OWN_STATEMENT = re.compile(r"我们|我司|本企业|我公司|本公司|我单位|我厂|我家|我的|公司|厂|\d{3,}")
 
@@ -17,18 +16,18 @@ def asking_text(t: str) -> str:
     """The text of a turn without its plain statements about the enterprise (我的电话13807970000 / 我司主营稀土材料):
     a keyword there is a fact, not the question."""
     kept = [t[a:b] for a, b in segments(t)
-            if _INTERROGATIVE.search(t[a:b + 1]) or not _OWN_STATEMENT.search(t[a:b])]
+            if INTERROGATIVE.search(t[a:b + 1]) or not _OWN_STATEMENT.search(t[a:b])]
     return "，".join(kept)
 
 # The clause(s) that carry the question: a question word, or a trailing request (请问…/想问…/帮我算…).
-_Q_MARK = re.compile(r"吗|么|呢|多少|几|什么|啥|怎么|怎样|如何|哪|是否|能否|可否|有没有|是不是|要不要|需不需要|能不能|"
+Q_MARK = re.compile(r"吗|么|呢|多少|几|什么|啥|怎么|怎样|如何|哪|是否|能否|可否|有没有|是不是|要不要|需不需要|能不能|"
                      r"可不可以|算不算|含不含|包不包括|何时|谁|\?|(是|按)[^,，。]{0,12}还是")
 _REQUEST = re.compile(r"请问|想问|我想问|问一下|问下|咨询一下|帮我(算|看|查|测算)|麻烦(算|看|问)")
 # A clause that states something about the enterprise (我们…, amounts, 已…了) is a statement, not the question.
 _STATEMENT = re.compile(r"我|本(企业|公司|单位)|公司|厂|\d|了|已|刚")
 
 
-def question_focus(t: str) -> str:
+def question_focus(t: str, has_topic=None) -> str:
     """The asking part of a (normalised) turn. Statements before it (我是一家做稀土永磁材料的企业) describe the enterprise:
     their keywords feed the profile and must not decide the route. Without any question word, the whole turn."""
     segs = segments(t)
@@ -36,38 +35,28 @@ def question_focus(t: str) -> str:
     for m in _REQUEST.finditer(t):
         req = m
     if req is not None:
-        start = _segment_of(segs, req.start())[0]
+        start = segment_of(segs, req.start())[0]
         kept = [t[max(a, req.start()):b] for a, b in segs if b > start and b > req.start()]
         return "，".join(kept)
-    asking = [i for i, (a, b) in enumerate(segs) if _Q_MARK.search(t[a:b + 1])]
+    asking = [i for i, (a, b) in enumerate(segs) if Q_MARK.search(t[a:b + 1])]
     if not asking:
         return t
     keep: list[int] = []
     for i in asking:
         # 申报材料方面，需要准备什么: a question naming no subject of its own takes the phrase just before it
         if i > 0 and i - 1 not in asking and not _STATEMENT.search(t[segs[i - 1][0]:segs[i - 1][1]]) \
-                and not _topics(t[segs[i][0]:segs[i][1]]):
+                and not (has_topic(t[segs[i][0]:segs[i][1]]) if has_topic else False):
             keep.append(i - 1)
         keep.append(i)
     return "，".join(t[segs[i][0]:segs[i][1]] for i in sorted(set(keep)))
 
 
 # Whether two of the document's own rules combine (设备奖补另算吗 / 上云奖补可以同时拿吗): not a scope question.
-_SEPARATE_Q = re.compile(r"另算|单独算|分开算|单独计算|另外算|分别算|另行计算|叠加|同时(拿|享受|申请|领|获得)|一起(拿|算|享受|申请)|"
+SEPARATE_Q = re.compile(r"另算|单独算|分开算|单独计算|另外算|分别算|另行计算|叠加|同时(拿|享受|申请|领|获得)|一起(拿|算|享受|申请)|"
                          r"都能(拿|享受)|兼得|(能|可以|能不能|可不可以|还能)?(也|同时|一起|再|还)(能)?(拿|享受|申请|领)")
 # An interpretive question about a rule: the adopted reading is part of the answer (DESIGN §5).
 INTERPRETIVE_Q = re.compile(r"还是|含不含|包不包括|包括不包括|包含|是否包括|本身|(能否|能不能|可否|可不可以|是否)(叠加|同时|分别)|"
                             r"叠加|每个|是什么意思|什么意思|怎么理解|如何理解|指什么|是指|按什么(算|计算)|怎么算|如何计算|基数|"
                             r"是固定的|固定(的)?吗|上限|最多|最高|封顶|条件|单个企业的|是单个|每家")
-# Eligibility conditions people ask about, by the calculator's condition id.
-CONDITION_WORDS: list[tuple[str, re.Pattern]] = [
-    ("above_scale", re.compile(r"规上|规模以上|规下|规模以下|小微企业")),
-    ("completed", re.compile(r"竣工|完工")),
-    ("in_national_stats", re.compile(r"统计库|入统")),
-    ("complies_industrial_policy", re.compile(r"产业政策")),
-    ("node.registered_in_longnan", re.compile(r"龙南(市)?注册|注册(在|于)?龙南|本地注册|注册地")),
-    ("node.passed_acceptance", re.compile(r"验收")),
-    ("node.connected", re.compile(r"接入")),
-]
-_REQUIRE_Q = re.compile(r"要求|需要|必须|必要|前提|才(能|可以)|要不要|需不需要|是否要|限(于|定)|只(有|限)")
-_YESNO_Q = re.compile(r"吗|是否|能否|能不能|可不可以|可否|有没有|算不算|是不是|属不属于|符不符合")
+REQUIRE_Q = re.compile(r"要求|需要|必须|必要|前提|才(能|可以)|要不要|需不需要|是否要|限(于|定)|只(有|限)")
+YESNO_Q = re.compile(r"吗|是否|能否|能不能|可不可以|可否|有没有|算不算|是不是|属不属于|符不符合")

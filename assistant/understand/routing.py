@@ -4,24 +4,15 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from functools import lru_cache
 
-from assistant.focus import (
-    _REQUIRE_Q,
-    asking_text,
-)
-from assistant.scope import (
-    _GANZHOU_OK,
-    _OFF_TOPIC,
-    _OTHER_CITY_RE,
-    _POLICY_WORDS,
-    ABSTAIN_PATTERNS,
-)
-from assistant.textnorm import normalise
-from assistant.topics import CLAUSE_RULES, topics_of
-from assistant.turn import Turn
+from assistant.understand.focus import REQUIRE_Q, asking_text
+from assistant.understand.lexicon import Lex
+from assistant.understand.scope import ABSTAIN_PATTERNS, OFF_TOPIC, POLICY_WORDS
+from assistant.understand.text import normalise
+from assistant.understand.topics import topics_of
+from assistant.understand.turn import Turn
 
-_MONEY_Q = re.compile(
+MONEY_Q = re.compile(
     r"能拿|可以拿|拿多少|能拿到|能获得|可获得|能得|能补|补多少|奖多少|奖励多少|补贴多少|补助多少|奖补多少|多少钱|多少奖励|"
     r"能享受|可以享受|能不能(拿|享受|申请|获得)|可不可以|能否(享受|获得|申请)|符合(条件)?吗|有没有(奖|补)|有(奖励|补贴|补助)吗|"
     r"合计|一共|总共|算一下|测算|计算|多少$|多少\?|够不够|够吗"
@@ -67,7 +58,10 @@ def _docfact_kind(focus: str, topics: list[str]) -> str | None:
     return None
 
 
-_TARGET_Q = re.compile(r"工作目标|目标(是|有)?|多少家|几家|年均增长|增长多少|到2025|至2025|2025年")
+# 还需要什么信息才能算 / 还缺什么: the calculator's missing facts, not the application materials
+_MISSING_Q = re.compile(r"(还)?(需要|要|得)(提供|补充|知道|告诉你|说明)?(些)?(什么|哪些|啥)(信息|情况|资料|数据|条件|数字)?[^,，。]{0,4}"
+                        r"(才能|才可以|才好|能|可以)(算|测算|计算|算出|确定)|还(缺|差)(什么|哪些|啥)(信息|情况|资料|数据)?|"
+                        r"(算|测算|计算)(还)?(需要|缺)(什么|哪些|啥)")
 
 
 # 市财政局负责哪些条款 / 金融服务中心管什么: a unit's remit, the reverse of 哪个部门负责
@@ -75,55 +69,54 @@ _UNIT_SCOPE_Q = re.compile(r"(负责|管|牵头|主管|分管|承担)(了)?(哪�
                            r"哪(一|几|些)?(条|项|款|部分|工程|个条款)")
 
 
-@lru_cache(maxsize=1)
-def _unit_names() -> tuple[str, ...]:
-    """Every responsible unit the loaded documents name (市财政局, 市金融服务中心, …), longest first."""
-    try:
-        from corpus import default_corpus
-
-        names = {u for doc in default_corpus() for c in doc for u in c.units}
-    except Exception:  # noqa: BLE001 - without the corpus no unit is recognised
-        return ()
-    return tuple(sorted(names, key=len, reverse=True))
-
-
-def _named_unit(t: str) -> str | None:
-    """The unit a question names, with or without its 市/区 prefix (财政局 → 市财政局)."""
-    for u in _unit_names():
-        short = u[1:] if u[:1] in "市区" and len(u) > 3 else u
+def _named_unit(t: str, lex: Lex) -> str | None:
+    """The unit a question names, with or without its 市/区/县 prefix (财政局 → 市财政局)."""
+    names = sorted({u for c in lex.doc for u in c.units}, key=len, reverse=True)
+    for u in names:
+        short = u[1:] if u[:1] in "市区县" and len(u) > 3 else u
         if normalise(u) in t or normalise(short) in t:
             return u
     return None
 
 
-_AMOUNT_SLOTS = ("equipment", "total_investment", "cloud", "node", "ganzhou_smart_award", "local_tax_retained")
-
-
-def _route(turn: Turn, t: str) -> str:
+def route(turn: Turn, t: str, lex: Lex) -> str:
+    """The kind of question a turn is, read against one document's lexicon."""
     if _HELP_Q.search(t):
         return "help"
-    if _OFF_TOPIC.search(t) and not turn.topics:
+    if turn.places:
+        turn.abstain_kind = "other_city"
+        return "abstain"
+    if OFF_TOPIC.search(t) and not turn.topics:
         turn.abstain_kind = "unrelated"
         return "abstain"
     # abstention, document facts and units are judged on the asking part only: the statements before it describe
     # the enterprise (做稀土永磁材料的 / 电话… / 在深圳也有分厂) and feed the profile instead
     focus = turn.focus or t
     asking = asking_text(focus)
-    for kind, rx in ABSTAIN_PATTERNS:
-        if kind == "equipment_scope" and turn.separate:
-            continue  # 设备奖补另算吗: how this document's rules combine, not what counts as equipment
+    if _MISSING_Q.search(focus):
+        turn.missing_info = True
+        return "award"
+    for kind, rx, spec in lex.abstain:
+        if spec.not_when_separate and turn.separate:
+            continue  # 设备奖补另算吗: how this document's rules combine, not what a base includes
         if rx.search(asking):
             turn.abstain_kind = kind
             return "abstain"
-    other = _OTHER_CITY_RE.search(focus)
-    if other and not (other.group(0).startswith("赣州") and _GANZHOU_OK.search(t)):
-        turn.abstain_kind = "other_city"
-        return "abstain"
+    for kind, rx in ABSTAIN_PATTERNS:
+        if kind == "validity" and lex.pack.meta.expires is not None:
+            if rx.search(asking):
+                return "validity"  # a document that states its validity answers from its own clause
+            continue
+        if kind == "other_funds" and any(rx_.search(t) for _, rx_ in lex.titles):
+            continue  # 省级示范和国家级示范能一起拿吗: the document's own titles
+        if rx.search(asking):
+            turn.abstain_kind = kind
+            return "abstain"
     kind = _docfact_kind(focus, turn.topics)
     if kind:
         turn.docfact = kind
         return "docfacts"
-    unit = _named_unit(focus)
+    unit = _named_unit(focus, lex)
     if unit and _UNIT_SCOPE_Q.search(focus):
         turn.unit_name = unit
         return "unit_clauses"  # 市财政局负责哪些条款: the clauses naming that unit
@@ -131,23 +124,24 @@ def _route(turn: Turn, t: str) -> str:
         return "unit"
     has_facts = bool(turn.facts or turn.titles or turn.unresolved_amounts or turn.stacking or turn.deltas)
     amounts = any(isinstance(v, Decimal) for _, v in turn.facts) or turn.unresolved_amounts or turn.deltas
-    rules = [c for c in turn.topics if c in CLAUSE_RULES and c != "4.3.7"]
+    rules = [c for c in turn.topics if c in lex.award_clauses]
     if turn.asked_conditions and rules and not amounts and not turn.titles and (
-            _REQUIRE_Q.search(focus) or any(v is False for _, v in turn.facts)):
+            REQUIRE_Q.search(focus) or any(v is False for _, v in turn.facts)):
         return "eligibility"  # 上云补贴要求是规上企业吗 / 我们是规下企业，能享受上云补贴吗
     if turn.bare_levels and not turn.topics and not has_facts:
         return "award"  # 我们是省级的 / 那国家级呢: the level of the title family talked about
     # a rule named in a statement (我们上云花了10万，还有什么扶持政策) is a fact, not the rule asked about
-    specific = [c for c in topics_of(focus) if c.startswith("4.3.") and c != "4.3.7"]
+    specific = [c for c in topics_of(focus, lex) if c in lex.award_clauses]
     if _CLAIMABLE_Q.search(focus) and not re.search(r"条件", t) and not specific:
         return "claimable"
-    if has_facts and (turn.asks_money or turn.whatif or turn.titles or any(s[0] in _AMOUNT_SLOTS for s, _ in turn.facts)):
+    if has_facts and (turn.asks_money or turn.whatif or turn.titles or any(isinstance(v, Decimal) for _, v in turn.facts)):
         return "award"
     if has_facts and not turn.clause_ref:
         return "award"
     if turn.clause_ref:
         return "lookup"
-    if _TARGET_Q.search(t) and (not turn.topics or turn.topics[0] == "2"):
+    tg = lex.words.targets
+    if tg is not None and lex.targets_re.search(t) and (not turn.topics or turn.topics[0] == tg.clause):
         return "targets"
     if turn.topics:
         return "lookup"
@@ -155,7 +149,10 @@ def _route(turn: Turn, t: str) -> str:
         return "award"
     if turn.asks_money:
         return "award"
-    if not _POLICY_WORDS.search(t):
+    if not POLICY_WORDS.search(t):
         turn.abstain_kind = "unrelated"
         return "abstain"
     return "search"
+
+
+__all__ = ["MONEY_Q", "route"]

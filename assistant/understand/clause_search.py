@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from functools import lru_cache
 
-from assistant.textnorm import normalise
-from assistant.turn import Turn
+from assistant.understand.text import normalise
+from assistant.understand.turn import Turn
+from corpus import Document
 
 # --- clause text search: where the document itself says it ----------------------------------------------------
 
 # A lookup asking for a figure, a target or where a provision is: the sentence that says it decides the clause.
 # (Money questions about a rule — 比例 / 上限 / 最多 — are placed by the rule's concept words, which are reliable.)
 _COUNT_Q = re.compile(r"几(个|家|项|条|所|批)|多少(个|家|项|条|所|批)|目标|培育|打造|创建|建几|建多少")
-_LOCATE_Q = re.compile(rf"{_COUNT_Q.pattern}|哪(一)?条|哪个条款|哪一款|哪(个)?部分|在哪(里|儿)?(规定|讲|说|写|提)|出自|原文|"
+LOCATE_Q = re.compile(rf"{_COUNT_Q.pattern}|哪(一)?条|哪个条款|哪一款|哪(个)?部分|在哪(里|儿)?(规定|讲|说|写|提)|出自|原文|"
                        r"怎么(说|写|规定|讲)")
 _DIGIT = re.compile(r"\d")
 _NOISE_CHARS = re.compile(r"[\d的是了吗呢么几多少什哪谁怎啥有没要能可该那这个条讲说写呀吧啊,，.。?？]")
@@ -23,36 +23,43 @@ _TEXT_LEAD = 2.0
 _TEXT_MIN = 6.0
 
 
-@lru_cache(maxsize=1)
-def _sentence_index() -> tuple[list[tuple[str, str, frozenset]], dict[str, float]]:
-    """Every sentence of the loaded documents as (clause id, normalised text, bigrams), and each bigram's idf."""
+_INDEX: dict[int, tuple] = {}
+
+
+def _sentence_index(doc: Document) -> tuple[list[tuple[str, str, frozenset]], dict[str, float]]:
+    """Every sentence of a document as (clause id, normalised text, bigrams), and each bigram's idf (built once)."""
     import math
 
-    from assistant.compose import bigrams, sentences
-    from corpus import default_corpus
+    from assistant.compose.text import bigrams, sentences
 
+    hit = _INDEX.get(id(doc))
+    if hit is not None and hit[0] is doc:
+        return hit[1]
     rows = []
-    for doc in default_corpus():
-        for c in doc:
-            # a heading (主要任务 / 保障措施) is the text of a clause whose body is its children
-            for sent in [*sentences(c.text), *([c.heading] if c.heading else [])]:
-                n = normalise(sent)
-                rows.append((c.id, n, frozenset(bigrams(n))))
+    for c in doc:
+        # a heading (主要任务 / 保障措施) is the text of a clause whose body is its children
+        for sent in [*sentences(c.text), *([c.heading] if c.heading else [])]:
+            n = normalise(sent)
+            rows.append((c.id, n, frozenset(bigrams(n))))
     df: dict[str, int] = {}
     for _, _, bg in rows:
         for b in bg:
             df[b] = df.get(b, 0) + 1
-    return rows, {b: math.log((len(rows) + 1) / k) for b, k in df.items()}
+    out = (rows, {b: math.log((len(rows) + 1) / k) for b, k in df.items()})
+    if len(_INDEX) > 64:
+        _INDEX.clear()
+    _INDEX[id(doc)] = (doc, out)
+    return out
 
 
-def text_scores(t: str, figure: bool = False) -> dict[str, float]:
+def text_scores(t: str, doc: Document, figure: bool = False) -> dict[str, float]:
     """Each clause's best sentence score for a (normalised) question: the summed idf of the bigrams they share,
     rare words weighing most; with `figure`, a sentence that carries a number is preferred."""
     try:
-        rows, idf = _sentence_index()
+        rows, idf = _sentence_index(doc)
     except Exception:  # noqa: BLE001 - without the corpus no sentence places anything
         return {}
-    from assistant.compose import bigrams
+    from assistant.compose.text import bigrams
 
     # function words and digits say nothing about where (企业的 / 2024 would match 示范企业的 / 20万元)
     q = {b for b in bigrams(t) if not _NOISE_CHARS.search(b)}
@@ -66,11 +73,11 @@ def text_scores(t: str, figure: bool = False) -> dict[str, float]:
     return out
 
 
-def _place_by_text(turn: Turn) -> None:
+def place_by_text(turn: Turn, doc: Document) -> None:
     """Put first the clause whose own sentence answers a figure / target / where-is question (两化融合示范企业培育目标
     is 三（二）'s target, not 四（三）3's award), when it clearly beats the keyword topic's best sentence."""
     # the whole turn: a hotline question names its subject before the asking clause (…这类创新平台，目标是建几家)
-    scores = text_scores(turn.text, figure=bool(_COUNT_Q.search(turn.text)))
+    scores = text_scores(turn.text, doc, figure=bool(_COUNT_Q.search(turn.text)))
     if not scores:
         return
     best = max(scores, key=lambda c: (scores[c], -list(scores).index(c)))
@@ -87,7 +94,7 @@ def _place_by_text(turn: Turn) -> None:
         turn.topics.insert(0, best)
 
 
-def _figure_clauses(t: str, figures: list[Decimal]) -> list[str]:
+def figure_clauses(t: str, figures: list[Decimal], doc: Document) -> list[str]:
     """The clause a figure asked about comes from (500万补助总额 → 四（三）6): among the parameters with that value,
     the one whose own words share most with the question."""
     if not figures:
@@ -95,10 +102,10 @@ def _figure_clauses(t: str, figures: list[Decimal]) -> list[str]:
     try:
         from tools.params import load_parameters
 
-        params = list(load_parameters())
+        params = list(load_parameters(doc.id))
     except Exception:  # noqa: BLE001 - without parameters a figure places nothing
         return []
-    from assistant.compose import bigrams
+    from assistant.compose.text import bigrams
 
     q = bigrams(t)
     out = []
@@ -109,3 +116,6 @@ def _figure_clauses(t: str, figures: list[Decimal]) -> list[str]:
             if best.clause not in out:
                 out.append(best.clause)
     return out
+
+
+__all__ = ["LOCATE_Q", "figure_clauses", "place_by_text", "text_scores"]

@@ -1,0 +1,233 @@
+"""Which document a question is about (DESIGN §10): the one it names (文号, title, issuer), the place it names or the
+enterprise's registered place, words only one document's lexicon has, the document the session is on, else the
+home place's. Several fitting equally with no home place → ask; a place no document covers → abstain."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.session import Session
+from assistant.understand.lexicon import Lex, lexicon_for
+from assistant.understand.places import PlaceHit, find_places, registered_place, workshop_place
+from assistant.understand.routing import MONEY_Q
+from assistant.understand.text import normalise
+from corpus import Corpus, Document
+from corpus.packs import pack_for
+
+
+@dataclass(repr=False)
+class Choice:
+    doc: Document | None  # None: ask or abstain
+    reason: str  # named / place / registered / signals / session / home / ref / ask / uncovered
+    text: str  # the question with a document's own name taken out
+    registered: PlaceHit | None = None
+    uncovered: str | None = None  # a place no loaded document covers, asked about
+    ask: bool = False
+    candidates: list[Document] = field(default_factory=list)
+    other_has: list[tuple[Document, list[str]]] = field(default_factory=list)  # docs whose words the question uses
+
+    def __repr__(self) -> str:
+        return f"Choice({self.doc.id if self.doc else None}, {self.reason})"
+
+
+def _strip_names(corpus: Corpus, q: str) -> tuple[list[Document], str]:
+    """The documents a question names (id, 文号, title, the lexicon's names) and the question without those names."""
+    named: list[Document] = []
+    rest = q
+    for d in corpus:
+        hit = False
+        if d.id in rest:
+            pat = re.compile(rf"(?<![A-Za-z0-9_-]){re.escape(d.id)}(?![A-Za-z0-9_-])\s*#?", re.I)
+            if pat.search(rest):
+                rest, hit = pat.sub(" ", rest), True
+        lex = lexicon_for(d)
+        norm = normalise(rest)
+        for n in _names(d, lex):
+            if n in norm:
+                rest = norm = norm.replace(f"《{n}》", "该文件").replace(n, "该文件")
+                hit = True
+        if any(w in norm for w in _issuer_words(d, lex)):
+            hit = True
+        if hit:
+            named.append(d)
+    return named, rest.strip()
+
+
+_NAMES: dict[int, tuple] = {}
+
+
+def _names(d: Document, lex: Lex) -> list[str]:
+    hit = _NAMES.get(id(lex))
+    if hit is None or hit[0] is not lex:
+        names = [n for n in (normalise(x).strip() for x in (d.doc_number, d.title, *lex.words.names)) if n and n != d.id]
+        prefix = re.match(r"([\u4e00-\u9fa5]+)[〔\[［(（]", d.doc_number or "")
+        words = [normalise(w) for w in (*lex.words.issuer_words, *([prefix.group(1)] if prefix else [])) if w]
+        hit = (lex, names, words)
+        _NAMES[id(lex)] = hit
+    return hit[1]
+
+
+def _issuer_words(d: Document, lex: Lex) -> list[str]:
+    _names(d, lex)
+    return _NAMES[id(lex)][2]
+
+
+def _signals(corpus: Corpus, t: str, places: list[PlaceHit]) -> dict[str, list[str]]:
+    """Per document, the words of its lexicon the question uses that say which document (titles, facts, topics)."""
+    from assistant.understand.focus import question_focus
+    from assistant.understand.text import segment_of, segments
+
+    masked = [h.span for h in places]
+    segs = segments(t)
+    focus = question_focus(t)
+    out: dict[str, list[str]] = {}
+    for d in corpus:
+        lex = lexicon_for(d)
+        words: list[str] = []
+        for _, rx in lex.option_words:
+            words += [m.group(0) for m in rx.finditer(t)]
+        for _, rx in lex.titles:
+            words += [m.group(0) for m in rx.finditer(t)]
+        # a fact word says which document only where the enterprise states a figure with it
+        for _, rx, _spec in [*lex.amounts, *lex.quantities]:
+            for m in rx.finditer(t):
+                a, b = segment_of(segs, m.start())
+                if not any(x <= m.start() < y for x, y in masked) and re.search(r"\d", t[a:b]) and len(m.group(0)) >= 2:
+                    words.append(m.group(0))
+        # a topic word does where the question asks about one of the document's award rules
+        rule_clauses = {*lex.award_clauses, lex.classification_clause}
+        for cid, rx in lex.topics:
+            if cid in rule_clauses:
+                words += [m.group(0) for m in rx.finditer(focus) if len(m.group(0)) >= 2]
+        out[d.id] = words
+    return out
+
+
+def _all_words(corpus: Corpus, t: str) -> dict[str, list[str]]:
+    """Per document, every lexicon word the question uses (any topic, fact or title)."""
+    out: dict[str, list[str]] = {}
+    for d in corpus:
+        lex = lexicon_for(d)
+        words = [m.group(0) for _, rx in lex.topics for m in rx.finditer(t) if len(m.group(0)) >= 2]
+        words += [m.group(0) for _, rx in [*lex.option_words, *lex.titles] for m in rx.finditer(t)]
+        out[d.id] = words
+    return out
+
+
+def _distinct(signals: dict[str, list[str]], others_by_doc: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Words only one document has: a word (or a longer one containing it) that another document's lexicon also
+    matches (`others_by_doc`) says nothing about which document."""
+    out: dict[str, list[str]] = {}
+    for doc, words in signals.items():
+        others = [w for d, ws in others_by_doc.items() if d != doc for w in ws]
+        own = [w for w in dict.fromkeys(words) if not any(w in o or o in w for o in others)]
+        if own:
+            out[doc] = own
+    return out
+
+
+def home_document(corpus: Corpus, settings) -> Document | None:
+    """The home place's document: the configured home place, else the default document's place."""
+    home = (getattr(settings, "home_place", "") or "").strip()
+    if home.lower() in ("none", "无"):
+        return None
+    if home:
+        for d in corpus:
+            pl = pack_for(d).place
+            if pl is not None and (home == pl.name or home in pl.aliases):
+                return d
+        return None
+    return corpus.default_document
+
+
+def choose_document(q: str, session: Session, corpus: Corpus, settings) -> Choice:
+    """The document to answer from, or why none can be chosen."""
+    named, rest = _strip_names(corpus, q)
+    t = normalise(rest)
+    current = corpus.documents.get(session.doc or "")
+    home = home_document(corpus, settings)
+    masks = []
+    for d in corpus:
+        lex = lexicon_for(d)
+        if lex.place_ok is not None:
+            masks += [m.span() for m in lex.place_ok.finditer(t)]
+    hits = find_places(t, corpus, masks)
+    reg, elsewhere = registered_place(t, hits)
+    if named:
+        doc = current if current in named else named[0]
+        return Choice(doc, "named", rest, reg)
+    if reg is not None:
+        if reg.doc is not None:
+            return Choice(corpus.document(reg.doc), "registered", rest, reg)
+        # registered where no document applies: a fact; the document talked about (else home) says it pays nothing
+        base = current or home or corpus.default_document
+        return Choice(base, "registered_elsewhere", rest, reg)
+    covered = [h for h in hits if h.doc is not None and not workshop_place(t, h)
+               and not re.search(r"(不是|不在|并非|非|没有)(在)?$", t[max(0, h.span[0] - 4):h.span[0]])]
+    docs = list(dict.fromkeys(h.doc for h in covered))
+    if len(docs) == 1:
+        return Choice(corpus.document(docs[0]), "place", rest)
+    if len(docs) > 1:
+        if current is not None and current.id in docs:
+            return Choice(current, "session", rest)
+        return Choice(None, "ask", rest, ask=True, candidates=[corpus.document(d) for d in docs])
+    uncovered = [h for h in hits if h.doc is None and not workshop_place(t, h)]
+    if uncovered and not reg and asks_about_place(t, uncovered[0]):
+        return Choice(None, "uncovered", rest, uncovered=uncovered[0].name)
+    signals = _signals(corpus, t, hits)
+    # a money question goes by the rules and titles only one document has; a lookup also by every other word, so
+    # 绿色工厂要打造几个 stays with the document whose tasks name it
+    from tools.amounts import find_amounts
+
+    money = bool(MONEY_Q.search(t)) or bool(find_amounts(t))
+    distinct = _distinct(signals, signals if money else _all_words(corpus, t))
+    if elsewhere or _rules_out_home(t, home):
+        outside = PlaceHit("外地", (0, 0), None)
+        if home is not None and (_all_words(corpus, t).get(home.id) or current is home):
+            # 我们不是在龙南注册的，…二级节点补多少: the home document's own rule, which pays its own place only
+            return Choice(home, "not_home", rest, outside)
+        others = [d for d in distinct if home is None or d != home.id]
+        if len(others) == 1:
+            return Choice(corpus.document(others[0]), "signals", rest)
+        if current is not None and current is not home:
+            return Choice(current, "session", rest)
+        return Choice(None, "ask", rest, ask=True, candidates=[d for d in corpus if pack_for(d).place is not None])
+    if current is not None:
+        others = [d for d in distinct if d != current.id]
+        if current.id in distinct or signals.get(current.id) or not others:
+            return Choice(current, "session", rest)
+        if len(others) == 1:
+            return Choice(corpus.document(others[0]), "signals", rest)
+        return Choice(current, "session", rest)
+    if home is not None and signals.get(home.id):
+        return Choice(home, "home", rest)  # the home document's own rules are asked about too
+    if len(distinct) == 1:
+        return Choice(corpus.document(next(iter(distinct))), "signals", rest)
+    if home is None:
+        if len(corpus) == 1:
+            return Choice(corpus.default_document, "home", rest)
+        return Choice(None, "ask", rest, ask=True, candidates=list(corpus))
+    return Choice(home, "home", rest)
+
+
+_PLACE_Q = re.compile(r"(的|有|有没有|有什么|有哪些)?(政策|补贴|奖励|奖补|扶持|文件|规定)|(能|可以)(享受|申请|拿)")
+
+
+def asks_about_place(t: str, h: PlaceHit) -> bool:
+    """深圳有什么技改补贴 / 瑞金的政策: the question is about that place's own policy."""
+    return bool(_PLACE_Q.search(t[h.span[1]:h.span[1] + 10]) or re.search(r"(在|到)$", t[max(0, h.span[0] - 1):h.span[0]]))
+
+
+def _rules_out_home(t: str, home: Document | None) -> bool:
+    """我们不是龙南的企业: the home place ruled out without another named."""
+    if home is None:
+        return False
+    pl = pack_for(home).place
+    if pl is None:
+        return False
+    names = "|".join(re.escape(n) for n in [pl.name, *pl.aliases])
+    return bool(re.search(rf"(不是|不在|并非|非)(在)?({names})(的|本地)?(企业|公司|注册)?", t))
+
+
+__all__ = ["Choice", "asks_about_place", "choose_document", "home_document"]

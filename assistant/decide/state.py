@@ -1,0 +1,369 @@
+"""The session's profile updated by a turn: each stated fact placed on its input (list items, groups, titles), with
+what-ifs, increases, bare replies to the last follow-up, and the conditions 'all met'."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from assistant.session import Session
+from assistant.understand.lexicon import Lex
+from assistant.understand.turn import Turn
+from tools.amounts import format_yuan
+
+PLACE_INPUT = "registered_place"
+
+
+def _fid(key: tuple) -> str:
+    return ".".join(key)
+
+
+def _split(lex: Lex, fact: str) -> tuple[str, str | None, str | None]:
+    """(head input, list/group field, kind of the head): equipment → ("projects", "equipment", "list")."""
+    path = lex.path(fact)
+    head, _, rest = path.partition(".")
+    spec = lex.inputs.get(head)
+    return head, rest or None, spec.type if spec is not None else ""
+
+
+def _bool_fields(lex: Lex, head: str) -> list[str]:
+    spec = lex.inputs.get(head)
+    return [k for k, f in spec.fields.items() if f.type == "bool"] if spec is not None else []
+
+
+def _items(p: dict, head: str) -> list[dict]:
+    return p.setdefault(head, [])
+
+
+def _base_item(lex: Lex, head: str, items: list[dict]) -> dict:
+    """A new item inherits the yes/no facts of the first one (两个项目都已竣工 states them once)."""
+    keep = set(_bool_fields(lex, head))
+    return {k: v for k, v in (items[0] if items else {}).items() if k in keep}
+
+
+def set_value(session: Session, lex: Lex, fact: str, value, *, new_item: bool = False, index: int | None = None) -> None:
+    """Put one value on its input: a list field goes to the current item (a new one if asked or already filled)."""
+    p = session.profile
+    head, field, kind = _split(lex, fact)
+    if kind == "list" and field:
+        items = _items(p, head)
+        if index is None:
+            if new_item and items and items[-1].get(field) is not None:
+                items.append(_base_item(lex, head, items))
+            if not items:
+                items.append({})
+            index = len(items) - 1
+        while len(items) <= index:
+            items.append(_base_item(lex, head, items))
+        items[index][field] = value
+        session.last_slot = (fact, index)
+    elif kind == "group" and field:
+        p.setdefault(head, {})[field] = value
+        session.last_slot = (fact, None)
+    else:
+        p[head] = value
+        session.last_slot = (fact, None)
+    for other, spec in lex.inputs.items():
+        implied = spec.implied_by
+        if spec.type == "bool" and implied is not None and implied.op == "gt" and implied.fact == lex.path(fact) \
+                and isinstance(value, Decimal) and value > 0 and "." not in other:
+            p[other] = True  # a Ganzhou award implies the recognition it rewards
+
+
+def value_at(session: Session, lex: Lex, slot: tuple) -> Decimal | None:
+    fact, index = slot
+    p = session.profile
+    head, field, kind = _split(lex, fact)
+    if kind == "list" and field:
+        items = p.get(head) or []
+        i = index if index is not None else len(items) - 1
+        return items[i].get(field) if 0 <= i < len(items) else None
+    if kind == "group" and field:
+        return (p.get(head) or {}).get(field)
+    return p.get(head)
+
+
+def _set_bool(session: Session, lex: Lex, fact: str, value: bool, turn: Turn, index: int | None = None) -> None:
+    p = session.profile
+    head, field, kind = _split(lex, fact)
+    if kind == "list" and field:
+        items = _items(p, head)
+        if not items:
+            items.append({})
+        if index is not None:
+            while len(items) <= index:
+                items.append(_base_item(lex, head, items))
+            items[index][field] = value
+            return
+        targets = items[-1:] if turn.new_project and len(items) > 1 else items
+        for item in targets:
+            item[field] = value
+    elif kind == "group" and field:
+        p.setdefault(head, {})[field] = value
+    elif head in lex.inputs:
+        p[head] = value
+
+
+def _context_fact(session: Session, turn: Turn, lex: Lex, fact: str) -> str | None:
+    """A fact whose word means another one outside its own context (验收 of a project is its completion), judged by
+    what the conversation holds: the other fact when only its input is held and the turn names no topic."""
+    spec = next((s for f, _, _, s in lex.statements if f == fact and s.context is not None), None)
+    if spec is None or not spec.context.otherwise or turn.topics:
+        return None
+    own = lex.path(fact).split(".")[0]
+    other = lex.path(spec.context.otherwise).split(".")[0]
+    p = session.profile
+    if own not in p and p.get(other):
+        return spec.context.otherwise
+    return None
+
+
+def _rule_in_focus(session: Session, turn: Turn, lex: Lex):
+    """The award rule the turn (else the conversation) is about, for 条件都满足."""
+    rules = lex.pack.rules.rules if lex.pack.rules else ()
+    for cid in (turn.topics or ([session.last_topic] if session.last_topic else [])):
+        r = next((r for r in rules if r.clause == cid and r.conditions), None)
+        if r is not None:
+            return r
+    p = session.profile
+    return next((r for r in rules if r.for_each and p.get(r.for_each) and r.conditions), None) or \
+        next((r for r in rules if r.conditions), None)
+
+
+def _all_conditions(session: Session, turn: Turn, lex: Lex, value: bool, stated: set[str]) -> None:
+    rule = _rule_in_focus(session, turn, lex)
+    if rule is None:
+        return
+    conds = [*(lex.pack.rules.eligibility if rule.eligibility else ()), *rule.conditions]
+    for c in conds:
+        sub = c.first_known[0] if c.first_known else c
+        spec = lex.inputs.get(sub.fact)
+        if spec is None or spec.type != "bool" or sub.op not in ("true", "false"):
+            continue
+        fact = lex.fact_of(sub.fact)
+        if fact in stated or sub.fact in stated:
+            continue
+        v = value if sub.op == "true" else not value
+        if rule.for_each and sub.fact.startswith(rule.for_each + "."):
+            items = _items(session.profile, rule.for_each)
+            if not items:
+                items.append({})
+            field = sub.fact[len(rule.for_each) + 1:]
+            for item in (items[-1:] if turn.new_project and len(items) > 1 else items):
+                item[field] = v
+        else:
+            _set_bool(session, lex, fact, v, turn)
+
+
+def _titles_input(lex: Lex, oid: str) -> str | None:
+    for path, spec in lex.inputs.items():
+        if spec.type == "titles" and oid in spec.options and "before" not in path:
+            return path
+    for path, spec in lex.inputs.items():
+        if spec.type == "choice" and oid in spec.options:
+            return path
+    return None
+
+
+def _before_input(lex: Lex, oid: str) -> str | None:
+    """The input of titles already rewarded (stacking `before`) of the rule paying this option, if any."""
+    for r in (lex.pack.rules.rules if lex.pack.rules else ()):
+        if oid in r.options and r.stacking and r.stacking.before:
+            return r.stacking.before
+    return None
+
+
+def _set_title(session: Session, lex: Lex, oid: str, held: bool) -> None:
+    path = _titles_input(lex, oid)
+    if path is None:
+        return
+    p = session.profile
+    if lex.inputs[path].type == "choice":
+        if held:
+            p[path] = oid
+        elif p.get(path) == oid:
+            del p[path]
+        return
+    titles = p.setdefault(path, [])
+    ids = [t if isinstance(t, str) else t.get("id") for t in titles]
+    if held and oid not in ids:
+        titles.append(oid)
+    elif not held and oid in ids:
+        del titles[ids.index(oid)]
+
+
+def _topic_slot(session: Session, turn: Turn, lex: Lex) -> tuple | None:
+    topics = turn.topics or ([session.last_topic] if session.last_topic else [])
+    top = topics[0] if topics else None
+    fact = lex.words.followup_amounts.get(top or "")
+    if fact is None and top is not None:
+        # a rule's own base, when it has one amount input (南康第五条: the subscription fees)
+        r = next((r for r in (lex.pack.rules.rules if lex.pack.rules else ()) if r.clause == top), None)
+        base = (r.base or r.count or r.outside) if r is not None else ""
+        if base and lex.inputs.get(base) is not None and lex.inputs[base].type in ("amount", "quantity", "number"):
+            fact = lex.fact_of(base)
+    return (fact, None) if fact else None
+
+
+def _apply_place(session: Session, turn: Turn, lex: Lex) -> None:
+    if turn.registered_place and PLACE_INPUT in lex.inputs:
+        session.profile[PLACE_INPUT] = turn.registered_place
+    if turn.registered_place:
+        session.registered_place = turn.registered_place
+
+
+def apply_turn(session: Session, turn: Turn, lex: Lex) -> list[str]:
+    """Merge what the turn states into the session's profile for `lex`'s document; returns what could not be placed."""
+    problems: list[str] = []
+    p = session.profile
+    _apply_place(session, turn, lex)
+    amounts = [(s, v) for s, v in turn.facts if not isinstance(v, bool) and s != ("all_conditions",)]
+    flags = [(s, v) for s, v in turn.facts if isinstance(v, bool)]
+    stated = {_fid(s) for s, _ in flags}
+    per_item = {(i, s) for i, s, v in turn.item_facts if isinstance(v, bool)}
+    for slot, value in flags:
+        fact = _fid(slot)
+        if fact == "all_conditions":
+            _all_conditions(session, turn, lex, value, stated)
+            continue
+        items_said = [(i, v) for i, s, v in turn.item_facts if s == slot]
+        if items_said and len({i for i, _ in items_said}) > 1:
+            continue  # stated per item below
+        other = _context_fact(session, turn, lex, fact)
+        if other is not None:
+            if value:
+                _set_bool(session, lex, other, True, turn)  # 验收完了 while a project is talked about: completed
+            continue
+        _set_bool(session, lex, fact, value, turn)
+    for i, slot in per_item:
+        values = [v for j, s, v in turn.item_facts if s == slot and j == i]
+        if len({j for j, s, _ in turn.item_facts if s == slot}) > 1:
+            _set_bool(session, lex, _fid(slot), values[-1], turn, index=i)  # 一个已竣工，另一个还没竣工
+    if flags and flags[-1][0] != ("all_conditions",):
+        session.last_condition = _fid(flags[-1][0])
+    for amount in turn.tax_whatif:
+        dc = lex.pack.rules.document_cap if lex.pack.rules else None
+        cap_fact = lex.fact_of(dc.input) if dc is not None else None
+        if cap_fact is None or value_at(session, lex, (cap_fact, None)) is None:
+            spec = next((a for _, _, a in lex.amounts if a.problem), None)
+            problems.append(spec.problem.format(amount=format_yuan(amount)) if spec else
+                            f"没能判断{format_yuan(amount)}指的是哪一项金额，请说明。")
+        else:
+            set_value(session, lex, cap_fact, amount)
+    # several amounts for one list field in one turn: one item each, sharing the yes/no facts stated
+    by_field: dict[str, list] = {}
+    for s, v in amounts:
+        by_field.setdefault(_fid(s), []).append(v)
+    for fact, values in list(by_field.items()):
+        head, field, kind = _split(lex, fact)
+        if kind == "list" and field and len(values) > 1 and not any(_fid(s) == fact for _, s, _ in turn.item_facts):
+            items = p.get(head) or []
+            base = _base_item(lex, head, items)
+            p[head] = [dict(base, **{field: v}) for v in values]
+            session.last_slot = (fact, len(values) - 1)
+            amounts = [(s, v) for s, v in amounts if _fid(s) != fact]
+    indexed = {(s, v): i for i, s, v in turn.item_facts if not isinstance(v, bool)}
+    for slot, value in amounts:
+        idx = indexed.get((slot, value))
+        set_value(session, lex, _fid(slot), value, new_item=turn.new_project, index=idx)
+    for oid, held in turn.titles:
+        if oid in turn.prior_titles and _before_input(lex, oid):
+            before = _before_input(lex, oid)
+            titles = p.setdefault(before, [])
+            if oid not in titles:
+                titles.append(oid)
+            continue
+        _set_title(session, lex, oid, held)
+    if turn.bare_levels and not turn.titles:
+        # 我们是省级的 / 那国家级呢: the level of the title family last talked about
+        fam = next((f for f in lex.words.titles if f.clause in turn.topics or (not turn.topics and session.last_topic == f.clause)),
+                   None)
+        if fam is not None:
+            if turn.whatif:
+                path = _titles_input(lex, next(iter(fam.levels.values())))
+                if path and isinstance(p.get(path), list):
+                    p[path] = [t for t in p[path] if (t if isinstance(t, str) else t.get("id")) not in fam.levels.values()]
+            for level, held in turn.bare_levels:
+                oid = fam.levels.get(level)
+                if oid:
+                    _set_title(session, lex, oid, held)
+    if turn.stacking and "stacking" in lex.inputs:
+        p["stacking"] = turn.stacking
+    # 再多买300万: added to the amount talked about (the fact named, else the last one)
+    for slot, amount in turn.deltas:
+        fact = _fid(slot) if slot else None
+        where = session.last_slot if fact is None or (session.last_slot and session.last_slot[0] == fact) else (fact, None)
+        where = where or _topic_slot(session, turn, lex)
+        if where is None:
+            problems.append(f"没能判断增加的{format_yuan(amount)}是哪一项金额，请说明。")
+            continue
+        current = value_at(session, lex, where)
+        set_value(session, lex, where[0], max(amount + (current or Decimal("0")), Decimal("0")), index=where[1])
+    # an amount with no keyword: a what-if on the last amount (那如果是5000万呢); 两个项目各600万呢 → one item each
+    slot = session.last_slot or _topic_slot(session, turn, lex)
+    if len(turn.unresolved_amounts) > 1 and slot is not None:
+        head, field, kind = _split(lex, slot[0])
+        if kind == "list" and field:
+            items = p.get(head) or []
+            base = _base_item(lex, head, items)
+            p[head] = [dict(base, **{field: v}) for v in turn.unresolved_amounts]
+            session.last_slot = (slot[0], len(turn.unresolved_amounts) - 1)
+            return problems
+    for amount in turn.unresolved_amounts:
+        slot = session.last_slot or _topic_slot(session, turn, lex)
+        if slot is None:
+            names = "、".join(lex.inputs[lex.path(f)].label for f in dict.fromkeys(lex.words.followup_amounts.values())
+                             if lex.path(f) in lex.inputs) or "哪一项"
+            problems.append(f"没能判断{format_yuan(amount)}指的是哪一项金额（{names}），请说明。")
+            continue
+        set_value(session, lex, slot[0], amount, index=slot[1])
+    return problems
+
+
+# --- bare replies --------------------------------------------------------------------------------
+
+_CORRECTION = re.compile(r"现在|目前|已经|已|刚")
+
+
+def reply_condition(session: Session, turn: Turn, lex: Lex) -> str | None:
+    """The fact a bare yes/no reply (是的 / 还没有 / 现在通过了 / 都符合) answers: the one it names, else the
+    first fact the last answer asked, else the condition last stated; None when nothing was talked about."""
+    if not session.profile:
+        return None
+    asked = next((a["fact"] for a in session.asked if a.get("kind") == "bool"), None)
+    if turn.reply_all:
+        return "all_conditions" if asked or session.last_topic in lex.condition_rule_clauses else None
+    hint = turn.reply_hint
+    if hint:
+        spec = next((s for f, _, _, s in lex.statements if f == hint and s.context is not None), None)
+        if spec is not None and spec.context.otherwise and lex.path(hint).split(".")[0] not in session.profile:
+            return spec.context.otherwise if turn.reply else None  # 现在验收了 about a project: completed
+        return hint
+    if _CORRECTION.search(turn.text) and session.last_condition:
+        return session.last_condition  # 现在可以了: a correction of the condition just stated
+    return asked or session.last_condition
+
+
+def fill_asked(session: Session, turn: Turn, lex: Lex) -> bool:
+    """A bare amount or level (50万 / 省级) answering the last follow-up fills the fact it asked for."""
+    if not session.asked:
+        return False
+    if turn.reply_amount is not None:
+        target = next((a for a in session.asked if a.get("kind") in ("amount", "quantity", "number")), None)
+        if target is None:
+            return False
+        set_value(session, lex, target["fact"], turn.reply_amount)
+        return True
+    if turn.reply_option is not None:
+        target = next((a for a in session.asked if a.get("kind") in ("titles", "choice")), None)
+        if target is None:
+            return False
+        fam = next((f for f in lex.words.titles if f.family == target.get("family")), None)
+        oid = fam.levels.get(turn.reply_option) if fam is not None else turn.reply_option
+        if oid:
+            _set_title(session, lex, oid, True)
+            return True
+    return False
+
+
+__all__ = ["apply_turn", "fill_asked", "reply_condition", "set_value", "value_at"]

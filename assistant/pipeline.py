@@ -1,0 +1,327 @@
+"""One turn through the pipeline: normalise → decide the document → understand (its lexicon) → update the state →
+tools → compose → guard. `ask()` is the public entry point (DESIGN §4)."""
+
+from __future__ import annotations
+
+import copy
+from datetime import date
+from pathlib import Path
+
+from assistant.answer import Answer
+from assistant.compose.award import award_answer, claimable_answer
+from assistant.compose.common import finish
+from assistant.compose.document import (
+    abstain_answer,
+    ask_place_answer,
+    docfacts_answer,
+    help_answer,
+    no_clause_answer,
+    too_long_answer,
+    uncovered_place_answer,
+    validity_answer,
+)
+from assistant.compose.eligibility import eligibility_answer
+from assistant.compose.lookup import lookup_answer, targets_answer, unit_answer, unit_clauses_answer
+from assistant.compose.text import stamp
+from assistant.compose.whatif import whatif_answer
+from assistant.decide.documents import choose_document
+from assistant.decide.state import fill_asked, reply_condition
+from assistant.session import Session
+from assistant.understand import understand
+from assistant.understand.focus import REQUIRE_Q
+from assistant.understand.lexicon import Lex, lexicon_for
+from assistant.understand.places import PlaceHit
+from corpus import Corpus, CorpusError
+
+# --- shared read-only resources ------------------------------------------------------------------
+
+# The corpus parsed once per state of the corpus folder: adding a document (policy-assistant corpus add) changes
+# the key, so the next question sees it without a restart. Read-only data, shared by all sessions.
+CORPUS_CACHE: dict[tuple, Corpus] = {}
+
+
+def _corpus_key(folder: Path) -> tuple:
+    from corpus.store import document_dirs
+
+    files = []
+    for d in document_dirs(folder):
+        for f in sorted(d.iterdir()):
+            if f.is_file():
+                st = f.stat()
+                files.append((d.name, f.name, st.st_mtime_ns, st.st_size))
+    return str(folder), tuple(files)
+
+
+def settings():
+    from assistant.settings import load_settings
+
+    return load_settings()
+
+
+def loaded_corpus() -> Corpus:
+    """The bundled documents plus those added under the data directory (`settings.corpus_dir`)."""
+    from corpus import default_corpus, load_corpus
+
+    s = settings()
+    folder = Path(s.corpus_dir)
+    key = (*_corpus_key(folder), s.default_doc)
+    if not key[1] and not s.default_doc:
+        return default_corpus()
+    corpus = CORPUS_CACHE.get(key)
+    if corpus is None:
+        corpus = load_corpus([folder], default=s.default_doc or None)
+        CORPUS_CACHE.clear()  # only the current state of the folder is worth keeping
+        CORPUS_CACHE[key] = corpus
+    return corpus
+
+
+# --- the turn ------------------------------------------------------------------------------------
+
+def _search(q: str, corpus: Corpus, lex: Lex) -> list[str]:
+    from assistant.retrieval import search_clauses
+
+    return search_clauses(q, corpus, lex.doc)
+
+
+def _route_document(q: str, session: Session, corpus: Corpus) -> tuple[Lex | Answer, str, PlaceHit | None]:
+    choice = choose_document(q, session, corpus, settings())
+    fallback = session.doc and corpus.documents.get(session.doc) or corpus.default_document
+    if choice.uncovered:
+        return uncovered_place_answer(fallback, choice.uncovered, corpus), choice.text, None
+    if choice.ask:
+        if not session.awaiting_place:
+            session.awaiting_place = True
+            return ask_place_answer(fallback, corpus), choice.text, None
+        choice.doc = fallback  # asked once already: answer from the document talked about (else the default)
+    session.awaiting_place = False
+    if choice.doc.id != session.doc:
+        _carry_over(session, session.doc, choice.doc, corpus)
+        session.doc = choice.doc.id
+        session.last_topic = None if choice.reason not in ("session",) else session.last_topic
+        session.last_slot = None
+        session.asked = []
+    return lexicon_for(choice.doc), choice.text, choice.registered
+
+
+def _carry_over(session: Session, old: str | None, new, corpus: Corpus) -> None:
+    """Facts stated for another document that the new one declares the same way (规上, 注册地) carry over."""
+    if not old or old == new.id or new.id in session.profiles:
+        return
+    before = session.profiles.get(old) or {}
+    lex = lexicon_for(new)
+    kept = {k: copy.deepcopy(v) for k, v in before.items()
+            if k in lex.inputs and lex.inputs[k].type in ("bool", "place", "amount") and "." not in k}
+    if kept:
+        session.profiles[new.id] = kept
+
+
+def deterministic_answer(question: str, session: Session, corpus: Corpus | None = None, max_chars: int = 2000,
+                         as_of: date | None = None) -> Answer:
+    """The rule-based answer: no model involved. Updates `session`."""
+    corpus = corpus or loaded_corpus()
+    q = question if isinstance(question, str) else ""
+    if len(q) > max_chars:
+        doc = corpus.documents.get(session.doc or "") or corpus.default_document
+        return too_long_answer(doc, len(q), max_chars)
+    routed, q, reg = _route_document(q, session, corpus)
+    if isinstance(routed, Answer):
+        return routed
+    lex = routed
+    doc = lex.doc
+    turn = understand(q, lex, corpus)
+    if reg is not None:
+        turn.registered_place = reg.name
+    problems = list(turn.problems)
+    intent = turn.intent
+    if turn.reset:
+        session.reset()
+        session.doc = doc.id
+    _bare_reply(session, turn, lex)
+    intent = turn.intent
+    # 符合产业政策吗 with a profile: whether the enterprise meets it, which the document cannot settle
+    own_condition = bool(intent in ("lookup", "search") and turn.asked_conditions and not turn.facts and session.profile
+                         and not turn.clause_ref and not REQUIRE_Q.search(turn.focus))
+    if own_condition:
+        intent = "award"
+    before = copy.deepcopy(session.profile)
+    if intent in ("award", "claimable", "lookup", "unit", "search", "targets", "eligibility", "validity") \
+            or turn.registered_place:
+        problems += session.apply(turn)
+    changed = session.profile != before
+    if turn.year is not None and session.last_intent == "targets" and not turn.facts and (
+            intent in ("search", "lookup") and not turn.topics or turn.abstain_kind == "unrelated"):
+        intent = "targets"  # 2024年呢？ after a targets question
+    if intent == "abstain" and turn.abstain_kind == "unrelated" and _FOREIGN.fullmatch(q.strip()):
+        cid = _dense_clause(q, corpus, doc)  # an English question: the multilingual embeddings may place it
+        if cid is not None:
+            intent, turn.topics = "lookup", [cid]
+    if intent in ("award", "claimable", "eligibility") and not lex.has_rules:
+        ans = _no_rules(lex, q, corpus, turn)
+    elif intent == "help":
+        ans = help_answer(lex)
+    elif intent == "abstain":
+        ans = abstain_answer(lex, turn.abstain_kind or "unrelated", q)
+    elif intent == "validity":
+        ans = validity_answer(lex, as_of)
+    elif intent == "docfacts":
+        ans = docfacts_answer(lex, turn.docfact or "number")
+    elif turn.clause_ref and doc.find(turn.clause_ref) is None and intent in ("lookup", "search", "unit") \
+            and not turn.topics:
+        ans = no_clause_answer(doc, turn.clause_ref)
+    elif intent == "unit":
+        ans = unit_answer(doc, turn.topics, q, session.last_topic)
+    elif intent == "unit_clauses":
+        ans = unit_clauses_answer(doc, turn.unit_name or "")
+    elif intent == "targets" and lex.words.targets is not None:
+        ans = targets_answer(lex, q, turn.year)
+    elif intent == "claimable":
+        ans = claimable_answer(lex, session.profile, q, as_of)
+    elif intent == "eligibility":
+        ans = eligibility_answer(lex, session, turn, q)
+    elif turn.reverse and lex.has_rules and intent not in ("unit", "unit_clauses"):
+        ans = whatif_answer(lex, session, turn, q)
+    else:
+        ans = None
+        if lex.has_rules and (intent == "award" or (turn.whatif and session.profile)):
+            ans = award_answer(lex, session, turn, q, changed=changed, as_of=as_of)
+        if ans is None and turn.missing_info and lex.has_rules:
+            ans = claimable_answer(lex, session.profile, q, as_of)
+        if ans is None:
+            cids = [turn.clause_ref] if turn.clause_ref and doc.find(turn.clause_ref) else []
+            cids += [c for c in turn.topics if c not in cids]
+            if not cids and intent == "award" and session.last_topic:
+                cids = [session.last_topic]
+            if not cids and intent != "award" and not turn.injection:
+                cids = _search(q, corpus, lex)
+            if cids:
+                ans = lookup_answer(lex, cids, q, turn)
+            elif (intent == "award" or turn.injection) and lex.has_rules:
+                ans = claimable_answer(lex, session.profile, q, as_of)
+            else:
+                ans = abstain_answer(lex, "unrelated", q)
+    if problems:
+        note = "没能完全理解：" + "".join(p if p.endswith("。") else p + "。" for p in dict.fromkeys(problems))
+        ans.answer = note + "\n" + ans.answer
+        ans.flags.append("input:not_understood")
+        ans.sources.extend(problems)
+    if turn.clause_ref and doc.find(turn.clause_ref) is None and "abstain:no_clause" not in ans.flags:
+        ans.answer = "文件中没有您所说的条款编号，以下按问题内容回答：\n" + ans.answer
+        ans.flags.append("input:no_such_clause")
+    if own_condition and ans.award is not None:
+        _insert_before_stamp(ans, _condition_note(lex, turn.asked_conditions))
+    if turn.approx and ans.award is not None:
+        note = ("注：" + "、".join(f"“{a}”" for a in dict.fromkeys(turn.approx))
+                + "是约数，以上按所写金额测算；实际以核定的金额为准，如有准确数字请告知。")
+        _insert_before_stamp(ans, note)
+        ans.sources.append(note)
+    if turn.injection:
+        ans.answer = "（问题中要求改变回答规则的内容已忽略：金额只由计算器按文件条款计算。）\n" + ans.answer
+        ans.flags.append("input:injection")
+    if ans.citations and not ans.abstained:
+        first = ans.citations[0]["clause"]
+        session.last_topic = first if first != lex.cap_clause or not session.last_topic else session.last_topic
+    session.last_intent = intent
+    session.asked = list(ans.asks)
+    ans.doc = ans.doc or doc.id
+    return ans
+
+
+def _bare_reply(session: Session, turn, lex: Lex) -> None:
+    """是的 / 还没有 / 50万 / 省级 alone: the fact the last answer asked for, or the condition last stated."""
+    if turn.reply is not None and not turn.facts and turn.intent in ("abstain", "search", "lookup", "award"):
+        key = reply_condition(session, turn, lex)
+        if key is not None:
+            turn.facts.append((tuple(key.split(".")), turn.reply))
+            turn.intent = "award"
+            return
+    if not turn.facts and not turn.titles and session.asked and not turn.whatif:
+        filler = re.sub(r"[\d.,]+|[零一二两三四五六七八九十百千万亿]+|元|块|大概|大约|约|左右|差不多|是|吧|的|啊|呀|[,，。.!！~]", "",
+                        turn.text)
+        if len(turn.unresolved_amounts) == 1 and len(filler) <= 2:
+            turn.reply_amount = turn.unresolved_amounts[0]  # 50万: the figure the last answer asked for
+        elif turn.bare_levels and len(re.sub(r"国家|省|市|级|的|是|吧|[,，。.]", "", turn.text)) <= 2:
+            turn.reply_option = turn.bare_levels[0][0]  # 省级: the level the last answer asked for
+        if (turn.reply_amount is not None or turn.reply_option is not None) and fill_asked(session, turn, lex):
+            turn.unresolved_amounts = []
+            turn.bare_levels = []
+            turn.intent = "award"
+
+
+def _no_rules(lex: Lex, q: str, corpus: Corpus, turn) -> Answer:
+    """A money question about a document without award rules: its clauses quoted, never another document's rules."""
+    doc = lex.doc
+    cids = [turn.clause_ref] if turn.clause_ref and doc.find(turn.clause_ref) else [c for c in turn.topics if doc.find(c)]
+    cids = cids or [c for c in _search(q, corpus, lex) if doc.clause(c).text.strip()]
+    head = (f"尚未载入{doc.doc_number or doc.id}《{doc.title}》的奖补测算规则，无法按贵企业的情况测算金额"
+            + ("；以下是该文件中相关条款的原文，具体金额以条款规定和主管部门核定为准。" if cids else "。"))
+    if not cids:
+        ans = finish(doc, head, abstained=True, flags=["no_rules"])
+        return ans
+    ans = lookup_answer(lex, cids, q, turn)
+    ans.answer = head + "\n" + ans.answer
+    ans.flags.append("no_rules")
+    return ans
+
+
+def _condition_note(lex: Lex, conds: list[str]) -> str:
+    from assistant.compose.common import rule_rows
+
+    names = {c["id"]: c["text"] for r in rule_rows(lex).values() for c in r["conditions"]}
+    what = "、".join(lex.words.open_points.get(c, f"如何认定“{names.get(c, c)}”") for c in conds)
+    return (f"注：文件未列明{what}；贵企业是否满足，需按实际情况确认，请向{lex.consult}咨询。"
+            "确认前该条件按“待确认”处理。")
+
+
+def _insert_before_stamp(ans: Answer, line: str) -> None:
+    body, sep, last = ans.answer.rstrip().rpartition("\n")
+    ans.answer = f"{body}\n{line}\n{last}" if sep else f"{line}\n{last}"
+
+
+import re  # noqa: E402
+
+# A question written without Chinese (English and the like): keywords cannot place it, dense retrieval may.
+_FOREIGN = re.compile(r"[^\u4e00-\u9fff]*[A-Za-z]{3,}[^\u4e00-\u9fff]*")
+
+
+def _dense_clause(question: str, corpus: Corpus, doc) -> str | None:
+    from assistant.retrieval import dense_clause
+
+    return dense_clause(question, corpus, doc)
+
+
+def ask(question: str, session: Session | None = None, *, corpus: Corpus | None = None, llm=None,
+        as_of: date | None = None) -> Answer:
+    """Answer one question (DESIGN §4). With a session, facts, the document and the topic carry over between turns.
+
+    `llm`: a langchain chat model, or None to use `settings.llm` (empty → deterministic only); `llm=False` forces the
+    deterministic path. `as_of`: the day the documents' validity is judged on (default today)."""
+    session = session if session is not None else Session()
+    s = settings()
+    try:
+        corpus = corpus or loaded_corpus()
+    except CorpusError as e:
+        return Answer(answer=f"无法加载政策文件：{e}", abstained=True, flags=["error:corpus"])
+    before = copy.deepcopy(session.profile)
+    ans = deterministic_answer(question, session, corpus, s.max_question_chars, as_of)
+    if llm is not False and (llm is not None or s.llm) and not ans.abstained and "input:too_long" not in ans.flags:
+        from assistant.llm import llm_answer
+
+        ans = llm_answer(question, ans, session=session, corpus=corpus, model=llm or None, settings=s,
+                         profile_before=before)
+    session.last_answer = ans
+    session.history.append((question if isinstance(question, str) else "", ans.answer))
+    return ans
+
+
+def check_answer(ans: Answer, corpus: Corpus | None = None):
+    """Run the number and citation guard on an answer (deterministic or model-phrased)."""
+    from assistant.guard import guard
+
+    corpus = corpus or loaded_corpus()
+    doc = corpus.document(ans.citations[0]["doc"]) if ans.citations else corpus.documents.get(ans.doc) or \
+        corpus.default_document
+    extra = [stamp(doc), *ans.sources]
+    return guard(ans.answer, award=ans.award, citations=ans.citations, corpus=corpus, extra_texts=extra)
+
+
+__all__ = ["CORPUS_CACHE", "Answer", "Session", "ask", "check_answer", "deterministic_answer", "loaded_corpus"]

@@ -1,0 +1,136 @@
+"""Money in a question: every amount with its span, what cannot be read (and why), approximations, and the role an
+amount plays — the enterprise's own figure, or a threshold, a sum, a claim or a budget it only mentions."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from tools.amounts import find_amounts, parse_amount
+from tools.errors import AmountError
+
+_BARE_NUMBER = re.compile(r"(?<![\d.,])(\d{5,}(?:\.\d+)?)(?![\d.%年家个项号])")
+_BAD_AMOUNT = re.compile(r"(?<![a-z0-9])([a-z#@*]+[0-9a-z]*|[0-9]+[a-z#@*]+[0-9a-z]*)(万元|万|亿元|亿|元)")
+_ZERO_AMOUNT = re.compile(r"(?:是|为|有|只有|仅|:)(0|零)(?:元|块)?(?![\d.%万亿])")
+FOREIGN_AMOUNT = re.compile(
+    r"(?:\d[\d.,]*|[零一二两三四五六七八九十百千]+)(?:[十百千万亿]+)?(?:美元|美金|港元|港币|欧元|日元|英镑|韩元|卢布|澳元|加元|台币)"
+    r"|\$\d[\d.,]*|usd\d[\d.,]*|\d[\d.,]*usd|\d[\d.,]*[万千]?(美)?刀(?!具)"
+)
+# Digits that identify rather than count: phone numbers, post codes, codes and ids.
+_ID_BEFORE = re.compile(r"(电话|手机|座机|热线|邮编|代码|编号|编码|号码|账号|帐号|qq|微信|tel|传真|身份证|工号|订单号|合同号)[^\d]{0,3}$")
+_MOBILE = re.compile(r"1[3-9]\d{9}")
+# 1200多万 / 1200余万: the 多 read as a space keeps spans valid and lets the parser read 1200 万
+_APPROX_INNER = re.compile(r"(?<=\d)[多余来](?=[十百千万亿])")
+_APPROX_BEFORE = re.compile(r"(约|大约|大概|大致|差不多|将近|接近|估计|预计|近|约合)[^\d,，。;；]{0,4}$")
+_APPROX_AFTER = re.compile(r"^(左右|上下|出头|多)")
+# 负100万 / 3万亿亿 / a dash before the figure (—500万): money-looking tokens the parser must refuse
+_SUSPECT = re.compile(r"(负|-|—|–|－|−)\s*\d[\d.,]*(万元|万|亿元|亿|元)|\d[\d.,]*(亿|万)(亿|万)+(元)?|\d[\d.,]{14,}(元)?|"
+                      r"\d+(\.\d+)?e[+-]?\d+(万元|万|亿元|亿|元)?|[零一二两三四五六七八九十百千]+(亿|万)(亿|万)+(元)?")
+
+# --- the role an amount plays in its segment -------------------------------------------------------
+# a threshold or edge the user mentions (就差一点到500万 / 达到500万才能拿吗 / 500万门槛): not their figure
+ROLE_THRESHOLD = re.compile(r"(差(一点|一些|点|不多)?(就)?(到|够|达到)|不到|没到|没有到|达不到|够不到|不足|不满)$")
+ROLE_THRESHOLD_AFTER = re.compile(r"^(的)?(门槛|标准|线|起点|以上|及以上|才(能|可以))")
+_ROLE_EDGE = re.compile(r"(超过|达到|满|到|够)$")
+_ROLE_ASKING = re.compile(r"吗|\?|才|是否|能不能|可不可以|算不算|有没有")
+# a sum the user computes (合起来570万 / 一共800万 / 总共): the listed items' total, not another item
+ROLE_SUM = re.compile(r"(加起来|加在一起|合起来|合计|一共|总共|共计|总计|累计|总的)(是|为|有|投了|花了|算)?$")
+# a claim quoted to check (能补60万吗 / 是不是给80万 / 听说能拿100万): the award asked about, not an input
+ROLE_CLAIM_BEFORE = re.compile(r"(能|可以|可|会|应该)?(补|拿|领|奖|给|得|获得|享受|补贴|补助|奖励|奖补|批)(到)?(个)?$|"
+                               r"(听说|据说|有人说|别人说|是不是|是否)[^,，。]{0,8}$")
+ROLE_CLAIM_AFTER = re.compile(r"^(的)?(奖励|补贴|补助|奖补)?(吗|么|嘛|对吗|对不对|是吧|没错吧|\?)")
+# a budget cited (补助资金总额500万 / 预算3000万 / 总盘子): the programme's money, not the enterprise's
+ROLE_BUDGET = re.compile(r"(资金总额|补助总额|奖补资金总额|总盘子|预算(总额)?|资金池|总额度)(是|为|有|不超过)?$")
+
+
+def amount_role(t: str, seg: tuple[int, int], span: tuple[int, int]) -> str:
+    """own (the enterprise's figure), threshold, sum, claim or budget, from the words around the amount."""
+    before, after = t[seg[0]:span[0]], t[span[1]:seg[1] + 1]
+    if ROLE_BUDGET.search(before):
+        return "budget"
+    if ROLE_SUM.search(before):
+        return "sum"
+    if ROLE_THRESHOLD.search(before) or ROLE_THRESHOLD_AFTER.match(after):
+        return "threshold"
+    if _ROLE_EDGE.search(before) and _ROLE_ASKING.search(t[seg[0]:seg[1] + 1]):
+        return "threshold"  # 达到500万才能拿吗: the edge asked about; 达到了800万 is the enterprise's own
+    if ROLE_CLAIM_BEFORE.search(before) and ROLE_CLAIM_AFTER.match(after):
+        return "claim"
+    return "own"
+
+
+def find_money(t: str) -> tuple[list[tuple[Decimal, tuple[int, int]]], list[str], set[tuple[int, int]], list[str]]:
+    """(amounts with spans, problems, spans of unit-less numbers, approximate amounts as written)."""
+    found = list(find_amounts(_APPROX_INNER.sub(" ", t)))
+    problems: list[str] = []
+    covered = [span for _, span in found]
+    bare: set[tuple[int, int]] = set()
+    for m in _BARE_NUMBER.finditer(t):
+        if any(s <= m.start() < e for s, e in covered):
+            continue
+        if _MOBILE.fullmatch(m.group(1)) or _ID_BEFORE.search(t[max(0, m.start() - 8):m.start()]):
+            continue  # 电话13807970000 / 邮编341700 identify, they do not count money
+        try:
+            found.append((parse_amount(m.group(1)), m.span(1)))
+            bare.add(m.span(1))
+        except AmountError as e:
+            problems.append(str(e))
+    approx = []
+    for _, (a, b) in found:
+        before = _APPROX_BEFORE.search(t[max(0, a - 7):a])
+        after = _APPROX_AFTER.match(t[b:b + 2])
+        if before or after or _APPROX_INNER.search(t[a:b]):
+            approx.append(t[a:b + (len(after.group(0)) if after else 0)] if after or not before else
+                          before.group(1) + t[a:b])
+    bad_spans: list[tuple[int, int]] = []
+    for m in _SUSPECT.finditer(t):
+        token = m.group(0)
+        try:
+            if re.search(r"e[+-]?\d", token) or re.match(r"[—–－]", token):
+                raise AmountError(f"无法识别金额“{token}”，请写成 1200万、1,200万元 或 12000000元 这样的形式。")
+            parse_amount(token)
+        except AmountError as e:
+            problems.append(str(e))
+            bad_spans.append(m.span())
+    for m in _BAD_AMOUNT.finditer(t):
+        if any(s <= m.start() < e for s, e in covered):
+            continue
+        problems.append(f"没能读懂金额“{m.group(0)}”，请写成 1200万、1,200万元 或 12000000元 这样的形式。")
+    for m in _ZERO_AMOUNT.finditer(t):
+        if not any(s <= m.start() < e for s, e in covered):
+            found.append((Decimal("0.00"), m.span(1)))
+    for m in FOREIGN_AMOUNT.finditer(t):
+        problems.append(f"“{m.group(0)}”不是人民币金额，无法使用：本助手只能按人民币（元、万元、亿元）计算，请换算为人民币后再输入。")
+    # an amount inside a refused token (the 30 of 1e30元, the 500万 after a dash) is not a fact either
+    found = [(a, sp) for a, sp in found if not any(s <= sp[0] < e or s < sp[1] <= e for s, e in bad_spans)]
+    found = [(a, sp) for a, sp in found if not (sp[0] > 0 and t[sp[0] - 1] in "负-—–－−")]
+    found.sort(key=lambda x: x[1][0])
+    return found, list(dict.fromkeys(problems)), bare, approx
+
+
+_QTY = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*([^\d\s,，。;；、]{1,6})")
+
+
+def find_quantities(t: str, units: dict[str, Decimal]) -> list[tuple[Decimal, str, tuple[int, int]]]:
+    """Numbers followed by one of `units` (unit word → multiplier into the document's unit): (value, unit, span)."""
+    out = []
+    words = sorted(units, key=len, reverse=True)
+    for m in re.finditer(r"(\d[\d,]*(?:\.\d+)?)\s*", t):
+        rest = t[m.end():]
+        unit = next((u for u in words if rest.lower().startswith(u.lower())), None)
+        if unit is None:
+            continue
+        if m.start() > 0 and (t[m.start() - 1].isdigit() or t[m.start() - 1] == "."):
+            continue
+        raw = Decimal(m.group(1).replace(",", ""))
+        if unit.startswith("年") and 1900 <= raw <= 2100:
+            continue  # 2024年 is a date, not a number of years
+        try:
+            value = raw * units[unit]
+        except ArithmeticError:
+            continue
+        out.append((value, unit, (m.start(), m.end() + len(unit))))
+    return out
+
+
+__all__ = ["FOREIGN_AMOUNT", "amount_role", "find_money", "find_quantities"]

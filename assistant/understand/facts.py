@@ -1,0 +1,560 @@
+"""Facts a turn states about the enterprise, read with one document's lexicon: conditions (negation scoped per
+item), amounts placed on the fact they belong to, their roles, quantities and dates, titles and levels."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from assistant.understand.amounts import amount_role, find_money, find_quantities
+from assistant.understand.focus import INTERPRETIVE_Q, Q_MARK
+from assistant.understand.lexicon import Lex
+from assistant.understand.text import segment_of, segments
+from assistant.understand.turn import Turn
+from tools.amounts import format_yuan
+from tools.facts import parse_date
+
+# --- generic Chinese machinery ----------------------------------------------------------------------
+
+# Negators that flip a fact when they precede it within the same segment (还没竣工, 不是规上, 未入统, 没有通过验收).
+NEG_RE = re.compile(r"(不(?!过|但|仅|久|少|断|错|论|管|同|只)|没(?!多久|几天)|未(?!来)|非(?!常)|无(?!论)|尚未|并未|还没|还未|"
+                    r"没有|不是|不属于|未能|没能|不再)")
+# A fact planned or expected (预计明年竣工, 准备验收) does not hold yet.
+_FUTURE_RE = re.compile(r"预计|计划|即将|准备|打算|争取|有望|明年|下个?月|下半年|(?<!已)将(?!近)|还要|等到")
+# A negation after the fact word, ending its segment: 产业政策不符 / 验收还没做 / 统计库还没进.
+_POST_NEG_RE = re.compile(r"(了)?(的)?(还|也|都|仍|尚|却|目前)?(不符(合)?|不满足|不达标|不对|不够|不行|"
+                          r"没(有)?(通过|完成|办|做|弄|下来|进|入|批|达到|到位)?|未(通过|完成|办理|做)?)(了)?(的)?")
+# A segment that asks about a requirement states no fact (需要竣工吗 / 是否要列入统计库).
+_ASKING_RE = re.compile(r"上限|多少|最高|比例|需要|要求|必须|是否|条件|标准|认定|要不要|需不需要|算不算|什么是|是指|定义|怎么认定|哪些")
+SELF_RE = re.compile(r"我们|我司|本企业|我公司|本公司|我单位|我厂|我家|咱们|咱")
+_SELF_STRONG = re.compile(r"(我们|我司|本企业|我公司|本公司|我单位)")
+_NOT_THIS_AMOUNT = re.compile(r"(不是|并非|而不是|而非|不是说)$")
+# 再多买300万 / 追加投资200万: an increase of the amount talked about, not its new value
+_DELTA_BEFORE = re.compile(r"(再|又|多|追加|增加|新增|另加|加|(?P<less>少|减少|减|扣除|去掉))(多|少)?(买|购买|购置|采购|投|投资|投入|花)?(了)?(设备)?$")
+# a weak money word names no fact of its own (投资 / 花了): the question's topic decides
+_WEAK_WORDS = re.compile(r"投资额|投资|投入|花了|花费|支付|付了|实付|费用")
+# the enterprise's other figures (revenue, capital, output, loans): never an award input unless a pack names them
+_OTHER_FIGURES = re.compile(r"(年)?(营收|营业收入|营业额|主营(业务)?收入|销售(额|收入)|收入|产值|总产值|注册资本|注册资金|实收资本|"
+                            r"资产|总资产|净资产|利润|净利润?|工资|薪酬|产量|融资|授信|租金|市值|估值|出口额|进口额|订单|合同额)")
+_SENT_RE = re.compile(r"[。；;！!？?\n]")
+_SUM_WORD = re.compile(r"(加起来|加在一起|合起来|合计|一共|总共|共计|总计|累计)(是|为|有|投了|花了)?$")
+_COUNT_WORD = {"两": 2, "俩": 2, "二": 2, "2": 2, "三": 3, "3": 3, "四": 4, "4": 4, "五": 5, "5": 5, "六": 6, "6": 6,
+               "七": 7, "7": 7, "八": 8, "8": 8, "九": 9, "9": 9, "十": 10, "10": 10}
+_ITEM_COUNT = re.compile(r"(两|俩|二|三|四|五|六|七|八|九|十|[2-9]|10)(个|项|笔|家|期)(?P<what>[\u4e00-\u9fa5]{0,8}?)(项目|阶段|贷款|车间|产品|工程)?")
+_EACH = re.compile(r"每个|每一个|每项|每笔|各(个)?(项目|阶段)?|各(自)?(都)?(买|投|花|采购|购置|是|付|支付|交)|均|分别$")
+_HYPOTHETICAL_BEFORE = re.compile(r"(如果|假如|要是|假设|若|等|那)[^,，]{0,4}$")
+_HYPOTHETICAL_AFTER = re.compile(r"(了)?(之后|以后|后)")
+_REQUIREMENT_Q = re.compile(r"需要|要求|必须|是否|要不要|需不需要|条件|才(能|可以)")
+_FACT_Q_BEFORE = re.compile(r"(是否|是不是|算不算|有没有|能否|可否|属不属于|符不|够不够|达没达到|有无)(已经|已|都|也)?$")
+_FACT_Q_AFTER = re.compile(r"(了)?(的)?(企业|项目)?(了)?(吗|么|与否)")
+# list items: 一个…，另一个… / 第一个…第二个… / 项目一…项目二…
+_ITEM_MARK = re.compile(r"(?P<other>另(外)?(一|1)个|另一(个|项|笔)?|第(?P<n>[一二三四五六七八九十\d]+)个|(?<![第另每])一个|其中一个|还有一个)")
+_LEVELS = [
+    ("national", re.compile(r"国家(级)?(?!产业|统计|政策)|国字号")),
+    ("provincial", re.compile(r"(?<![节反])省(级)?(?![钱去掉])")),
+    ("city", re.compile(r"(?<![城都超门])市(级)?(?![场财政工信委直民区])")),
+]
+# a title already rewarded earlier (2023年获评市级数字化车间，已获20万元 / 之前拿过市级的奖励)
+_PRIOR = re.compile(r"已(经)?(获|拿|领)(到|了|过)?(奖励|奖金|补助|\d)|之前|此前|以前|早先|先前|去年|前年|曾(经)?")
+_TITLE_STATED = re.compile(r"是|获得|获评|评为|评上|通过|列为|拿到|拿了|有|被认定|认定|当选|入选|新获|刚获")
+_LEVEL_Q_MONEY = re.compile(r"奖多少|奖励多少|多少钱|能拿|拿多少|奖励是多少|补多少|有(奖励|奖金|钱)吗|给多少|能得|能获得|可以拿")
+_HELD_BACK = re.compile(r"(我们|我司|本企业|我公司|本公司|我单位)(这)?(两个|三个|两项|三项|几个)?(都|也|均|全)?(已经|已)?"
+                        r"(有|拿到|拿了|获得|评上|是|具备)(了)?")
+_FIGURE_AFTER = re.compile(r"(奖励|奖补|补助|补贴|奖|补)(是|为)?_+")
+_LEVEL_FIGURE = re.compile(r"(国家级?|省级?|市级?)(的)?(奖励|奖|补)?(是|为)?_+(元)?")
+_DATE_IN_TEXT = re.compile(r"(20\d\d)\s*年(?:\s*(\d{1,2})\s*月(?:份)?(?:\s*(\d{1,2})\s*[日号])?)?")
+
+
+def negated(t: str, seg: tuple[int, int], start: int) -> bool:
+    """A negator in the few characters before `start` (same segment) flips the fact."""
+    window = t[max(seg[0], start - 4):start]
+    return bool(NEG_RE.search(window))
+
+
+def _sentence_start(t: str, pos: int) -> int:
+    last = 0
+    for m in _SENT_RE.finditer(t, 0, pos):
+        last = m.end()
+    return last
+
+
+def _asked_fact(t: str, seg: tuple[int, int], m: re.Match) -> bool:
+    after = t[m.end():seg[1]]
+    return bool(_FACT_Q_BEFORE.search(t[seg[0]:m.start()]) or _FACT_Q_AFTER.match(after)
+                or re.fullmatch(r"(了)?(没|没有)", after)
+                or (t[seg[1]:seg[1] + 1] == "?" and re.fullmatch(r"(了)?(的)?(企业|项目)?(了)?", after)))
+
+
+def _supposed(t: str, seg: tuple[int, int], m: re.Match) -> bool:
+    return bool(_HYPOTHETICAL_BEFORE.search(t[seg[0]:m.start()]) or _HYPOTHETICAL_AFTER.match(t, m.end()))
+
+
+def key(fact: str) -> tuple:
+    """A fact id as the Turn keys it: ("equipment",), ("cloud", "platform")."""
+    return tuple(fact.split("."))
+
+
+# --- list items ------------------------------------------------------------------------------------
+
+def item_index(t: str, pos: int) -> int | None:
+    """Which listed item a position is about (一个已竣工，另一个还没竣工 → 0 / 1), or None when no item is marked."""
+    idx, found = None, False
+    count = 0
+    for m in _ITEM_MARK.finditer(t, 0, pos + 1):
+        if m.start() > pos:
+            break
+        found = True
+        if m.group("n"):
+            from corpus.model import cn_to_int
+
+            try:
+                idx = cn_to_int(m.group("n")) - 1
+            except ValueError:
+                idx = count
+        elif m.group("other"):
+            idx = (idx or 0) + 1
+        else:
+            idx = 0 if idx is None else idx
+        count += 1
+    return idx if found else None
+
+
+# --- conditions ------------------------------------------------------------------------------------
+
+def _statements(turn: Turn, t: str, segs, lex: Lex) -> None:
+    for fact, rx, value, spec in lex.statements:
+        for m in rx.finditer(t):
+            seg = segment_of(segs, m.start())
+            seg_text = t[seg[0]:seg[1]]
+            if _ASKING_RE.search(seg_text) and not _SELF_STRONG.search(seg_text) \
+                    and not (_supposed(t, seg, m) and not _REQUIREMENT_Q.search(seg_text)):
+                continue  # 需要竣工吗 asks; 那入统之后能拿多少 supposes the fact
+            if _asked_fact(t, seg, m):
+                continue  # 符合产业政策吗？我们是做光伏组件的: the enterprise asks whether it meets it
+            amb = spec.ambiguous
+            if amb is not None and m.group(0) == amb.word and (
+                    (amb.unless and re.search(amb.unless, seg_text))
+                    or (amb.unless_question and Q_MARK.search(t[seg[0]:seg[1] + 1]))
+                    or (amb.requires and not re.search(amb.requires, t))):
+                continue  # 入库 of the project library (能入库吗) is not the statistics library
+            neg = negated(t, seg, m.start()) or bool(_POST_NEG_RE.fullmatch(t[m.end():seg[1]]))
+            if value and _FUTURE_RE.search(t[max(seg[0], m.start() - 8):m.start()]):
+                neg = True  # 预计明年竣工: not yet
+            v = value if not neg else not value
+            ctx = spec.context
+            if ctx is not None and not re.search(ctx.needs, t) and ctx.otherwise and ctx.otherwise_when \
+                    and re.search(ctx.otherwise_when, t):
+                if v:  # 项目验收完了: the project is completed; not accepted yet leaves it open
+                    turn.facts.append((key(ctx.otherwise), True))
+                continue
+            turn.facts.append((key(fact), v))
+            idx = item_index(t, m.start())
+            if idx is not None:
+                turn.item_facts.append((idx, key(fact), v))
+
+
+def _recognitions(turn: Turn, t: str, segs, lex: Lex) -> None:
+    for fact, rx in lex.recognitions:
+        sm = rx.search(t)
+        if not sm:
+            continue
+        seg = segment_of(segs, sm.start())
+        seg_text = t[seg[0]:seg[1]]
+        # 智能制造示范企业的配套是怎么算的: a bare 是 in a question states nothing
+        stated = (re.search(r"获得|获评|评为|认定|被评|新获|刚获", seg_text)
+                  or ("是" in seg_text and (SELF_RE.search(t) or not Q_MARK.search(t[seg[0]:seg[1] + 1])))) \
+            and (not _ASKING_RE.search(seg_text) or SELF_RE.search(t))
+        if stated:
+            turn.facts.append((key(fact), not NEG_RE.search(t[max(seg[0], sm.start() - 6):sm.start()])))
+
+
+# --- amounts ---------------------------------------------------------------------------------------
+
+def concepts(t: str, lo: int, hi: int, lex: Lex) -> list[tuple[int, int, str]]:
+    """Money-concept words in t[lo:hi] as (start, end, fact); one inside a longer one is dropped. Weak words are
+    fact "~weak", the enterprise's other figures "~other"."""
+    found = [(m.start(), m.end(), fact) for fact, rx, _ in lex.amounts for m in rx.finditer(t, lo, hi) if m.end() > m.start()]
+    found += [(m.start(), m.end(), "~weak") for m in _WEAK_WORDS.finditer(t, lo, hi)]
+    found += [(m.start(), m.end(), "~other") for m in _OTHER_FIGURES.finditer(t, lo, hi)]
+    return [f for f in found if not any(o is not f and o[0] <= f[0] and f[1] <= o[1] and o[1] - o[0] > f[1] - f[0]
+                                        for o in found)]
+
+
+def _slot_for(t: str, seg: tuple[int, int], span: tuple[int, int], lex: Lex) -> str | None:
+    """The fact a money amount belongs to: the nearest concept word before it in its segment, else after it,
+    else the nearest one earlier in the same sentence. A weak word counts only when no concept word is found."""
+    cands = []  # (weak, after, distance, -length, fact)
+    for start, end, fact in concepts(t, seg[0], seg[1], lex):
+        weak = fact == "~weak"
+        if end <= span[0]:
+            cands.append((weak, 0, span[0] - end, -(end - start), fact))
+        elif start >= span[1]:
+            cands.append((weak, 1, start - span[1], -(end - start), fact))
+    best = min(cands, key=lambda c: c[:4]) if cands else None
+    if best is not None and not best[0]:
+        return best[-1]
+    earlier = [c for c in concepts(t, _sentence_start(t, seg[0]), seg[0], lex) if c[2] not in ("~weak",)]
+    if earlier:
+        return max(earlier, key=lambda c: (c[1], c[1] - c[0]))[2]
+    return best[-1] if best else None
+
+
+def _spec_of(lex: Lex, fact: str):
+    return next((s for f, _, s in lex.amounts if f == fact), None)
+
+
+def _kind_of(t: str, span: tuple[int, int], spec, lex: Lex) -> str | None:
+    """A group amount (上云花了5万) belongs to the kind named last before it, else later in the sentence."""
+    kinds = set(spec.kinds)
+    best = None
+    for fact, rx, _ in lex.amounts:
+        if fact not in kinds:
+            continue
+        for m in rx.finditer(t, 0, span[0]):
+            if best is None or m.end() > best[0]:
+                best = (m.end(), fact)
+    if best:
+        return best[1]
+    end = next((m.start() for m in _SENT_RE.finditer(t, span[1])), len(t))
+    return next((c[2] for c in concepts(t, span[1], end, lex) if c[2] in kinds), None)
+
+
+def _list_count(t: str) -> tuple[int, str] | None:
+    m = _ITEM_COUNT.search(t)
+    if not m:
+        return None
+    return _COUNT_WORD.get(m.group(1), 1), m.group(0)
+
+
+def _amount_facts(turn: Turn, t: str, segs, lex: Lex) -> None:
+    found, problems, bare, turn.approx = find_money(t)
+    turn.problems.extend(problems)
+    count = _list_count(t)
+    unresolved: list[Decimal] = []
+    for amount, span in found:
+        seg = segment_of(segs, span[0])
+        seg_text = t[seg[0]:seg[1]]
+        role = amount_role(t, seg, span)
+        if role in ("threshold", "budget") and not (role == "threshold" and _SELF_STRONG.search(seg_text)
+                                                    and not Q_MARK.search(t[seg[0]:seg[1] + 1])):
+            turn.figures.append(amount)
+            continue  # 就差一点到500万 / 补助资金总额500万: a figure the user mentions, not the enterprise's own
+        if role == "claim":
+            turn.claimed.append(amount)
+            turn.figures.append(amount)
+            continue  # 能补60万吗: the award asked about
+        if (re.search(r"门槛|含不含|包不包括|及以上|以上的|才(能|可以)|是否|算不算|(含|包括|包含)[^,，。]{0,8}(吗|\?)",
+                      seg_text + t[seg[1]:seg[1] + 1])
+                or INTERPRETIVE_Q.search(seg_text) and Q_MARK.search(t[seg[0]:seg[1] + 1])
+                and not re.search(r"能拿|拿多少|补多少|能补|多少钱", seg_text)) and not _SELF_STRONG.search(seg_text):
+            turn.figures.append(amount)
+            continue  # 达500万元及以上才能拿吗 / 500万补助总额是什么意思: a figure asked about
+        if _NOT_THIS_AMOUNT.search(t[max(seg[0], span[0] - 4):span[0]]):
+            continue  # 设备是800万不是1200万: the amount denied is not a fact
+        if span in bare and not concepts(t, seg[0], seg[1], lex):
+            continue  # a unit-less number with no money word beside it is not an amount
+        if any(a.whatif and re.search(rf"({a.whatif})[^,，。\d]{{0,4}}(如果|假如|要是|假设|换成|改成|改为|变成|若)(是|为|成)?$",
+                                      t[seg[0]:span[0]]) for _, _, a in lex.amounts):
+            turn.tax_whatif.append(amount)  # 税收如果是100万呢: the session replaces the figure it holds
+            continue
+        slot = _slot_for(t, seg, span, lex)
+        spec = _spec_of(lex, slot) if slot else None
+        if slot == "~other":
+            continue  # 年产值6000万 / 注册资本5000万: the enterprise's figures, not award inputs
+        if role == "sum" and turn.facts and sum(1 for f, v in turn.facts if isinstance(v, Decimal)) >= 2:
+            continue  # 分别400万和400万，合起来800万: the sum of the items already listed
+        dm = _DELTA_BEFORE.search(t[seg[0]:span[0]])
+        delta = dm is not None
+        if dm is not None and dm.group("less"):
+            amount = -amount  # 少买200万: a decrease
+        if slot is None:
+            if delta:
+                turn.deltas.append((None, amount))
+            elif count and _EACH.search(t[seg[0]:span[0]]):
+                unresolved.extend([amount] * count[0])
+            else:
+                unresolved.append(amount)
+            continue
+        if slot == "~weak":
+            # a bare 投资/花了 belongs to the topic of the question: 二级节点投资80万 / 技改项目投资2000万
+            top = turn.topics[0] if turn.topics else None
+            slot = lex.words.topic_amounts.get(top or "")
+            spec = _spec_of(lex, slot) if slot else None
+            if slot is None:
+                unresolved.append(amount)
+                continue
+        if delta and not (spec is not None and (spec.kinds or spec.problem)):
+            turn.deltas.append((key(slot), amount))
+            continue
+        amount = abs(amount)
+        if spec is not None and spec.kinds:
+            kind = _kind_of(t, span, spec, lex)
+            each = count is not None and _EACH.search(t[seg[0]:span[1] + 2])
+            if kind:
+                turn.facts.append((key(kind), amount))
+                continue
+            if each and count[0] == len(spec.kinds):
+                # 五个阶段各付了1万: one amount for every kind listed
+                turn.facts.extend((key(k), amount) for k in spec.kinds)
+                continue
+            turn.problems.append(spec.ask_kind.format(amount=format_yuan(amount)) if spec.ask_kind
+                                 else f"{format_yuan(amount)}是哪一项支付的？请说明。")
+            continue
+        if spec is not None and spec.problem:
+            turn.problems.append(spec.problem.format(amount=format_yuan(amount)))
+            continue
+        if _SUM_WORD.search(t[seg[0]:span[0]]) and sum(1 for s_, _ in turn.facts if s_ == key(slot)) >= 2:
+            continue  # 分别400万和400万，加起来800万: the sum of the listed projects
+        copies = 1
+        path = lex.path(slot)
+        in_list = "." in path and lex.kind(path.split(".")[0]) == "list"
+        if in_list and count and _EACH.search(t[seg[0]:span[0]] + t[span[1]:span[1] + 2]):
+            copies = count[0]  # 两个项目每个都买了2000万 / 三个项目各600万
+        turn.facts.extend([(key(slot), amount)] * copies)
+        idx = item_index(t, span[0])
+        if idx is not None and copies == 1:
+            turn.item_facts.append((idx, key(slot), amount))
+    # an amount with no keyword is a what-if on the last amount (那如果是5000万呢), unless the turn places amounts of
+    # its own: then it is another figure of the enterprise and is not taken for any of them
+    if not any(isinstance(v, Decimal) for _, v in turn.facts) and not turn.deltas:
+        turn.unresolved_amounts.extend(unresolved)
+    for fact, rx in lex.zero:
+        if rx.search(t) and not any(s_ == key(fact) for s_, _ in turn.facts):
+            turn.facts.append((key(fact), Decimal("0.00")))
+
+
+def _quantities(turn: Turn, t: str, segs, lex: Lex) -> None:
+    """Counted facts in the document's units (年节能500吨标准煤 / 装机1.8兆瓦 / 4个产品)."""
+    for fact, rx, _spec in lex.quantities:
+        spec = lex.inputs.get(lex.path(fact))
+        if spec is None:
+            continue
+        units = {spec.unit: Decimal(1), **dict(spec.conversions)}
+        for m in rx.finditer(t):
+            seg = segment_of(segs, m.start())
+            hits = [q for q in find_quantities(t[seg[0]:seg[1]], units)]
+            if not hits:
+                continue
+            value, _, (a, b) = min(hits, key=lambda q: abs(q[2][0] + seg[0] - m.end()))
+            role = amount_role(t, seg, (seg[0] + a, seg[0] + b))
+            if role in ("threshold", "claim", "budget"):
+                turn.figures.append(value)
+                continue
+            turn.facts.append((key(fact), value))
+            break
+
+
+_RATE_IN_TEXT = re.compile(r"(\d+(?:\.\d+)?)\s*(%|个百分点)")
+
+
+def _rates(turn: Turn, t: str, segs, lex: Lex) -> None:
+    """Rates the enterprise states (LPR 3.55% / 合同利率4.2%): the percentage nearest after the fact's word."""
+    taken: set[int] = set()
+    for fact, rx, _spec in lex.rates:
+        for m in rx.finditer(t):
+            seg = segment_of(segs, m.start())
+            cands = [r for r in _RATE_IN_TEXT.finditer(t, m.end(), seg[1]) if r.start() not in taken]
+            if not cands:
+                continue
+            r = cands[0]
+            taken.add(r.start())
+            turn.facts.append((key(fact), Decimal(r.group(1)) / 100))
+            break
+
+
+def _dates(turn: Turn, t: str, segs, lex: Lex) -> None:
+    """Dated facts (2023年3月开工 / 2024年5月并网): the date nearest the fact's word in its segment."""
+    for fact, rx, _spec in lex.dates:
+        for m in rx.finditer(t):
+            seg = segment_of(segs, m.start())
+            cands = [d for d in _DATE_IN_TEXT.finditer(t, seg[0], seg[1])]
+            if not cands:
+                continue
+            d = min(cands, key=lambda x: abs(x.start() - m.start()))
+            text = d.group(1) + (f"-{int(d.group(2)):02d}" if d.group(2) else "") + (
+                f"-{int(d.group(3)):02d}" if d.group(3) else "")
+            try:
+                turn.facts.append((key(fact), parse_date(text)))
+            except ValueError:
+                continue
+            break
+
+
+# --- titles and levels -----------------------------------------------------------------------------
+
+def _negated_title(t: str, seg: tuple[int, int], lo: int, start: int) -> bool:
+    """没有获得/未评为/不是 … 称号: look from the segment start (the level words sit in between)."""
+    window = t[seg[0]:start]
+    return bool(re.search(r"(没有|没|未|不是|尚未|还没|并非|不属于)(获得|获评|评为|评上|通过|列为|拿到|被评|被认定|认定|是)?",
+                          window)) and not re.search(r"(已|已经|获得了|通过了|评上了)", window[-8:])
+
+
+def level_spans(t: str, lo: int, hi: int, places: list[tuple[int, int]]):
+    """Level words (国家级 / 省级 / 市级) in t[lo:hi], leaving out those inside a place name (龙南市, 赣州市)."""
+    for lv, lrx in _LEVELS:
+        for m in lrx.finditer(t, lo, hi):
+            if any(a <= m.start() < b for a, b in places):
+                continue
+            yield lv, m
+
+
+def _titles(turn: Turn, t: str, segs, lex: Lex, places: list[tuple[int, int]]) -> None:
+    """Titles with their levels. Levels before or after the family name, coordinated with 和/及/、/都, all count; in a
+    segment naming several families each level goes to the family it precedes. A question about one level
+    (市级服务型制造示范企业奖多少) is computed as if held. Titles named by their own words (省级智能工厂) too."""
+    for oid, rx in lex.option_words:
+        for m in rx.finditer(t):
+            seg = segment_of(segs, m.start())
+            seg_text = t[seg[0]:seg[1]]
+            stated = bool(SELF_RE.search(seg_text) or _TITLE_STATED.search(seg_text) and not _ASKING_RE.search(seg_text)
+                          or _LEVEL_Q_MONEY.search(t))
+            if stated:
+                held = not _negated_title(t, seg, seg[0], m.start())
+                turn.titles.append((oid, held))
+                nxt = t[seg[1]:seg[1] + 14]
+                follow = nxt if re.match(r"^[,，;；]?已", nxt) else ""
+                if held and _PRIOR.search(seg_text + follow) and sum(
+                        1 for _, r in lex.option_words if r.search(t)) > 1:
+                    turn.prior_titles.append(oid)  # the earlier, lower title of an upgrade
+    mentions = [(m.start(), m.end(), fam.family, m.group(0), fam) for fam, rx in lex.titles for m in rx.finditer(t)]
+    if not mentions:
+        if lex.titles or lex.option_words:
+            found = sorted((m.start(), m.end(), lv) for lv, m in level_spans(t, 0, len(t), places))
+            prev_end = 0
+            for start, end, lv in found:
+                seg = segment_of(segs, start)
+                lo = max(seg[0], prev_end)
+                turn.bare_levels.append((lv, not _negated_title(t, (lo, seg[1]), lo, start)))
+                prev_end = end
+        return
+    fams = {fam.family: fam for fam, _ in lex.titles}
+    prev_kinds: list[str] = []
+    missing: set[str] = set()
+    named: list[str] = []
+    for seg in segs:
+        fam = [x for x in mentions if seg[0] <= x[0] < seg[1]]
+        seg_text = t[seg[0]:seg[1]]
+        if not fam and named and _HELD_BACK.fullmatch(seg_text):
+            turn.titles.extend((x, True) for x in dict.fromkeys(named))  # …奖3万，市级2万，我们两个都有
+            named = []
+            continue
+        if not fam and len(prev_kinds) == 1 and _LEVEL_FIGURE.fullmatch(seg_text):
+            lv = next((lv for lv, lrx in _LEVELS if lrx.match(seg_text)), None)
+            if lv and lv in fams[prev_kinds[0]].levels:
+                named.append(fams[prev_kinds[0]].levels[lv])  # ，市级2万
+            continue
+        if not fam:
+            # 在省里拿了两化融合示范，市里也评了: a level in the next clause continues the same family
+            if len(prev_kinds) == 1 and _sentence_start(t, seg[0]) < seg[0] \
+                    and re.search(r"也|还|同时|另外|都|评|拿|获|只是|就是|(?<!还)是(?!否)", seg_text) and not _ASKING_RE.search(seg_text):
+                for lv, _m in level_spans(t, seg[0], seg[1], places):
+                    oid = fams[prev_kinds[0]].levels.get(lv)
+                    if oid:
+                        turn.titles.append((oid, not _negated_title(t, seg, seg[0], seg[1])))
+                        missing.discard(prev_kinds[0])
+            prev_kinds = prev_kinds if _sentence_start(t, seg[1]) <= seg[0] else []
+            continue
+        prev_kinds = list(dict.fromkeys(f[2] for f in fam))
+        levels: dict[int, list[str]] = {i: [] for i in range(len(fam))}
+        for lv, m in level_spans(t, seg[0], seg[1], places):
+            if any(f[0] <= m.start() < f[1] for f in fam):
+                continue
+            following = [i for i, f in enumerate(fam) if f[0] >= m.end()]
+            target = following[0] if following else max(range(len(fam)), key=lambda i: fam[i][1])
+            if lv not in levels[target]:
+                levels[target].append(lv)
+        stated = bool(SELF_RE.search(seg_text) or (_TITLE_STATED.search(seg_text) and not _ASKING_RE.search(seg_text)))
+        for kind in dict.fromkeys(f[2] for f in fam):
+            spec = fams[kind]
+            idx = [i for i, f in enumerate(fam) if f[2] == kind]
+            lv = list(dict.fromkeys(x for i in idx for x in levels[i]))
+            words = "".join(fam[i][3] for i in idx)
+            if not lv:
+                lv = [im.level for im in spec.implied if re.search(im.words, words)][:1]
+            if not stated:
+                if _FIGURE_AFTER.search(seg_text):
+                    named.extend(spec.levels[x] for x in lv if x in spec.levels)
+                # a question about one level is a what-if for that title; several levels asked 分别 is the rule itself
+                if len(lv) == 1 and lv[0] in spec.levels and _LEVEL_Q_MONEY.search(t) and not re.search(r"分别|各级|各自|每级", t):
+                    turn.titles.append((spec.levels[lv[0]], True))
+                continue
+            if not lv:
+                if _TITLE_STATED.search(seg_text) and (SELF_RE.search(seg_text) or not Q_MARK.search(t[seg[0]:seg[1] + 1])):
+                    missing.add(kind)
+                continue
+            held = not _negated_title(t, seg, seg[0], fam[idx[0]][0])
+            for x in lv:
+                if x in spec.levels:
+                    turn.titles.append((spec.levels[x], held))
+    for kind in sorted(missing):
+        turn.problems.append(f"没能判断{fams[kind].name}称号的级别，请说明是国家级、省级还是市级。")
+
+
+# --- "all conditions hold" and bare replies ------------------------------------------------------------
+
+_ALL_COND = re.compile(
+    r"(?P<pre>不是|并非|并不是|没有|未必)?(所有|全部|各项|各个|四个|4个|三个|3个|这些|其他|其余|其它|别的|以上)?(的)?条件"
+    r"(?P<adv>都|全|均|全部|也都|都已经|都已|已经|已)?(?P<neg>不|没|未|没有)?(?P<adv2>全|都)?(满足|符合|具备|达到|齐全|达标|没问题)(了)?"
+    r"|(?P<pre2>不是|并非|没有)?(都|全部|全|均)(?P<neg2>不|没)?(满足|符合|具备)(了)?(所有|全部|各项|四个|这些)?(的)?条件"
+)
+_ASKED_COND = re.compile(r"吗|\?|是否|哪些|什么|需要|要求|有没有|能不能满足|需不需要|要满足")
+_BARE_ALL = re.compile(r"(都|全都|全部|全|均|也都)(已经|已)?(符合|满足|具备|没问题)(了)?$")
+
+
+def _bare_all(t: str, seg, lex: Lex) -> bool:
+    m = _BARE_ALL.search(t, seg[0], seg[1])
+    return bool(m and m.end() == seg[1] and not re.search(r"不|没|未|非|吗|\?|条件|必须|需要|要求|还是|是否", t[seg[0]:seg[1] + 1])
+                and not any(rx.search(t, seg[0], seg[1]) for _, rx in lex.conditions))
+
+
+def _all_conditions(turn: Turn, t: str, segs, lex: Lex) -> None:
+    if turn.facts or any(c in lex.condition_rule_clauses for c in turn.topics):
+        for seg in segs:
+            if _bare_all(t, seg, lex) and not _ALL_COND.search(t, seg[0], seg[1]):
+                turn.facts.append((("all_conditions",), True))
+    for m in _ALL_COND.finditer(t):
+        seg = segment_of(segs, m.start())
+        if _ASKED_COND.search(t[seg[0]:seg[1]]):
+            continue
+        if m.group("pre") or m.group("pre2") or (m.group("neg") and m.group("adv2") == "全"):
+            continue  # partial: nothing is known about any one condition
+        neg = bool(m.group("neg") or m.group("neg2"))
+        turn.facts.append((("all_conditions",), not neg))
+
+
+def extract_facts(turn: Turn, t: str, lex: Lex, places: list[tuple[int, int]]) -> None:
+    """Every fact the (normalised) text states, read with `lex`; `places` are spans of place names to skip."""
+    segs = segments(t)
+    _statements(turn, t, segs, lex)
+    _titles(turn, t, segs, lex, places)
+    _amount_facts(turn, t, segs, lex)
+    _quantities(turn, t, segs, lex)
+    _dates(turn, t, segs, lex)
+    _rates(turn, t, segs, lex)
+    _all_conditions(turn, t, segs, lex)
+    question_like = re.search(r"还是|吗|是否|能否|能不能|可不可以", t)
+    if re.search(r"就高|取最高|按最高|只(能)?拿(一个|最高)|不(能|可以)?叠加", t) and not question_like:
+        turn.stacking = "highest"
+    elif re.search(r"累加|叠加计算|都拿|全部拿|可以叠加", t) and not question_like:
+        turn.stacking = "cumulative"
+    _recognitions(turn, t, segs, lex)
+
+
+_REPLY_WORDS = re.compile(r"(嗯|恩|哦|噢|是的|是|的|对|没错|没问题|啊|呀|吧|有|没有|没|还|不|未|已经|已|现在|目前|刚刚|刚|都|全都|全部|也|"
+                          r"了|通过|完成|列入|入统|竣工|完工|验收|完|办好|弄好|可以|符合|满足|具备|确定|过|条件|齐全|"
+                          r"[,，。.!！~])+")
+
+
+def bare_reply(turn: Turn, t: str, lex: Lex) -> None:
+    """Mark a turn that is only a yes / no / 'now it is' reply (called when it states nothing else)."""
+    if turn.facts or turn.topics or turn.titles or turn.clause_ref or turn.unresolved_amounts or turn.deltas \
+            or len(t) > 12 or not _REPLY_WORDS.fullmatch(t) or re.search(r"(.)不\1|吗|\?|是否", t):
+        return
+    core = re.sub(r"没错|没问题", "对", t)
+    turn.reply = not NEG_RE.search(core)
+    turn.reply_hint = next((k for k, rx in lex.reply_hints if rx.search(t)), None)
+    turn.reply_all = turn.reply and bool(_BARE_ALL.search(t.rstrip("。.!！~")) or re.search(r"条件(都|全)?齐全", t))
+
+
+__all__ = ["NEG_RE", "SELF_RE", "bare_reply", "concepts", "extract_facts", "item_index", "key", "level_spans",
+           "negated"]

@@ -1,0 +1,120 @@
+"""Places in a question: which ones it names (the gazetteer plus every loaded pack's own place), and where it says
+the enterprise is registered."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from corpus import BUNDLED_DIR, Corpus, read_yaml
+
+
+@dataclass(frozen=True)
+class PlaceHit:
+    name: str  # canonical: 南康区
+    span: tuple[int, int]
+    doc: str | None  # the loaded document whose place it is
+    within: str = ""
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> tuple[list[dict], str]:
+    data = read_yaml(BUNDLED_DIR / "places.yaml")
+    return list(data.get("places") or []), str(data.get("elsewhere") or "")
+
+
+_TABLES: dict[tuple, tuple] = {}
+
+
+def _table(corpus: Corpus) -> tuple[list[tuple[str, str, str | None, str]], re.Pattern | None, re.Pattern | None]:
+    """(word, canonical name, doc id, within) longest word first; and the 'elsewhere' pattern."""
+    from corpus.packs import pack_for
+
+    key = tuple(d.id for d in corpus)
+    hit = _TABLES.get(key)
+    if hit is not None:
+        return hit
+    rows: dict[str, tuple[str, str | None, str]] = {}
+    places, elsewhere = _gazetteer()
+    for p in places:
+        for w in [p["name"], *(p.get("aliases") or [])]:
+            rows.setdefault(w, (p["name"], None, p.get("within", "")))
+    for d in corpus:
+        pl = pack_for(d).place
+        if pl is None:
+            continue
+        for w in [pl.name, *pl.aliases]:
+            rows[w] = (pl.name, d.id, pl.within)
+        # the place name without its suffix (南康区 → 南康) is how people say it
+        short = pl.name.rstrip("市县区")
+        if len(short) >= 2:
+            rows.setdefault(short, (pl.name, d.id, pl.within))
+    table = sorted(((w, *v) for w, v in rows.items()), key=lambda r: -len(r[0]))
+    out = (table, re.compile(elsewhere) if elsewhere else None,
+           re.compile("|".join(re.escape(w) for w, *_ in table)) if table else None)
+    _TABLES.clear()
+    _TABLES[key] = out
+    return out
+
+
+def find_places(t: str, corpus: Corpus, masked: list[tuple[int, int]] | None = None) -> list[PlaceHit]:
+    """Every place named in a (normalised) text, longest names first, never two on the same characters; spans in
+    `masked` (a pack's own topic words such as 赣州市认定) are skipped."""
+    table, _, any_word = _table(corpus)
+    if any_word is None or not any_word.search(t):
+        return []
+    rows = {w: (name, doc, within) for w, name, doc, within in table}
+    taken: list[tuple[int, int]] = list(masked or [])
+    hits: list[PlaceHit] = []
+    # the alternation lists longer names first, so 赣州市南康区 is one place, not 赣州 then 南康
+    for m in any_word.finditer(t):
+        s, e = m.span()
+        if any(s < b and a < e for a, b in taken):
+            continue
+        taken.append((s, e))
+        name, doc, within = rows[m.group(0)]
+        hits.append(PlaceHit(name, (s, e), doc, within))
+    return sorted(hits, key=lambda h: h.span[0])
+
+
+def says_elsewhere(t: str, corpus: Corpus) -> bool:
+    _, rx, _ = _table(corpus)
+    return bool(rx and rx.search(t))
+
+
+# 注册地在惠州 / 在南康注册 / 注册在安远县 / 我们是龙南的企业 / 龙南本地企业 / 南康这边注册的
+_REG_BEFORE = re.compile(r"(注册(地|地址)?|登记(地)?|落户|工商(注册)?)(就)?(在|于|是|为|位于|设在)$")
+_REG_AFTER = re.compile(r"^(市|县|区)?(这边|那边|本地)?(的)?(注册|登记|落户)")
+_REG_LOCAL_FIRM = re.compile(r"^(市|县|区)?(本地|当地|这边|那边)?(的)?(企业|公司|工厂|厂)")
+_SELF_BEFORE = re.compile(r"(我们|我司|我公司|本公司|本企业|公司|企业)(是|属于|在)?(一家)?$")
+_NOT_REG = re.compile(r"(也|还)?(有|设|开|建|办)(了)?(个|一个|一家)?(分厂|车间|分公司|子公司|厂区|项目|基地|工厂|厂)|"
+                      r"(在|到)[^,，。]{0,6}(实施|建设|建|投资|投产)")
+
+
+def registered_place(t: str, hits: list[PlaceHit]) -> tuple[PlaceHit | None, bool]:
+    """(the place the text says the enterprise is registered in, whether it says registered 'elsewhere')."""
+    for h in hits:
+        s, e = h.span
+        before, after = t[max(0, s - 8):s], t[e:e + 8]
+        neg = re.search(r"(不是|不在|没有|并非|没)(在)?$", before) is not None
+        if _REG_BEFORE.search(before) or _REG_AFTER.match(after):
+            if not neg:
+                return h, False
+            continue
+        if _REG_LOCAL_FIRM.match(after) and (_SELF_BEFORE.search(before) or re.search(r"(是|在)$", before)):
+            return h, False
+        if re.match(r"^(市|县|区)?(注册的)", after):
+            return h, False
+    if re.search(r"(外地|异地)(注册|企业)", t):
+        return None, True
+    return None, False
+
+
+def workshop_place(t: str, h: PlaceHit) -> bool:
+    """A place named for a branch or a project only (在南康有分厂), not as where the enterprise is registered."""
+    s, e = h.span
+    return bool(_NOT_REG.match(t[e:e + 12].lstrip("市县区")) or _NOT_REG.search(t[e:e + 12]))
+
+
+__all__ = ["PlaceHit", "find_places", "registered_place", "says_elsewhere", "workshop_place"]

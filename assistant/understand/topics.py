@@ -1,0 +1,66 @@
+"""Which clauses a question is about: the lexicon's concept words for each clause, and clause numbers it names."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.understand.lexicon import Lex
+from corpus import named_clause_ids
+from corpus.model import cn_to_int
+
+# 第5条 with no section names the document's own 第五条, or the item of the lexicon's `article_section`
+_ARTICLE_RE = re.compile(r"第(\d+|[一二三四五六七八九十]+)条")
+_RANGE_WORD = re.compile(r"到|至|~|-|—|～")
+
+
+def clause_reference(t: str, lex: Lex) -> str | None:
+    """The clause a (normalised) question names by number, in this document's numbering."""
+    ids = named_clause_ids(t)
+    if len(ids) >= 2 and ids[0].rpartition(".")[0] and ids[0].rpartition(".")[0] == ids[1].rpartition(".")[0] \
+            and _RANGE_WORD.search(t):
+        return ids[0].rpartition(".")[0]  # 三（一）到三（五）: the range of a parent's items is the parent
+    if ids:
+        return ids[0]
+    m = _ARTICLE_RE.search(t)
+    if not m:
+        return None
+    n = cn_to_int(m.group(1))
+    if lex.words.article_section and lex.doc.find(f"{lex.words.article_section}.{n}") is not None:
+        return f"{lex.words.article_section}.{n}"
+    return str(n)
+
+
+def _matches(t: str, lex: Lex) -> list[tuple[int, int, str, int]]:
+    out = []
+    for rank, (cid, rx) in enumerate(lex.topics):
+        for m in rx.finditer(t):
+            if m.end() > m.start():
+                out.append((m.start(), m.end(), cid, rank))
+    # a term inside a longer term of another topic does not count (技术改造项目 in 技术改造项目库)
+    return [m for m in out if not any(o[2] != m[2] and o[0] <= m[0] and m[1] <= o[1] and (o[1] - o[0]) > (m[1] - m[0])
+                                      for o in out)]
+
+
+def topics_of(t: str, lex: Lex) -> list[str]:
+    """The clause topics a (normalised) text names, most relevant first."""
+    scores: dict[str, float] = {}
+    order: dict[str, int] = {}
+    for start, end, cid, rank in _matches(t, lex):
+        scores[cid] = scores.get(cid, 0) + 1 + (end - start) / 10
+        order.setdefault(cid, rank)
+    for cid, (other, keep_if) in lex.yields.items():
+        if cid in scores and other in scores and not (keep_if is not None and keep_if.search(t)):
+            del scores[cid]
+    return sorted(scores, key=lambda c: (-scores[c], order[c]))
+
+
+def topics_in_order(t: str, lex: Lex) -> list[str]:
+    """The clause topics a text names, in the order it first names them (设备奖补和上云补贴: 4.3.1, 4.3.5)."""
+    found = topics_of(t, lex)
+    first = {}
+    for start, _, cid, _ in _matches(t, lex):
+        first[cid] = min(first.get(cid, start), start)
+    return sorted(found, key=lambda c: first.get(c, len(t)))
+
+
+__all__ = ["clause_reference", "topics_in_order", "topics_of"]

@@ -1,0 +1,60 @@
+"""The Turn: what one question says, as the understanding reads it against one document's lexicon."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass
+class Turn:
+    """What one question says: its kind, topic clause, stated facts and anything not understood.
+
+    Facts are keyed by the lexicon's fact ids as tuples (("equipment",), ("cloud", "platform"))."""
+
+    text: str  # normalised
+    doc: str = ""  # the document whose lexicon read it
+    intent: str = "lookup"  # help, abstain, docfacts, lookup, unit, unit_clauses, targets, claimable, eligibility, award
+    topics: list[str] = field(default_factory=list)  # clause ids, most relevant first
+    clause_ref: str | None = None  # an explicit 四（三）1 / 第5条
+    abstain_kind: str | None = None
+    docfact: str | None = None  # number, date, issuers, title, cc, recipients, effective, structure
+    facts: list[tuple[tuple, object]] = field(default_factory=list)  # (fact key, value) in text order
+    titles: list[tuple[str, bool]] = field(default_factory=list)  # (option id, held?)
+    prior_titles: list[str] = field(default_factory=list)  # titles said to be already rewarded earlier (已获20万元)
+    problems: list[str] = field(default_factory=list)
+    whatif: bool = False
+    switch: bool = False
+    injection: bool = False
+    stacking: str | None = None
+    asks_money: bool = False
+    new_project: bool = False
+    unresolved_amounts: list[Decimal] = field(default_factory=list)  # amounts with no keyword (what-if candidates)
+    bare_levels: list[tuple[str, bool]] = field(default_factory=list)  # 我们是省级的: a level with no title family
+    year: int | None = None  # a year named in the question (2024年呢)
+    approx: list[str] = field(default_factory=list)  # amounts stated as approximate (1200万左右), as written
+    deltas: list[tuple[tuple | None, Decimal]] = field(default_factory=list)  # increases (再多买300万): fact or None
+    reset: bool = False  # 换个企业问：… starts a new profile
+    unit_name: str | None = None  # 市财政局负责哪些条款: the unit asked about
+    focus: str = ""  # the asking part of the turn (question_focus)
+    separate: bool = False  # 设备奖补另算吗: whether a rule of this document is counted on its own
+    interpretive: bool = False  # 含不含 / 还是 / 是什么意思 about a rule: give the adopted reading
+    asked_conditions: list[str] = field(default_factory=list)  # 上云补贴要求是规上企业吗 → ["above_scale"]
+    # amounts (yuan) and rates (6% → 0.06) asked about (500万补助总额是什么意思 / 6%是一次性的吗), not facts
+    figures: list[Decimal] = field(default_factory=list)
+    # a what-if the calculator's helpers answer: min_base, cap_reach, doc_cap_distance; with the rule it is about
+    reverse: str | None = None
+    reverse_rule: str | None = None
+    # a bare reply (是的 / 还没有 / 现在通过了 / 都符合): its polarity, the condition it names if any, whether it says all
+    reply: bool | None = None
+    reply_hint: str | None = None
+    reply_all: bool = False
+    reply_amount: Decimal | None = None  # a bare amount reply (50万): fills the fact last asked for
+    reply_option: str | None = None  # a bare level reply (省级)
+    tax_whatif: list[Decimal] = field(default_factory=list)  # 税收如果是100万呢: a new document-cap base, if one is held
+    places: list[str] = field(default_factory=list)  # places the question names
+    registered_place: str | None = None  # 注册地在惠州 / 我们是龙南的企业: where the enterprise is registered
+    missing_info: bool = False  # 还需要什么信息才能算: the calculator's missing facts
+    claimed: list[Decimal] = field(default_factory=list)  # 能补60万吗: an amount the user quotes to check
+    # facts stated about one listed item (一个已竣工，另一个还没竣工): (item index, fact key, value)
+    item_facts: list[tuple[int, tuple, object]] = field(default_factory=list)
