@@ -29,6 +29,8 @@ class Settings:
     max_sessions: int = 1000
     session_ttl_seconds: int = 3600
     max_request_bytes: int = 262144  # HTTP API bodies above this are refused with 413
+    import_max_pages: int = 200  # `corpus add`: PDF and image pages accepted (corpus.ImportLimits)
+    import_ocr: bool = True  # `corpus add`: scanned pages go through offline OCR
 
     @property
     def index_dir(self) -> Path:
@@ -53,6 +55,8 @@ def load_settings(**overrides) -> Settings:
         "port": int(_env("PORT", "7860") or 7860),
         "max_sessions": int(_env("MAX_SESSIONS", "1000") or 1000),
         "session_ttl_seconds": int(_env("SESSION_TTL_SECONDS", "3600") or 3600),
+        "import_max_pages": int(_env("IMPORT_MAX_PAGES", "200") or 200),
+        "import_ocr": _env("IMPORT_OCR", "1").lower() not in ("0", "false", "no", "off"),
     }
     values.update({k: v for k, v in overrides.items() if v is not None})
     if isinstance(values["data_dir"], str):

@@ -116,6 +116,7 @@ def _write_atomically(root: Path, doc_id: str, text: str, meta: dict, replace: b
         root.mkdir(parents=True, exist_ok=True)
         _clean_stale(root)
         tmp = Path(tempfile.mkdtemp(prefix=f".import-{doc_id}-", dir=root))
+        os.chmod(tmp, 0o755)  # mkdtemp makes it private; an imported document is ordinary data
     except OSError as e:
         raise CorpusError(f"无法写入数据目录 {root}：{os_cause(e)}。文件未导入，资料库未改动。") from None
     old: Path | None = None

@@ -129,7 +129,7 @@ def _register_font():
 def make_text_pdf(txt: str, path: Path, *, header: str, page_number=lambda n, total: f"— {n} —",
                   body_size: float = 12.0, extra_pages: int = 0) -> PdfLayout:
     """Typeset TXT like a government document: red header, centred titles, indented justified body,
-    a running header from page 2 and a page number at the foot of every page."""
+    a running header and a page number on every page."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.pdfgen import canvas
@@ -188,7 +188,7 @@ def make_text_pdf(txt: str, path: Path, *, header: str, page_number=lambda n, to
 
     c = canvas.Canvas(str(path), pagesize=A4)
     for p in range(1, layout.pages + 1):
-        if p > 1:
+        if header:
             c.setFont(FONT, 9)
             c.drawCentredString(width / 2, height - 50, header)
             c.setLineWidth(0.5)
@@ -252,9 +252,34 @@ def save_png_pages(images: list, folder: Path, stem: str) -> list[Path]:
     return paths
 
 
-def save_image_pdf(images: list, path: Path, dpi: int = 120) -> Path:
-    images[0].save(path, "PDF", save_all=True, append_images=images[1:], resolution=dpi)
+def save_image_pdf(images: list, path: Path, dpi: int = 120, jpeg: bool = False) -> Path:
+    """An image-only PDF, one scan per page: lossless (Flate) by default, JPEG as copiers often write."""
+    if jpeg:
+        images[0].save(path, "PDF", save_all=True, append_images=images[1:], resolution=dpi)
+        return path
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path))
+    for img in images:
+        w, h = img.width * 72 / dpi, img.height * 72 / dpi
+        c.setPageSize((w, h))
+        c.drawImage(ImageReader(img), 0, 0, w, h)
+        c.showPage()
+    c.save()
     return path
+
+
+def first_pages(pdf: Path, n: int, out: Path) -> Path:
+    """The first N pages of a PDF as a PDF of their own."""
+    import pypdf
+
+    w = pypdf.PdfWriter()
+    for page in pypdf.PdfReader(str(pdf)).pages[:n]:
+        w.add_page(page)
+    with open(out, "wb") as f:
+        w.write(f)
+    return out
 
 
 # --- Word with automatic numbering -----------------------------------------------------------

@@ -109,9 +109,9 @@ def prepare_import(files: Path | list[Path], doc_id: str, meta: dict | None = No
         return PreparedImport(ext.text, None, {}, report)
     found = extract_meta(ext.text, doc)
     merged = {**found, **hints, **given}
+    merged["id"] = doc_id
     out = {k: merged[k] for k in _META_ORDER if k in merged}
     out.update({k: v for k, v in merged.items() if k not in out})
-    out["id"] = doc_id
     doc = parse_text(ext.text, doc_id, dict(out))  # the tree load_document will build from the stored files
     report = build_report(doc_id, source_name, ext, doc, out)
     structured = [c for c in doc if c.id not in ("0", "notice")]

@@ -18,11 +18,14 @@ def _open(path: Path):
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
     try:
-        return pdfplumber.open(str(path))
-    except (PDFPasswordIncorrect, PDFEncryptionError):
-        raise CorpusError(f"{path.name} 已加密（需要密码才能打开），请先在原软件中取消密码保护后再导入。") from None
-    except Exception as e:  # pdfminer raises many unrelated types for damaged files
-        raise CorpusError(f"{path.name} 不是有效的 PDF 文件或已损坏，无法读取（{type(e).__name__}）。") from None
+        pdf = pdfplumber.open(str(path))
+        pdf.pages  # noqa: B018  (page objects are parsed here: damage and passwords show now)
+        return pdf
+    except Exception as e:  # pdfminer raises many unrelated types for damaged files; pdfplumber wraps them
+        inner = e.args[0] if e.args and isinstance(e.args[0], BaseException) else e.__cause__ or e
+        if isinstance(inner, PDFPasswordIncorrect | PDFEncryptionError) or isinstance(e, PDFPasswordIncorrect):
+            raise CorpusError(f"{path.name} 已加密（需要密码才能打开），请先在原软件中取消密码保护后再导入。") from None
+        raise CorpusError(f"{path.name} 不是有效的 PDF 文件或已损坏，无法读取（{type(inner).__name__}）。") from None
 
 
 def read_pdf(path: Path, limits: ImportLimits, progress: Progress | None = None) -> Extraction:
