@@ -91,7 +91,11 @@ def add_document(file: Path | list[Path], doc_id: str, root: Path, meta: dict | 
         raise CorpusError(f"文件编号 {doc_id} 已被内置文件使用，请换一个编号。")
     root = Path(root)
     target = root / doc_id
-    if not replace and (target.exists() or target.is_symlink()):
+    try:
+        exists = target.exists() or target.is_symlink()
+    except OSError as e:
+        raise CorpusError(f"无法访问数据目录 {root}：{os_cause(e)}。文件未导入，资料库未改动。") from None
+    if exists and not replace:
         raise CorpusError(f"文件编号 {doc_id} 已存在（{target}）。如要用新文件替换，请加 --replace；否则请换一个编号。")
     prepared = prepare_import(file, doc_id, meta, limits, progress)
     if not prepared.report.accepted:
@@ -106,7 +110,10 @@ def add_document(file: Path | list[Path], doc_id: str, root: Path, meta: dict | 
     meta_out.setdefault("source_file", prepared.report.source_file)
     meta_out.setdefault("added", date.today())
     _write_atomically(root, doc_id, prepared.text, meta_out, replace)
-    doc = load_document(target)
+    try:
+        doc = load_document(target)
+    except OSError as e:
+        raise CorpusError(f"已写入 {target}，但无法读回：{os_cause(e)}。") from None
     return ImportedDocument(id=doc.id, meta=doc.meta, source=doc.source, clauses=doc.clauses, report=prepared.report)
 
 
