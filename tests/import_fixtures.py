@@ -450,6 +450,20 @@ def zip_bomb_docx(path: Path, xml_mb: int = 100) -> Path:
     return path
 
 
+def char_accuracy(expected: str, got: str) -> float:
+    """1 − (characters replaced, dropped or added) / len(expected), over the difflib alignment."""
+    import difflib
+
+    sm = difflib.SequenceMatcher(None, expected, got, autojunk=False)
+    errors = sum(max(i2 - i1, j2 - j1) for op, i1, i2, j1, j2 in sm.get_opcodes() if op != "equal")
+    return 1 - errors / max(len(expected), 1)
+
+
+def clause_chars(doc) -> str:
+    """A document's clause texts concatenated, white space dropped (spacing is typesetting, not content)."""
+    return re.sub(r"\s", "", "".join(c.full_text for c in doc))
+
+
 def random_bytes(n: int, seed: int = 3) -> bytes:
     return random.Random(seed).randbytes(n)
 

@@ -6,13 +6,12 @@ benchmark reads the whole documents) and each page is recognised once per sessio
 
 from __future__ import annotations
 
-import difflib
-import re
-
 import pytest
 from import_fixtures import (
     DOC_IDS,
     PAGE_NUMBER_STYLES,
+    char_accuracy,
+    clause_chars,
     first_pages,
     make_text_pdf,
     policy_text,
@@ -50,16 +49,6 @@ class _Scans(dict):
         self.pngs: dict = {}
 
 
-def squash(doc) -> str:
-    return re.sub(r"\s", "", "".join(c.full_text for c in doc))
-
-
-def char_accuracy(expected: str, got: str) -> float:
-    sm = difflib.SequenceMatcher(None, expected, got, autojunk=False)
-    errors = sum(max(i2 - i1, j2 - j1) for op, i1, i2, j1, j2 in sm.get_opcodes() if op != "equal")
-    return 1 - errors / max(len(expected), 1)
-
-
 @pytest.mark.parametrize("doc_id", DOC_IDS)
 @pytest.mark.parametrize("kind", ["pdf", "png"])
 def test_a_scan_reads_into_the_same_clause_ids_with_nearly_every_character_right(scans, doc_id, kind):
@@ -68,7 +57,7 @@ def test_a_scan_reads_into_the_same_clause_ids_with_nearly_every_character_right
     got = parse_text((pdf_scan if kind == "pdf" else png_scan).text, doc_id)
     assert list(got.clauses) == list(ref.clauses)
     assert [c.label for c in got] == [c.label for c in ref]
-    assert char_accuracy(squash(ref), squash(got)) >= 0.995
+    assert char_accuracy(clause_chars(ref), clause_chars(got)) >= 0.995
 
 
 def test_the_text_layer_of_the_first_pages_holds_real_clauses(scans):
