@@ -71,7 +71,7 @@ def corpus_list(as_json: bool = typer.Option(False, "--json", help="以 JSON 输
 
 @corpus_app.command("add")
 def corpus_add(
-    files: list[Path] = typer.Argument(..., help="政策文件（.txt/.md/.docx/.pdf/.html），或按页序排列的多张扫描图片（.png/.jpg）"),
+    files: list[Path] = typer.Argument(..., metavar="FILE...", help="政策文件（.txt/.md/.docx/.pdf/.html），或按页序排列的多张扫描图片（.png/.jpg）"),
     doc_id: str = typer.Option(..., "--id", help="文件编号，如 ganzhou-2023-12"),
     title: str = typer.Option(None, "--title", help="标题（缺省取文中标题）"),
     doc_number: str = typer.Option(None, "--doc-number", help="文号（缺省从文中识别）"),

@@ -70,6 +70,9 @@ def default_corpus() -> Corpus:
     return _DEFAULT
 
 
+_DATE_FIELDS = {"issued": "印发日期", "effective": "施行日期", "expires": "有效期截止日期"}
+
+
 @dataclass
 class ImportedDocument(Document):
     """A document just imported, carrying its import report (`doc.report.to_dict()`)."""
@@ -97,16 +100,19 @@ def add_document(file: Path | list[Path], doc_id: str, root: Path, meta: dict | 
         raise CorpusError(f"无法访问数据目录 {root}：{os_cause(e)}。文件未导入，资料库未改动。") from None
     if exists and not replace:
         raise CorpusError(f"文件编号 {doc_id} 已存在（{target}）。如要用新文件替换，请加 --replace；否则请换一个编号。")
+    for key, name in _DATE_FIELDS.items():  # the caller's dates are checked before any reading
+        if isinstance((meta or {}).get(key), str):
+            try:
+                date.fromisoformat(meta[key])
+            except ValueError:
+                raise CorpusError(f"{name}“{meta[key]}”格式不对，应为 YYYY-MM-DD，例如 2023-06-28。") from None
     prepared = prepare_import(file, doc_id, meta, limits, progress)
     if not prepared.report.accepted:
         raise ImportRefused(f"未导入：{prepared.report.refused_reason}", prepared.report)
     meta_out = dict(prepared.meta)
-    for key in ("issued", "effective", "expires"):
+    for key in _DATE_FIELDS:
         if isinstance(meta_out.get(key), str):
-            try:
-                meta_out[key] = date.fromisoformat(meta_out[key])
-            except ValueError:
-                raise CorpusError(f"{key} 日期“{meta_out[key]}”格式不对，应为 YYYY-MM-DD。") from None
+            meta_out[key] = date.fromisoformat(meta_out[key])  # written as YAML dates, like the bundled packs
     meta_out.setdefault("source_file", prepared.report.source_file)
     meta_out.setdefault("added", date.today())
     _write_atomically(root, doc_id, prepared.text, meta_out, replace)

@@ -160,8 +160,10 @@ def test_a_fifo_and_a_folder_are_refused(data_dir, tmp_path):
 
 def test_an_unsupported_type_and_a_missing_file_are_refused(data_dir, tmp_path):
     before = seeded(data_dir)
-    (tmp_path / "sheet.xlsx").write_bytes(b"PK")
-    assert_refused(add(str(tmp_path / "sheet.xlsx"), "--id", "x"), data_dir, before, "不支持的文件类型")
+    (tmp_path / "sheet.odt").write_bytes(b"PK")
+    assert_refused(add(str(tmp_path / "sheet.odt"), "--id", "x"), data_dir, before, "不支持的文件类型")
+    (tmp_path / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0")
+    assert_refused(add(str(tmp_path / "old.doc"), "--id", "x"), data_dir, before, "另存为 .docx")
     assert_refused(add(str(tmp_path / "none.pdf"), "--id", "x"), data_dir, before, "找不到文件")
 
 
@@ -195,3 +197,9 @@ def test_a_read_only_data_directory_is_named_with_its_cause(monkeypatch):
         assert snapshot(data_dir) == before
     finally:
         shutil.rmtree(base, ignore_errors=True)
+
+
+def test_a_malformed_issue_date_is_refused_before_reading(data_dir):
+    before = seeded(data_dir)
+    r = add(str(POLICY_DIR / "nankang-2023-15.txt"), "--id", "x", "--issued", "2023年6月")
+    assert_refused(r, data_dir, before, "印发日期.*YYYY-MM-DD")

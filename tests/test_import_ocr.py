@@ -6,6 +6,8 @@ benchmark reads the whole documents) and each page is recognised once per sessio
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from import_fixtures import (
     DOC_IDS,
@@ -33,20 +35,29 @@ def scans(tmp_path_factory):
     out = _Scans()
     for d in DOC_IDS:
         full = folder / f"{d}.pdf"
-        make_text_pdf(policy_text(d), full, header="", page_number=PAGE_NUMBER_STYLES[d])
+        make_text_pdf(policy_text(d), full, header=docno(d), page_number=PAGE_NUMBER_STYLES[d])
         part = first_pages(full, PAGES[d], folder / f"{d}-part.pdf")
         images = rasterise(part, dpi=120, skew=0.4)
         pdf_scan = save_image_pdf(images, folder / f"{d}-scan.pdf")
         pngs = save_png_pages(images, folder / d, d)
         out.pngs[d] = pngs
-        out[d] = (extract(part), extract(pdf_scan), extract(pngs if len(pngs) > 1 else pngs[0]))
+        out.pdfs[d] = (part, pdf_scan)
+        calls = out.progress.setdefault(d, [])
+        out[d] = (extract(part), extract(pdf_scan, progress=lambda *a, calls=calls: calls.append(a)),
+                  extract(pngs if len(pngs) > 1 else pngs[0]))
     return out
+
+
+def docno(doc_id: str) -> str:
+    return re.search(r"^\S+〔\d{4}〕\d+号$", policy_text(doc_id), re.M).group(0)
 
 
 class _Scans(dict):
     def __init__(self):
         super().__init__()
         self.pngs: dict = {}
+        self.pdfs: dict = {}
+        self.progress: dict = {}
 
 
 @pytest.mark.parametrize("doc_id", DOC_IDS)
@@ -72,10 +83,36 @@ def test_a_pdf_without_a_text_layer_goes_to_ocr_by_itself(scans):
     assert png_scan.format == "image" and png_scan.ocr_pages == PAGES["nankang-2023-15"]
 
 
+def test_progress_is_reported_page_by_page(scans):
+    calls = scans.progress["nankang-2023-15"]
+    assert [c for c in calls if c[0] == "文字识别"] == [("文字识别", 1, 2), ("文字识别", 2, 2)]
+    assert ("读取 PDF 页面", 2, 2) in calls
+
+
+def test_a_pdf_with_one_scanned_page_among_text_pages_reads_both(scans, tmp_path):
+    import pypdf
+
+    part, pdf_scan = scans.pdfs["nankang-2023-15"]
+    w = pypdf.PdfWriter()
+    w.add_page(pypdf.PdfReader(str(part)).pages[0])
+    w.add_page(pypdf.PdfReader(str(pdf_scan)).pages[1])  # the same scan as above: recognised from the cache
+    mixed = tmp_path / "mixed.pdf"
+    with open(mixed, "wb") as f:
+        w.write(f)
+    ext = extract(mixed)
+    assert ext.format == "pdf+ocr" and ext.ocr_pages == 1
+    ref = parse_text(scans["nankang-2023-15"][0].text, "n")
+    got = parse_text(ext.text, "n")
+    assert list(got.clauses) == list(ref.clauses)
+    assert char_accuracy(clause_chars(ref), clause_chars(got)) >= 0.995
+
+
 def test_ocr_repairs_page_furniture_and_joins_lines_like_a_text_pdf(scans):
     _, pdf_scan, _ = scans["nankang-2023-15"]
     r = pdf_scan.repairs
     assert r.page_numbers_dropped == PAGES["nankang-2023-15"]
+    assert r.headers_footers_dropped == 2 and r.header_footer_texts == ["康府办字〔2023〕15号"]
+    assert pdf_scan.text.count("康府办字〔2023〕15号") == 1
     assert r.paragraphs_rejoined >= 1 and r.lines_joined >= 20
     assert "第1页" not in pdf_scan.text and "第2页" not in pdf_scan.text
 

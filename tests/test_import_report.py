@@ -113,3 +113,12 @@ def test_a_leftover_temporary_folder_is_never_loaded_as_a_document(tmp_path):
     for name in ("meta.yaml", "source.txt"):
         (stale / name).write_bytes((root / "ay" / name).read_bytes())
     assert [d.id for d in load_corpus([root], bundled=False)] == ["ay"]
+
+
+def test_a_marker_out_of_sequence_is_listed_as_a_numbering_gap(tmp_path):
+    src = tmp_path / "gap.txt"
+    src.write_text("某县人民政府文件\n某府发〔2023〕3号\n某县工业奖补办法\n一、总则\n本办法适用于全县。\n"
+                   "三、奖励\n对规上企业奖励5万元。\n", encoding="utf-8")
+    report = inspect_import(src, "gap")
+    assert report.needs_review.numbering_gaps == ["三、奖励"]
+    assert "编号不连续" in report.to_text()

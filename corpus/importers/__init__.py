@@ -36,6 +36,8 @@ def extract(files: Path | list[Path], limits: ImportLimits = DEFAULT_LIMITS,
     suffixes = {p.suffix.lower() for p in paths}
     for p in paths:
         suffix = p.suffix.lower()
+        if suffix in (".doc", ".wps", ".ofd", ".xls", ".xlsx"):
+            raise CorpusError(f"暂不支持 {suffix} 文件（{p.name}）：请在 Word/WPS 中另存为 .docx 或 PDF 后再导入。")
         if suffix not in SUPPORTED:
             raise CorpusError(f"不支持的文件类型 {suffix or '（无扩展名）'}：{p.name}。支持：{'、'.join(SUPPORTED)}")
         check_file(p, limits)

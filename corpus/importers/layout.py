@@ -77,7 +77,8 @@ def _zone(line: Line, page: PageLines) -> str | None:
 
 
 def _furniture_key(text: str) -> str:
-    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
+    # page numbers inside a header differ per page, and OCR may read its brackets differently each time
+    return re.sub(r"[\W\d_]+", "#", text)
 
 
 def drop_page_furniture(pages: list[PageLines], repairs: Repairs) -> None:

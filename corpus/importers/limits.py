@@ -66,6 +66,7 @@ _ERRNO_CN = {
     "ENOTDIR": "路径中的某一级不是文件夹",
     "EISDIR": "目标是文件夹",
     "EEXIST": "目标已存在",
+    "ENOTEMPTY": "目标已存在且不为空（可能有另一个导入同时进行）",
     "ENAMETOOLONG": "路径过长",
     "EMFILE": "打开的文件过多",
     "EIO": "磁盘读写错误",

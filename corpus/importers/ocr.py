@@ -48,8 +48,9 @@ def _engine():
 def _require_ocr(name: str, limits: ImportLimits) -> None:
     why = ocr_unavailable_reason(limits)
     if why:
+        fix = ("请开启文字识别后重试" if not limits.ocr else "请安装后重试（pip install rapidocr-onnxruntime）")
         raise CorpusError(f"{name} 是扫描件或图片，没有可读取的文字层，需要文字识别；但{why}。"
-                          "请安装后重试（pip install rapidocr-onnxruntime），或提供带文字层的 PDF、Word 或文本文件。")
+                          f"{fix}，或提供带文字层的 PDF、Word 或文本文件。")
 
 
 def _recognise(img) -> list:
