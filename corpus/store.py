@@ -82,12 +82,13 @@ class ImportedDocument(Document):
 
 def add_document(file: Path | list[Path], doc_id: str, root: Path, meta: dict | None = None, *,
                  replace: bool = False, limits: ImportLimits = DEFAULT_LIMITS,
-                 progress: Progress | None = None) -> ImportedDocument:
+                 progress: Progress | None = None, require_doc_number: bool = True) -> ImportedDocument:
     """Import FILE as document DOC_ID under ROOT (a folder ROOT/DOC_ID with source.txt and meta.yaml).
 
     Everything is read and checked before anything is written, and the folder appears whole or not at
     all (written beside it, then renamed into place). An existing DOC_ID is refused unless REPLACE.
-    A file that is not a policy raises ImportRefused, whose `report` says what was found."""
+    A file that is not a policy raises ImportRefused, whose `report` says what was found; REQUIRE_DOC_NUMBER
+    False accepts a document with clauses but no 文号 (it is then cited by its id)."""
     if not _ID_RE.match(doc_id):
         raise CorpusError(f"文件编号“{doc_id}”不合法：只能用小写字母、数字、- 和 _，例如 ganzhou-2023-12。")
     if any(d.name == doc_id for d in document_dirs(BUNDLED_DIR)):
@@ -106,7 +107,7 @@ def add_document(file: Path | list[Path], doc_id: str, root: Path, meta: dict | 
                 date.fromisoformat(meta[key])
             except ValueError:
                 raise CorpusError(f"{name}“{meta[key]}”格式不对，应为 YYYY-MM-DD，例如 2023-06-28。") from None
-    prepared = prepare_import(file, doc_id, meta, limits, progress)
+    prepared = prepare_import(file, doc_id, meta, limits, progress, require_doc_number=require_doc_number)
     if not prepared.report.accepted:
         raise ImportRefused(f"未导入：{prepared.report.refused_reason}", prepared.report)
     meta_out = dict(prepared.meta)

@@ -95,7 +95,8 @@ _META_ORDER = ("id", "doc_number", "title", "notice_title", "issuers", "place", 
 
 
 def prepare_import(files: Path | list[Path], doc_id: str, meta: dict | None = None,
-                   limits: ImportLimits = DEFAULT_LIMITS, progress: Progress | None = None) -> PreparedImport:
+                   limits: ImportLimits = DEFAULT_LIMITS, progress: Progress | None = None,
+                   require_doc_number: bool = True) -> PreparedImport:
     """Read FILES and build the document and its report; writes nothing. A file that is not a policy
     (no 文号, no clause structure) gives a report with accepted=False and a Chinese reason."""
     paths = [Path(f) for f in (files if isinstance(files, list | tuple) else [files])]
@@ -117,7 +118,7 @@ def prepare_import(files: Path | list[Path], doc_id: str, meta: dict | None = No
     doc = parse_text(ext.text, doc_id, dict(out))  # the tree load_document will build from the stored files
     report = build_report(doc_id, source_name, ext, doc, out)
     structured = [c for c in doc if c.id not in ("0", "notice")]
-    if not out.get("doc_number"):
+    if not out.get("doc_number") and require_doc_number:
         report.accepted = False
         report.refused_reason = ("未在文件开头找到文号（如“某府发〔2023〕12号”），这可能不是一份正式的政策文件。"
                                  "如确为政策文件，请用 --doc-number 指明文号后重新导入。")
