@@ -41,3 +41,14 @@ def test_a_page_with_no_text_at_all_is_refused_in_chinese(tmp_path):
     path.write_text("<html><head></head><body><script>var a=1;</script></body></html>", encoding="utf-8")
     with pytest.raises(CorpusError, match="没有找到正文"):
         extract(path)
+
+
+def test_the_number_is_taken_from_the_index_table_when_the_article_omits_it(tmp_path):
+    text = policy_text("nankang-2023-15")
+    path = make_html(text, tmp_path / "page.html")
+    page = path.read_text(encoding="utf-8").replace("<p>康府办字〔2023〕15号</p>", "")
+    path.write_text(page, encoding="utf-8")
+    assert "康府办字" not in extract(path).text
+    report = prepare_import(path, "nk-web").report
+    assert report.accepted and report.found.doc_number == "康府办字〔2023〕15号"
+    assert any("索引信息栏" in n for n in report.notes)

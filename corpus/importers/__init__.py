@@ -61,7 +61,6 @@ def extract(files: Path | list[Path], limits: ImportLimits = DEFAULT_LIMITS,
         from corpus.importers.html import read_html
 
         ext = read_html(first, limits)
-        ext.text = _drop_index_rows(ext.text)
     else:
         from corpus.importers.text import read_text_file
 
@@ -69,15 +68,6 @@ def extract(files: Path | list[Path], limits: ImportLimits = DEFAULT_LIMITS,
     if len(ext.text) > limits.max_text_chars:
         raise CorpusError(f"{first.name} 的文字超过 {limits.max_text_chars} 字，不像一份政策文件，不予导入。")
     return ext
-
-
-def _drop_index_rows(text: str) -> str:
-    """A government page's index table (索引号 | 发文字号 …) above the article is page furniture."""
-    lines = text.split("\n")
-    i = 0
-    while i < len(lines) and (lines[i].lstrip().startswith("|") or not lines[i].strip()):
-        i += 1
-    return "\n".join(lines[i:])
 
 
 @dataclass

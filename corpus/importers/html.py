@@ -20,6 +20,15 @@ def _charset(data: bytes) -> str | None:
     return m.group(1).decode("ascii").lower() if m else None
 
 
+def _drop_index_rows(text: str) -> str:
+    """A government page's index table (索引号 | 发文字号 …) above the article is page furniture."""
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines) and (lines[i].lstrip().startswith("|") or not lines[i].strip()):
+        i += 1
+    return "\n".join(lines[i:])
+
+
 def read_html(path: Path, limits: ImportLimits) -> Extraction:
     import trafilatura
 
@@ -32,11 +41,11 @@ def read_html(path: Path, limits: ImportLimits) -> Extraction:
     try:
         text = trafilatura.extract(page, output_format="txt", include_comments=False, include_tables=True,
                                    include_links=False, include_images=False, favor_precision=False, deduplicate=False)
-        meta = trafilatura.extract_metadata(page)
     except Exception as e:  # lxml and trafilatura raise several types on broken markup
         raise CorpusError(f"{path.name} 无法解析为网页（{type(e).__name__}）。") from None
     if not text or not text.strip():
         raise CorpusError(f"{path.name} 中没有找到正文内容；请确认保存的是文件正文页面（“网页，全部”或“仅 HTML”）。")
+    text = _drop_index_rows(text)
     hints: dict = {}
     notes: list[str] = []
     if not _DOCNO.search(text[:3000]):
@@ -44,7 +53,4 @@ def read_html(path: Path, limits: ImportLimits) -> Extraction:
         if m and _DOCNO.fullmatch(m.group(1).strip()):
             hints["doc_number"] = m.group(1).strip()
             notes.append(f"文号取自网页的索引信息栏：{hints['doc_number']}")
-    title = getattr(meta, "title", None) if meta is not None else None
-    if title:
-        hints["page_title"] = re.split(r"[_|｜-]", title)[0].strip()
     return Extraction(text=text, format="html", hints=hints, notes=notes)
