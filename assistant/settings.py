@@ -33,6 +33,8 @@ class Settings:
     default_doc: str = ""
     # the deployment's home place (DESIGN §10); "" → the default document's place
     home_place: str = ""
+    import_max_pages: int = 200  # `corpus add`: PDF and image pages accepted (corpus.ImportLimits)
+    import_ocr: bool = True  # `corpus add`: scanned pages go through offline OCR
 
     @property
     def index_dir(self) -> Path:
@@ -59,6 +61,8 @@ def load_settings(**overrides) -> Settings:
         "session_ttl_seconds": int(_env("SESSION_TTL_SECONDS", "3600") or 3600),
         "default_doc": _env("DEFAULT_DOC"),
         "home_place": _env("HOME_PLACE"),
+        "import_max_pages": int(_env("IMPORT_MAX_PAGES", "200") or 200),
+        "import_ocr": _env("IMPORT_OCR", "1").lower() not in ("0", "false", "no", "off"),
     }
     values.update({k: v for k, v in overrides.items() if v is not None})
     if isinstance(values["data_dir"], str):

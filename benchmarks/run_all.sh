@@ -9,3 +9,4 @@ echo "== retrieval ==";  "$PY" benchmarks/retrieval.py --docs "$docs"
 echo "== ask ==";        "$PY" benchmarks/ask.py
 echo "== evals ==";      "$PY" benchmarks/evals.py
 echo "== serve ==";      "$PY" benchmarks/serve.py
+echo "== import ==";     "$PY" benchmarks/import_bench.py

@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 from rich.tree import Tree
 
-from cli.common import console, fail, load_corpus_for_cli, print_json
+from cli.common import console, err_console, fail, load_corpus_for_cli, print_json
 
 corpus_app = typer.Typer(help="管理已加载的政策文件。", no_args_is_help=True)
 
@@ -81,22 +81,74 @@ def corpus_list(as_json: bool = typer.Option(False, "--json", help="以 JSON 输
 
 @corpus_app.command("add")
 def corpus_add(
-    file: Path = typer.Argument(..., help="政策文件（.txt/.md/.docx/.pdf）"),
+    files: list[Path] = typer.Argument(..., metavar="FILE...", help="政策文件（.txt/.md/.docx/.pdf/.html），或按页序排列的多张扫描图片（.png/.jpg）"),
     doc_id: str = typer.Option(..., "--id", help="文件编号，如 ganzhou-2023-12"),
     title: str = typer.Option(None, "--title", help="标题（缺省取文中标题）"),
     doc_number: str = typer.Option(None, "--doc-number", help="文号（缺省从文中识别）"),
     issued: str = typer.Option(None, "--issued", help="印发日期 YYYY-MM-DD"),
+    replace: bool = typer.Option(False, "--replace", help="编号已存在时用新文件替换"),
+    max_pages: int = typer.Option(None, "--max-pages", help="PDF/图片页数上限（缺省取设置）"),
+    no_ocr: bool = typer.Option(False, "--no-ocr", help="不做文字识别（扫描件将被拒绝）"),
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出导入报告"),
 ) -> None:
-    """导入一份政策文件，解析为条款树。"""
+    """导入一份政策文件，解析为条款树，并给出导入报告。"""
     from assistant.settings import load_settings
-    from corpus import CorpusError, add_document
+    from corpus import CorpusError, ImportRefused, add_document
 
+    settings = load_settings()
+    limits = _import_limits(settings, max_pages=max_pages, ocr=False if no_ocr else None)
     meta = {k: v for k, v in {"title": title, "doc_number": doc_number, "issued": issued}.items() if v}
     try:
-        doc = add_document(file, doc_id, load_settings().corpus_dir, meta)
+        with _page_progress() as progress:
+            doc = add_document(files if len(files) > 1 else files[0], doc_id, settings.corpus_dir, meta,
+                               replace=replace, limits=limits, progress=progress)
+    except ImportRefused as e:
+        if as_json:
+            print_json(e.report.to_dict())
+        else:
+            console.print(e.report.to_text(), highlight=False, markup=False)
+        fail(str(e))
     except CorpusError as e:
         fail(str(e))
+    if as_json:
+        print_json(doc.report.to_dict())
+        return
+    console.print(doc.report.to_text(), highlight=False, markup=False)
     console.print(f"已导入 {doc.id}：{doc.title}，共 {len(doc)} 条。", highlight=False)
+
+
+def _import_limits(settings, **overrides):
+    """Import limits from the settings that define them (import_max_pages …), then the command's options."""
+    from dataclasses import fields, replace
+
+    from corpus import ImportLimits
+
+    values = {f.name: getattr(settings, "import_" + f.name) for f in fields(ImportLimits)
+              if getattr(settings, "import_" + f.name, None) is not None}
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return replace(ImportLimits(), **values)
+
+
+class _page_progress:
+    """A rich progress bar on stderr, one task per stage (读取 PDF 页面, 文字识别), advanced per page."""
+
+    def __enter__(self):
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                            console=err_console, transient=True)
+        self.tasks: dict[str, int] = {}
+        self.bar.start()
+        return self.update
+
+    def update(self, stage: str, done: int, total: int) -> None:
+        if stage not in self.tasks:
+            self.tasks[stage] = self.bar.add_task(stage, total=total)
+        self.bar.update(self.tasks[stage], completed=done, total=total)
+
+    def __exit__(self, *exc):
+        self.bar.stop()
+        return False
 
 
 def register(app: typer.Typer) -> None:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -10,13 +15,15 @@ from pathlib import Path
 import yaml
 
 from corpus.errors import CorpusError
-from corpus.loaders import read_text
+from corpus.importers import ImportRefused, prepare_import
+from corpus.importers.limits import DEFAULT_LIMITS, ImportLimits, os_cause
+from corpus.importers.report import ImportReport
+from corpus.importers.result import Progress
 from corpus.model import Corpus, Document
 from corpus.parser import parse_text
 
 BUNDLED_DIR = Path(__file__).resolve().parent
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-_DOCNO_RE = re.compile(r"[\u4e00-\u9fa5]{1,8}[〔\[［(（]\d{4}[〕\]］)）]\d+号")
 
 
 def library() -> dict:
@@ -29,7 +36,9 @@ def document_dirs(root: Path) -> list[Path]:
     """The document folders under `root`: those the library lists first, in its order, then the rest by name."""
     if not root.is_dir():
         return []
-    found = sorted(p for p in root.iterdir() if (p / "meta.yaml").is_file() and (p / "source.txt").is_file())
+    # dot-folders are imports in progress or replaced ones waiting for removal (see add_document)
+    found = sorted(p for p in root.iterdir()
+                   if not p.name.startswith(".") and (p / "meta.yaml").is_file() and (p / "source.txt").is_file())
     order = {name: i for i, name in enumerate(library().get("order") or [])} if root == BUNDLED_DIR else {}
     return sorted(found, key=lambda p: (order.get(p.name, len(order)), p.name))
 
@@ -85,27 +94,103 @@ def default_corpus() -> Corpus:
     return _DEFAULT
 
 
-def add_document(file: Path, doc_id: str, root: Path, meta: dict | None = None) -> Document:
-    """Import FILE as document DOC_ID under ROOT; the text is parsed first so a bad file adds nothing."""
+_DATE_FIELDS = {"issued": "印发日期", "effective": "施行日期", "expires": "有效期截止日期"}
+
+
+@dataclass
+class ImportedDocument(Document):
+    """A document just imported, carrying its import report (`doc.report.to_dict()`)."""
+
+    report: ImportReport | None = None
+
+
+def add_document(file: Path | list[Path], doc_id: str, root: Path, meta: dict | None = None, *,
+                 replace: bool = False, limits: ImportLimits = DEFAULT_LIMITS,
+                 progress: Progress | None = None, require_doc_number: bool = True) -> ImportedDocument:
+    """Import FILE as document DOC_ID under ROOT (a folder ROOT/DOC_ID with source.txt and meta.yaml).
+
+    Everything is read and checked before anything is written, and the folder appears whole or not at
+    all (written beside it, then renamed into place). An existing DOC_ID is refused unless REPLACE.
+    A file that is not a policy raises ImportRefused, whose `report` says what was found; REQUIRE_DOC_NUMBER
+    False accepts a document with clauses but no 文号 (it is then cited by its id)."""
     if not _ID_RE.match(doc_id):
         raise CorpusError(f"文件编号“{doc_id}”不合法：只能用小写字母、数字、- 和 _，例如 ganzhou-2023-12。")
     if any(d.name == doc_id for d in document_dirs(BUNDLED_DIR)):
-        raise CorpusError(f"文件编号 {doc_id} 已被内置文件使用。")
-    text = read_text(file)
-    meta = dict(meta or {})
-    meta["id"] = doc_id
-    m = _DOCNO_RE.search(text[:2000])
-    if m:
-        meta.setdefault("doc_number", m.group(0))
-    doc = parse_text(text, doc_id, meta)
-    meta.setdefault("title", doc.meta.get("title"))
-    meta.setdefault("added", date.today().isoformat())
-    meta.setdefault("source_file", Path(file).name)
-    target = Path(root) / doc_id
-    target.mkdir(parents=True, exist_ok=True)
-    (target / "source.txt").write_text(text, encoding="utf-8")
-    (target / "meta.yaml").write_text(yaml.safe_dump(meta, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return load_document(target)
+        raise CorpusError(f"文件编号 {doc_id} 已被内置文件使用，请换一个编号。")
+    root = Path(root)
+    target = root / doc_id
+    try:
+        exists = target.exists() or target.is_symlink()
+    except OSError as e:
+        raise CorpusError(f"无法访问数据目录 {root}：{os_cause(e)}。文件未导入，资料库未改动。") from None
+    if exists and not replace:
+        raise CorpusError(f"文件编号 {doc_id} 已存在（{target}）。如要用新文件替换，请加 --replace；否则请换一个编号。")
+    for key, name in _DATE_FIELDS.items():  # the caller's dates are checked before any reading
+        if isinstance((meta or {}).get(key), str):
+            try:
+                date.fromisoformat(meta[key])
+            except ValueError:
+                raise CorpusError(f"{name}“{meta[key]}”格式不对，应为 YYYY-MM-DD，例如 2023-06-28。") from None
+    prepared = prepare_import(file, doc_id, meta, limits, progress, require_doc_number=require_doc_number)
+    if not prepared.report.accepted:
+        raise ImportRefused(f"未导入：{prepared.report.refused_reason}", prepared.report)
+    meta_out = dict(prepared.meta)
+    for key in _DATE_FIELDS:
+        if isinstance(meta_out.get(key), str):
+            meta_out[key] = date.fromisoformat(meta_out[key])  # written as YAML dates, like the bundled packs
+    meta_out.setdefault("source_file", prepared.report.source_file)
+    meta_out.setdefault("added", date.today())
+    _write_atomically(root, doc_id, prepared.text, meta_out, replace)
+    try:
+        doc = load_document(target)
+    except OSError as e:
+        raise CorpusError(f"已写入 {target}，但无法读回：{os_cause(e)}。") from None
+    return ImportedDocument(id=doc.id, meta=doc.meta, source=doc.source, clauses=doc.clauses, report=prepared.report)
+
+
+def _write_atomically(root: Path, doc_id: str, text: str, meta: dict, replace: bool) -> None:
+    target = root / doc_id
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        _clean_stale(root)
+        tmp = Path(tempfile.mkdtemp(prefix=f".import-{doc_id}-", dir=root))
+        os.chmod(tmp, 0o755)  # mkdtemp makes it private; an imported document is ordinary data
+    except OSError as e:
+        raise CorpusError(f"无法写入数据目录 {root}：{os_cause(e)}。文件未导入，资料库未改动。") from None
+    old: Path | None = None
+    try:
+        (tmp / "source.txt").write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        (tmp / "meta.yaml").write_text(yaml.safe_dump(meta, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        if target.exists() or target.is_symlink():
+            if not replace:
+                raise CorpusError(f"文件编号 {doc_id} 已存在。如要替换，请加 --replace。")
+            old = root / f".replaced-{doc_id}-{tmp.name.rsplit('-', 1)[-1]}"
+            os.rename(target, old)
+        os.rename(tmp, target)
+    except OSError as e:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if old is not None and not target.exists():
+            os.rename(old, target)  # put the earlier import back
+        raise CorpusError(f"无法写入数据目录 {root}：{os_cause(e)}。文件未导入，资料库未改动。") from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if old is not None and not target.exists():
+            os.rename(old, target)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _clean_stale(root: Path, age_seconds: float = 3600) -> None:
+    """Remove half-written folders an interrupted import left behind (they are never loaded)."""
+    now = time.time()
+    for p in root.iterdir():
+        if p.name.startswith((".import-", ".replaced-")) and p.is_dir() and not p.is_symlink():
+            try:
+                if now - p.stat().st_mtime > age_seconds:
+                    shutil.rmtree(p, ignore_errors=True)
+            except OSError:
+                continue
 
 
 def document_data(doc: Document, name: str) -> dict:

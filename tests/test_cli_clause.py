@@ -57,7 +57,7 @@ def test_outline_prints_every_clause_of_the_tree():
 def test_corpus_add_then_list_shows_two_documents(tmp_path):
     src = tmp_path / "p.txt"
     src.write_text("某县技改办法\n\n一、奖励\n1. 奖励 5 万元。\n", encoding="utf-8")
-    r = run_cli("corpus", "add", str(src), "--id", "county-1", data_dir=tmp_path / "data")
+    r = run_cli("corpus", "add", str(src), "--id", "county-1", "--doc-number", "某县发〔2023〕1号", data_dir=tmp_path / "data")
     assert r.returncode == 0, r.stderr
     listed = json.loads(run_cli("corpus", "list", "--json", data_dir=tmp_path / "data").stdout)
     assert [d["id"] for d in listed] == ["county-1", "longnan-2022-40"] or sorted(d["id"] for d in listed) == ["county-1", "longnan-2022-40"]
