@@ -329,6 +329,7 @@ def test_on_a_390px_phone_every_tab_is_reachable_and_the_calculator_table_scroll
         page = ctx.new_page()
         page.set_default_timeout(30_000)
         page.goto(server.url + "/")
+        page.locator("#pa-send").wait_for()  # the app has loaded (on a busy machine this takes a few seconds)
         for name in ("政策问答", "奖补测算", "条款查阅", "一致性评测"):
             tab = page.get_by_role("tab", name=name)
             expect(tab).to_be_visible()
@@ -441,6 +442,7 @@ def test_no_english_words_are_shown_on_any_tab(page, server):
 
     allowed = {"YAML", "JSON", "PDF", "HTML"}
     page.goto(server.url + "/")
+    page.locator("#pa-send").wait_for()
     for name in ("政策问答", "奖补测算", "条款查阅", "一致性评测"):
         page.get_by_role("tab", name=name).click()
         page.wait_for_timeout(300)
