@@ -280,7 +280,7 @@ def build_pdf(award: Mapping[str, Any], rows: Iterable[Mapping[str, Any]] | None
 
     grid = TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), font),
-        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9ca3af")),
+        ("GRID", (0, 0), (-1, -1), 0.45, colors.HexColor("#9ca3af")),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
@@ -350,8 +350,8 @@ def build_pdf(award: Mapping[str, Any], rows: Iterable[Mapping[str, Any]] | None
         canvas.saveState()
         canvas.setFont(font, 8)
         canvas.setFillColor(colors.HexColor("#4b5563"))
-        canvas.drawString(15 * mm, 10 * mm, footer)
-        canvas.drawRightString(A4[0] - 15 * mm, 10 * mm, f"第 {doc.page} 页")
+        canvas.drawString(15 * mm, 9 * mm, footer)
+        canvas.drawRightString(A4[0] - 15 * mm, 9 * mm, f"第 {doc.page} 页")
         canvas.restoreState()
 
     buf = io.BytesIO()
