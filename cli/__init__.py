@@ -17,9 +17,18 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-from cli import ask_cmd, calc_cmd, corpus_cmd, eval_cmd, rules_cmd, search_cmd, serve_cmd  # noqa: E402
+from cli import (  # noqa: E402  (register after app exists)
+    ask_cmd,
+    calc_cmd,
+    corpus_cmd,
+    eval_cmd,
+    feedback_cmd,
+    rules_cmd,
+    search_cmd,
+    serve_cmd,
+)
 
-for _mod in (corpus_cmd, calc_cmd, rules_cmd, search_cmd, ask_cmd, eval_cmd, serve_cmd):
+for _mod in (corpus_cmd, calc_cmd, rules_cmd, search_cmd, ask_cmd, eval_cmd, feedback_cmd, serve_cmd):
     _mod.register(app)
 
 

@@ -6,7 +6,9 @@ import typer
 
 from cli.common import console, fail, print_json
 
-CHAT_HELP = "输入问题后回车；/reset 清空已提供的企业情况，/quit 退出。"
+CHAT_HELP = "输入问题后回车；输入“重新开始”或 /reset 清空已提供的企业情况，输入“退出”、exit 或 quit 结束。"
+EXIT_WORDS = {"退出", "结束", "再见", "exit", "quit", "q", "/quit", "/exit", "/q", "bye"}
+RESET_WORDS = {"/reset", "重新开始", "重置", "清空"}
 
 
 def _render(ans) -> None:
@@ -15,7 +17,8 @@ def _render(ans) -> None:
     console.print(Panel(ans.answer, title="回答" if not ans.abstained else "回答（文件未涉及）", expand=False), highlight=False)
     if ans.citations:
         console.print("[bold]引用条款：[/]" + "；".join(f"{c['label']}（{c['clause']}）" for c in ans.citations), highlight=False)
-    if ans.followups:
+    # the greeting's followups are example questions (already in its text), not facts the assistant still needs
+    if ans.followups and "help" not in (ans.flags or []):
         console.print("[bold]还需了解：[/]" + " ".join(ans.followups), highlight=False)
 
 
@@ -54,9 +57,11 @@ def register(app) -> None:
                 console.print()
                 break
             q = question.strip()
-            if q in ("/quit", "/exit", "/q", "退出"):
+            if not q:
+                continue
+            if q.lower().rstrip("。.!！") in EXIT_WORDS:
                 break
-            if q == "/reset":
+            if q in RESET_WORDS:
                 session.reset()
                 console.print("已清空企业情况，可以重新开始。", highlight=False)
                 continue

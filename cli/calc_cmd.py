@@ -3,11 +3,12 @@ declares (--equipment 1200万 …), `--set path=value`, `--doc`, `--all` across 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import typer
 
-from cli.common import console, fail, print_json
+from cli.common import console, err_console, fail, print_json
 
 _STATE_MARK = {"met": "✓", "not_met": "✗", "unknown": "?"}
 _STATUS_STYLE = {"eligible": "green", "ineligible": "red", "unknown": "yellow"}
@@ -18,6 +19,39 @@ def pack_flags(pack) -> dict[str, tuple[str, object]]:
     from corpus.packs import input_paths
 
     return {spec.flag: (path, spec) for path, spec in input_paths(pack.rules).items() if spec.flag}
+
+
+def _squash(text: str) -> str:
+    # the words people drop or add when naming a title: 企业, 级, 通过, spaces
+    return re.sub(r"[\s　]|企业|级|通过", "", str(text))
+
+
+def _subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(ch in it for ch in short)
+
+
+def resolve_titles(names: list[str], spec) -> list[str]:
+    """Titles as people name them (国家两化融合贯标, 市级服务型制造示范) → the pack's option ids; each name must
+    fit exactly one of the pack's titles, by its id, label, short name or aliases, or as an abbreviation of one."""
+    out = []
+    for raw in names:
+        words = {oid: [oid, o.label, o.short, *o.aliases] for oid, o in spec.options.items()}
+        if raw in words:
+            out.append(raw)
+            continue
+        want = _squash(raw)
+        exact = [oid for oid, ws in words.items() if any(w and _squash(w) == want for w in ws)]
+        found = exact or [oid for oid, ws in words.items() if want and any(w and _subsequence(want, _squash(w))
+                                                                           for w in ws)]
+        label = {oid: o.label or oid for oid, o in spec.options.items()}
+        if len(found) == 1:
+            out.append(found[0])
+        elif found:
+            fail(f"称号“{raw}”不够明确，可能是：{'、'.join(label[t] for t in found)}。请写全称号名称。")
+        else:
+            fail(f"无法识别称号“{raw}”。可用称号：{'、'.join(label.values())}。")
+    return out
 
 
 def _parse_extra(args: list[str], flags: dict) -> list[tuple[str, object, object]]:
@@ -95,7 +129,7 @@ def _build_profile(pack, profile_path: Path | None, sets: list[str], extra: list
             except CalcError as e:
                 fail(f"{spec.label}（--{spec.flag}）：{e}")
         if spec.type == "titles" and isinstance(value, str):
-            value = [t.strip() for t in value.replace("，", ",").replace("、", ",").split(",") if t.strip()]
+            value = resolve_titles([t.strip() for t in re.split(r"[,，、;；]", value) if t.strip()], spec)
         _place(data, path, value, pack)
     for item in sets or []:
         key, eq, value = item.partition("=")
@@ -127,6 +161,7 @@ def calc(
     sets: list[str] = typer.Option(None, "--set", help="设置一项企业情况：字段=值（字段名见 rules inputs），列表字段写作 列表.字段=值"),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出奖补计算结果（award 对象）"),
     show_claimable: bool = typer.Option(False, "--claimable", help="与 --json 同用：输出全部奖补项目清单"),
+    pdf: Path = typer.Option(None, "--pdf", help="同时生成可打印的测算单 PDF，如 --pdf 测算单.pdf"),
 ) -> None:
     """计算企业可获奖补金额，列出每一步计算、条件与条款依据。
 
@@ -155,10 +190,27 @@ def calc(
         rows = claimable(data, doc_id=pack.id, as_of=day)
     except (CalcError, CorpusError) as e:
         fail(str(e))
+    award = result.to_dict()
+    if pdf is not None:
+        _write_sheet(pdf, pack, data, award, rows, day)
     if as_json:
-        print_json(rows if show_claimable else result.to_dict())
-        return
-    _print_tables(result, rows)
+        print_json(rows if show_claimable else award)
+    else:
+        _print_tables(award, rows)
+    if pdf is not None:
+        err_console.print(f"已生成测算单：{pdf}", highlight=False)
+
+
+def _write_sheet(path: Path, pack, data: dict, award: dict, rows: list[dict], day) -> None:
+    """The printable 测算单 of this calculation (A4 PDF), from the award dict: nothing recomputed."""
+    from tools import sheet
+    from tools.profile import Profile
+
+    facts = sheet.pack_facts(Profile.from_dict(data, doc=pack.id).to_dict(), pack.id)
+    try:
+        sheet.write_pdf(path, award, rows, facts, today=day)
+    except sheet.SheetError as e:
+        fail(str(e))
 
 
 def _corpus():
@@ -187,45 +239,46 @@ def _pack(corpus, doc: str | None, profile_path: Path | None):
     return pack
 
 
-def _print_tables(result, rows) -> None:
+def _print_tables(award: dict, rows: list[dict]) -> None:
+    """The claimable list, then each computed item with its steps, the caps and the headline (from the award dict)."""
     from rich.table import Table
 
-    from tools.amounts import format_yuan
+    from tools import sheet
 
-    if result.status_text:
-        console.print(f"[bold red]{result.status_text}[/]，按本文件不予奖补。", highlight=False)
-    table = Table(title=f"可申请奖补一览（{result.doc_number or result.doc_id}，{result.effective} 起）", show_lines=True)
+    if sheet.doc_status(award):
+        console.print(f"[bold red]{sheet.doc_status(award)}[/]，按本文件不予奖补。", highlight=False)
+    table = Table(title=f"可申请奖补一览（{award.get('doc_number') or award.get('doc')}，{award.get('effective')} 起）",
+                  show_lines=True)
     for col in ("条款", "项目", "状态", "金额", "条件", "责任单位"):
         table.add_column(col)
     for r in rows:
-        conds = "\n".join(f"{_STATE_MARK[c['state']]} {c['text']}" for c in r["conditions"])
-        style = _STATUS_STYLE[r["status"]]
-        table.add_row(r["label"], r["title"], f"[{style}]{r['status_text']}[/]", r["amount_text"], conds,
-                      "、".join(r["units"]))
+        conds = "\n".join(f"{_STATE_MARK.get(c['state'], '?')} {c['text']}" for c in r["conditions"])
+        style = _STATUS_STYLE.get(r["status"], "yellow")
+        table.add_row(r["label"], r["title"], f"[{style}]{r['status_text']}[/]", sheet.amount_cell(r), conds,
+                      "、".join(r.get("units") or []))
     console.print(table)
-    if not result.items:
+    if not sheet.has_input(award):
         console.print("未提供可计算的企业情况。可用 --profile 企业情况.yaml，或本文件声明的选项"
                       "（policy-assistant rules inputs 查看）。", highlight=False)
         return
-    for item in result.items:
-        style = _STATUS_STYLE[item.status]
-        amount = ("最高可获 " if item.maximum else "") + (format_yuan(item.paid) if item.amount is not None
-                                                         or item.status == "ineligible" else "待定")
-        console.print(f"[bold]{item.label} {item.title}[/]：[{style}]{item.status_text}[/] {amount}", highlight=False)
-        for s in item.steps:
+    for item in award["items"]:
+        style = _STATUS_STYLE.get(item["status"], "yellow")
+        console.print(f"[bold]{item['label']} {item['title']}[/]：[{style}]{item['status_text']}[/] "
+                      f"{sheet.amount_cell(item)}", highlight=False)
+        for s in item.get("steps") or []:
             console.print(f"  · {s}", highlight=False)
-        for n in item.notes:
+        for n in item.get("notes") or []:
             console.print(f"  注：{n}", style="dim", highlight=False)
-    for s in result.steps:
-        console.print(f"· {s}", highlight=False)
-    total = format_yuan(result.total)
-    cap = f"（已按{result.document_cap['label']}封顶）" if result.capped_by_tax and result.document_cap else ""
-    console.print(f"[bold]合计：{total}[/]{cap}", highlight=False)
-    if result.unknown_conditions:
-        console.print("待确认：" + "；".join(dict.fromkeys(result.unknown_conditions)), style="yellow", highlight=False)
-    for n in result.notes:
+    for line in sheet.cap_lines(award)[:-1]:
+        console.print(f"· {line}", highlight=False)
+    if sheet.library_line(award):
+        console.print(f"· {sheet.library_line(award)}", highlight=False)
+    console.print(f"[bold]{sheet.headline(award)}[/]", highlight=False)
+    if award.get("unknown_conditions"):
+        console.print("待确认：" + "；".join(dict.fromkeys(award["unknown_conditions"])), style="yellow", highlight=False)
+    for n in award.get("notes") or []:
         console.print(f"注：{n}", style="dim", highlight=False)
-    console.print(f"依据条款：{'、'.join(result.clauses)}", style="dim", highlight=False)
+    console.print("依据条款：" + "、".join(sheet.clause_labels(award, rows)), style="dim", highlight=False)
 
 
 def _print_all(result: dict) -> None:

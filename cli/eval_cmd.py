@@ -66,6 +66,13 @@ def _print_summary(runs: dict[str, dict]) -> None:
     console.print(table)
 
 
+def _yuan(value) -> str:
+    # amounts the way every other screen writes them (72万元); none is 无
+    from webapp.services import amount_text
+
+    return "无" if value is None else amount_text(value)
+
+
 def _print_failures(run: dict, limit: int = 40) -> None:
     from evals.runner import failed_checks
 
@@ -76,7 +83,7 @@ def _print_failures(run: dict, limit: int = 40) -> None:
             got = c.get("got") or {}
             why = "、".join(failed_checks(c["checks"])) or (c.get("error") or "")
             first = (got.get("citations") or ["无"])[0]
-            console.print(f"  {c['id']}：{why}（首条引用 {first}，金额 {got.get('award_total')}）", highlight=False)
+            console.print(f"  {c['id']}：{why}（首条引用 {first}，金额 {_yuan(got.get('award_total'))}）", highlight=False)
         if len(failing) > limit:
             console.print(f"  ……另有 {len(failing) - limit} 个，详见 --html 报告。", highlight=False)
     bad_groups = run["metrics"]["inconsistent_groups"]
@@ -99,7 +106,7 @@ def _print_changes(changes: list[dict]) -> None:
             continue
         status = lambda d: "—" if not d else ("通过" if d.get("passed") else "未通过")  # noqa: E731
         console.print(f"  {ch['id']}（{'、'.join(ch['what'])}）：{status(b)} → {status(a)}；"
-                      f"金额 {b.get('award_total')} → {a.get('award_total')}", highlight=False)
+                      f"金额 {_yuan(b.get('award_total'))} → {_yuan(a.get('award_total'))}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

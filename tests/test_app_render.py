@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from webapp import render
@@ -38,6 +36,7 @@ def test_a_citation_card_shows_label_path_units_and_the_marked_quote(services):
     assert "四（三）5" in card and "四、保障措施" in card
     assert "<mark>单个企业最高不超过 5 万元。</mark>" in card
     assert "市工信局、市财政局" in card
+    assert "longnan-2022-40#4.3.5" not in card.replace("data-ref='longnan-2022-40#4.3.5'", "")  # label, not id
 
 
 def test_a_citation_to_a_missing_clause_is_shown_as_such(services):
@@ -67,15 +66,16 @@ def test_filled_form_fields_become_the_design_profile():
     }
 
 
-def test_the_markdown_report_is_stamped_with_the_document_and_the_date(services):
+def test_the_calculators_pdf_from_the_web_form_is_written_in_the_bounded_temp_area(services, tmp_path):
+    from webapp.tempfiles import TempArea
+    from webapp.ui import write_sheet
+
     profile = {"above_scale": True, "projects": [{"equipment": "1200万", "completed": True, "in_national_stats": True,
                                                   "complies_industrial_policy": True}]}
-    report = render.claimable_markdown(services, services.calc(profile), services.claimable(profile),
-                                       today=dt.date(2025, 3, 1))
-    assert "龙办发〔2022〕40号" in report and "2022年8月15日印发" in report
-    assert "测算日期：2025-03-01" in report
-    assert "**合计：72万元**" in report
-    assert "| 可享 | 技改项目设备投资奖补 | 四（三）1（4.3.1） | 72万元 |" in report
+    area = TempArea(tmp_path / "tmp")
+    path = write_sheet(services, area, profile, services.calc(profile), services.claimable(profile))
+    assert path.read_bytes().startswith(b"%PDF") and path.name == "奖补测算单.pdf"
+    assert path.parent.parent == area.root and path.parent.name.startswith("pa-report-")
 
 
 def test_questions_are_checked_before_anything_is_asked(services):

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Any
 
-from webapp.services import Services, amount_text
+from webapp.services import Services
 
 _esc = html.escape
 
@@ -29,6 +28,33 @@ def highlight(text: str, needles: list[str]) -> str:
         pos = end
     out.append(_esc(text[pos:]))
     return "".join(out)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+
+
+def plain_message(text: str) -> str:
+    """Text for a chat bubble shown exactly as typed: HTML escaped (no tag renders, no remote image loads) and
+    Markdown punctuation backslash-escaped (no ![](…) image, no link, no heading)."""
+    escaped = html.escape(str(text or ""), quote=False)
+    return _MD_SPECIAL.sub(r"\\\1", escaped)
+
+
+def ref_label(services: Services, ref: str) -> str:
+    """A clause reference as people read it (四（三）5); with several documents loaded, prefixed by the 文号."""
+    try:
+        clause = services.corpus.clause(ref)
+    except Exception:  # noqa: BLE001 - an unknown reference is shown as written
+        return ref.split("#", 1)[-1]
+    if len(services.corpus) > 1:
+        return f"{services.corpus.document(clause.doc_id).doc_number or clause.doc_id} {clause.label}"
+    return clause.label
+
+
+def open_link(ref: str, text: str, quote: str = "") -> str:
+    """A control that opens the clause in the clause tab (the page script reads data-ref / data-quote)."""
+    return (f"<button type='button' class='pa-open' data-ref='{_esc(ref)}' data-quote='{_esc(quote)}'>"
+            f"{_esc(text)}</button>")
 
 
 def quote_needles(quote: str, text: str) -> list[str]:
@@ -59,9 +85,10 @@ def query_terms(query: str) -> list[str]:
 
 
 def citation_text(services: Services, record: dict) -> str:
-    """A citation to paste into a letter: 龙办发〔2022〕40号 四（三）5（longnan-2022-40#4.3.5）."""
+    """A citation to paste into a letter: 《title》（龙办发〔2022〕40号）四（三）5."""
     doc = services.corpus.document(record["doc"])
-    return f"{doc.doc_number} {record['label']}（{record['doc']}#{record['clause']}）"
+    number = f"（{doc.doc_number}）" if doc.doc_number else ""
+    return f"《{doc.title}》{number}{record['label']}"
 
 
 def citations_html(services: Services, citations: list[dict]) -> str:
@@ -82,8 +109,8 @@ def citations_html(services: Services, citations: list[dict]) -> str:
         units = "、".join(rec["units"])
         cards.append(
             f"<div class='pa-cite' data-clause='{_esc(rec['clause'])}'>"
-            f"<div class='pa-cite-head'><b class='pa-label'>{_esc(rec['label'])}</b> "
-            f"<span class='pa-id'>{_esc(rec['citation'])}</span></div>"
+            f"<div class='pa-cite-head'><b class='pa-label'>{_esc(ref_label(services, rec['citation']))}</b> "
+            + open_link(rec["citation"], "在条款查阅中打开", str(c.get("quote") or "")) + "</div>"
             f"<div class='pa-path'>{_esc(' › '.join(rec['heading_path']))}</div>"
             f"<div class='pa-text'>{body}</div>"
             + (f"<div class='pa-units'>责任单位：{_esc(units)}</div>" if units else "")
@@ -92,27 +119,42 @@ def citations_html(services: Services, citations: list[dict]) -> str:
 
 
 def award_html(award: dict | None) -> str:
+    """The award beside a chat answer: the headline (with its assumption), each item and the document-wide cap."""
+    from tools import sheet
+
     if not award:
         return ""
     rows = []
     for it in award.get("items") or []:
         steps = "<br>".join(_esc(str(s)) for s in it.get("steps") or [])
         rows.append(
-            "<tr>"
+            f"<tr class='pa-status-{_esc(str(it.get('status_text') or ''))}'>"
             f"<td>{_esc(str(it.get('label') or it.get('clause') or ''))}</td>"
-            f"<td>{_esc(str(it.get('status_text') or it.get('status') or ''))}</td>"
-            f"<td class='pa-amt'>{_esc(amount_text(it.get('amount')))}</td>"
+            f"<td><span class='pa-badge'>{_esc(str(it.get('status_text') or it.get('status') or ''))}</span></td>"
+            f"<td class='pa-amt'>{_esc(sheet.amount_cell(it))}</td>"
             f"<td class='pa-steps'>{steps}</td></tr>")
-    extra = []
-    if award.get("capped_by_tax"):
-        extra.append("已按四（三）7 以企业当年地方财政实得税收为限。")
+    caps = "".join(f"<li>{_esc(line)}</li>" for line in sheet.cap_lines(award)[:1])
     unknown = award.get("unknown_conditions") or []
-    if unknown:
-        extra.append("待确认条件：" + "、".join(map(str, unknown)) + "（合计按这些条件均满足计算）。")
-    return ("<div class='pa-award'><table><thead><tr><th>条款</th><th>状态</th><th>金额</th><th>计算过程</th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody><tfoot><tr><td colspan='2'><b>合计</b></td>"
-            f"<td class='pa-amt pa-total'><b>{_esc(amount_text(award.get('total')))}</b></td><td></td></tr></tfoot>"
-            "</table>" + "".join(f"<p class='pa-note'>{_esc(e)}</p>" for e in extra) + "</div>")
+    return ("<div class='pa-award'>" + headline_html(award)
+            + (f"<div class='pa-table-wrap'><table><thead><tr><th>条款</th><th>状态</th><th>金额</th><th>计算过程</th>"
+               f"</tr></thead><tbody>{''.join(rows)}</tbody></table></div>" if rows else "")
+            + (f"<ul class='pa-caps'>{caps}</ul>" if caps else "")
+            + (f"<div class='pa-note'>待确认：{_esc('、'.join(map(str, unknown)))}</div>" if unknown else "")
+            + "</div>")
+
+
+def headline_html(award: dict) -> str:
+    """The headline sentence, the amount in its own element; an empty profile gets a request for facts instead."""
+    from tools import sheet
+
+    status = sheet.doc_status(award)
+    lead = f"<div class='pa-doc-status'>{_esc(status)}</div>" if status else ""
+    if not sheet.has_input(award):
+        return lead + f"<div class='pa-ask'>{_esc(sheet.headline(award))}</div>"
+    text = sheet.headline(award)
+    amount = sheet.total_text(award)
+    before = text[: text.rfind(amount)] if amount in text else text + " "
+    return (lead + f"<div class='pa-headline'>{_esc(before)}<b class='pa-total-amount'>{_esc(amount)}</b></div>")
 
 
 def answer_markdown(answer: dict) -> str:
@@ -120,20 +162,15 @@ def answer_markdown(answer: dict) -> str:
     text = str(answer.get("answer") or "").strip()
     cites = answer.get("citations") or []
     if cites:
-        text += "\n\n依据：" + "；".join(f"{c.get('label')}（{c.get('doc')}#{c.get('clause')}）" for c in cites)
+        text += "\n\n依据：" + "；".join(str(c.get("label") or c.get("clause")) for c in cites)
     return text
 
 
-_STATUS_ORDER = {"可享": 0, "待确认": 1, "不符合": 2}
-_STATE_TEXT = {"met": "✔ 满足", "not_met": "✘ 不满足", "unknown": "？ 待确认"}
+_STATUS_ORDER = {"eligible": 0, "unknown": 1, "ineligible": 2}
 
 
 def _status(r: dict) -> str:
     return str(r.get("status_text") or r.get("status") or "")
-
-
-def _row_amount(r: dict) -> str:
-    return str(r.get("amount_text") or amount_text(r.get("amount")))
 
 
 def _units(r: dict) -> str:
@@ -142,8 +179,8 @@ def _units(r: dict) -> str:
 
 
 def clause_link(services: Services | None, doc: str | None, clause: str, label: str) -> str:
-    """The clause's label, unfolding to its verbatim text (a link that needs no script and no navigation)."""
-    head = f"<span class='pa-label'>{_esc(label)}</span> <span class='pa-id'>{_esc(clause)}</span>"
+    """The clause's label, unfolding to its verbatim text, with a control opening it in the clause tab."""
+    head = f"<span class='pa-label'>{_esc(label or clause)}</span>"
     if services is None or not clause:
         return head
     try:
@@ -153,57 +190,29 @@ def clause_link(services: Services | None, doc: str | None, clause: str, label: 
     except Exception:  # noqa: BLE001 - the label alone still says which clause
         return head
     return (f"<details class='pa-clause-link'><summary>{head}</summary>"
-            f"<div class='pa-text'>{_esc(rec['text'])}</div></details>")
+            f"<div class='pa-text'>{_esc(rec['text'])}</div>{open_link(rec['citation'], '打开条款')}</details>")
 
 
 def claimable_html(rows: list[dict], services: Services | None = None, doc: str | None = None) -> str:
-    """The enterprise's list of awards: 可享 / 待确认 / 不符合, with amounts, conditions and clauses."""
+    """The enterprise's one result table: every rule with status, amount, conditions, arithmetic and units."""
+    from tools import sheet
+
     if not rows:
         return "<div class='pa-empty'>没有可测算的奖补项目。</div>"
     body = []
-    for r in sorted(rows, key=lambda r: _STATUS_ORDER.get(_status(r), 3)):
+    for r in sorted(rows, key=lambda r: _STATUS_ORDER.get(str(r.get("status")), 3)):
         status = _status(r)
-        cond_html = "<br>".join(_esc(_condition_text(c)) for c in r.get("conditions") or [])
+        cond_html = "<br>".join(_esc(sheet.condition_text(c)) for c in r.get("conditions") or [])
         steps = "<br>".join(_esc(str(s)) for s in r.get("steps") or [])
+        notes = "".join(f"<div class='pa-note'>注：{_esc(str(n))}</div>" for n in r.get("notes") or [])
         body.append(
             f"<tr class='pa-status-{_esc(status)}' data-rule='{_esc(str(r.get('rule') or ''))}'>"
-            f"<td><span class='pa-badge'>{_esc(status)}</span></td>"
-            f"<td>{_esc(str(r.get('title') or r.get('name') or r.get('rule') or ''))}</td>"
-            f"<td>{clause_link(services, doc, str(r.get('clause') or ''), str(r.get('label') or ''))}</td>"
-            f"<td class='pa-amt'>{_esc(_row_amount(r))}</td>"
-            f"<td>{cond_html}</td><td class='pa-steps'>{steps}</td><td>{_esc(_units(r))}</td></tr>")
-    return ("<table class='pa-claim'><thead><tr><th>状态</th><th>项目</th><th>条款</th><th>金额</th><th>条件</th>"
-            "<th>计算过程</th><th>责任单位</th></tr></thead><tbody>" + "".join(body) + "</tbody></table>")
-
-
-def _condition_text(c: Any) -> str:
-    if isinstance(c, dict):
-        name = str(c.get("text") or c.get("id") or "")
-        mark = _STATE_TEXT.get(str(c.get("state")), str(c.get("state") or ""))
-        return f"{name}：{mark}" if name else mark
-    return str(c)
-
-
-def claimable_markdown(services: Services, award: dict, rows: list[dict], today=None) -> str:
-    """The downloadable report: stamped with the document and the date, every line traceable to a clause."""
-    doc_ids = sorted({str(award["doc"])} if award.get("doc") else set())
-    lines = ["# 奖补测算结果", "", services.stamp(doc_ids or None, today), "",
-             f"**合计：{amount_text(award.get('total'))}**", ""]
-    if award.get("capped_by_tax"):
-        lines += ["已按四（三）7 以企业当年地方财政实得税收为限。", ""]
-    unknown = award.get("unknown_conditions") or []
-    if unknown:
-        lines += ["待确认条件：" + "、".join(map(str, unknown)) + "。合计按这些条件均满足计算。", ""]
-    lines += ["| 状态 | 项目 | 条款 | 金额 | 条件 | 责任单位 |", "|---|---|---|---|---|---|"]
-    for r in sorted(rows, key=lambda r: _STATUS_ORDER.get(_status(r), 3)):
-        conds = "；".join(_condition_text(c) for c in r.get("conditions") or [])
-        name = r.get("title") or r.get("name") or r.get("rule") or ""
-        lines.append(f"| {_status(r)} | {name} | {r.get('label') or ''}（{r.get('clause') or ''}） | "
-                     f"{_row_amount(r)} | {conds} | {_units(r)} |")
-    steps = [(i.get("label") or i.get("clause"), s) for i in award.get("items") or [] for s in i.get("steps") or []]
-    steps += [("合计", s) for s in award.get("steps") or []]
-    if steps:
-        lines += ["", "## 计算过程", ""] + [f"- {lab}：{s}" for lab, s in steps]
-    lines += ["", "本结果由确定性计算器依据文件条款得出，仅供参考；具体以主管部门审核为准。"
-              "具体申报要求和申报程序按相关规定执行。", ""]
-    return "\n".join(lines)
+            f"<td data-th='状态'><span class='pa-badge'>{_esc(status)}</span></td>"
+            f"<td data-th='项目'>{_esc(str(r.get('title') or r.get('name') or ''))}</td>"
+            f"<td data-th='条款'>{clause_link(services, doc, str(r.get('clause') or ''), str(r.get('label') or ''))}</td>"
+            f"<td data-th='金额' class='pa-amt'>{_esc(sheet.amount_cell(r))}</td>"
+            f"<td data-th='条件'>{cond_html}</td><td data-th='计算过程' class='pa-steps'>{steps}{notes}</td>"
+            f"<td data-th='责任单位'>{_esc(_units(r))}</td></tr>")
+    return ("<div class='pa-table-wrap'><table class='pa-claim'><thead><tr><th>状态</th><th>项目</th><th>条款</th>"
+            "<th>金额</th><th>条件</th><th>计算过程</th><th>责任单位</th></tr></thead><tbody>" + "".join(body)
+            + "</tbody></table></div>")

@@ -20,7 +20,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     import gradio as gr
 
     from webapp import api
-    from webapp.ui import CSS, build_ui
+    from webapp.ui import build_ui, mount_options
 
     services = services or Services(settings)
     settings = services.settings
@@ -29,8 +29,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     api.install(app, services)  # before the mount: "/" would otherwise swallow /api and /v1
     blocks = build_ui(services)
     return gr.mount_gradio_app(app, blocks, path="/", server_name=settings.host, server_port=settings.port,
-                               ssr_mode=False, css=CSS, max_file_size="2mb", show_error=False,
-                               footer_links=["api"])
+                               ssr_mode=False, max_file_size="2mb", show_error=False, **mount_options(services))
 
 
 def warm_up(services: Services, out=sys.stderr) -> float:

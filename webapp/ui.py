@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import html
 import logging
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
 from webapp import render
-from webapp.services import Services, amount_text, friendly
+from webapp.feedback import FeedbackStore, feedback_path
+from webapp.services import Services, friendly
+from webapp.tempfiles import TempArea
 
 log = logging.getLogger("policy_assistant.webapp")
 
+APP_TITLE = "产业政策问答助手"
+STATIC = Path(__file__).resolve().parent / "static"  # icons drawn as SVG: no emoji font needed on the user's machine
 EXAMPLES = [
     "我们是规上企业，技改项目已竣工并列入国家统计库，符合产业政策，买设备花了1200万，能拿多少？",
     "上云补贴比例是多少？",
@@ -23,45 +26,123 @@ EXAMPLES = [
     "我们还能申请哪些奖励？",
 ]
 MAX_FOLLOWUPS = 3
+NEW_CHAT_NOTICE = "已开始新对话：之前提供的企业情况已全部清除。"
+
+# A calm, official look: slate and a muted blue, local CJK fonts (no web font is fetched: the tool runs offline).
+FONTS = ("PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Zen Hei", "Source Han Sans SC",
+         "system-ui", "sans-serif")
+THEME = gr.themes.Soft(primary_hue=gr.themes.colors.blue, secondary_hue=gr.themes.colors.slate,
+                       neutral_hue=gr.themes.colors.slate, radius_size=gr.themes.sizes.radius_sm,
+                       font=FONTS, font_mono=("Menlo", "Consolas", "monospace")).set(
+    button_primary_background_fill="#1e3a5f", button_primary_background_fill_hover="#274b78",
+    button_primary_text_color="#ffffff", body_background_fill="#f5f7fa", block_title_text_weight="600",
+)
 
 CSS = """
-.pa-cite{border:1px solid var(--border-color-primary);border-radius:8px;padding:8px 10px;margin-bottom:8px}
-.pa-cite-head .pa-label{font-size:1.05em}
-.pa-id{color:var(--body-text-color-subdued);font-size:.85em;margin-left:6px}
+.gradio-container{max-width:1200px !important}
+footer{display:none !important}
+.pa-header{border-bottom:2px solid #1e3a5f;padding:4px 0 10px;margin-bottom:4px}
+.pa-header .pa-title{font-size:1.45em;font-weight:700;color:#1e3a5f}
+.pa-header .pa-sub{color:#475569;font-size:.92em;margin-top:2px}
+.pa-stamp{display:inline-block;margin-top:6px;padding:2px 8px;border:1px solid #94a3b8;border-radius:4px;color:#334155;
+  font-size:.88em;background:#fff}
+.pa-cite{border:1px solid var(--border-color-primary);border-radius:6px;padding:8px 10px;margin-bottom:8px;background:#fff}
+.pa-cite-head .pa-label{font-size:1.05em;color:#1e3a5f}
 .pa-path{color:var(--body-text-color-subdued);font-size:.85em;margin:2px 0 6px}
-.pa-text{white-space:pre-wrap;line-height:1.6}
+.pa-text{white-space:pre-wrap;line-height:1.65}
 .pa-text mark,.pa-hit mark{background:#fde68a;color:inherit;padding:0 1px}
-.pa-units{font-size:.85em;margin-top:6px}
-.pa-award table,.pa-claim{width:100%;border-collapse:collapse;margin-top:6px}
-.pa-award td,.pa-award th,.pa-claim td,.pa-claim th{border:1px solid var(--border-color-primary);padding:4px 6px;
-  vertical-align:top;text-align:left}
+.pa-units{font-size:.85em;margin-top:6px;color:#475569}
+.pa-open{border:1px solid #94a3b8;border-radius:4px;background:#f8fafc;color:#1e3a5f;font-size:.82em;padding:1px 8px;
+  margin-left:8px;cursor:pointer}
+.pa-open:hover{background:#e2e8f0}
+.pa-table-wrap{overflow-x:auto;-webkit-overflow-scrolling:touch;max-width:100%}
+.pa-award table,.pa-claim{width:100%;border-collapse:collapse;margin-top:6px;background:#fff}
+.pa-claim{min-width:820px;table-layout:fixed}
+.pa-claim th:nth-child(1){width:5em}.pa-claim th:nth-child(2){width:8em}.pa-claim th:nth-child(3){width:7em}
+.pa-claim th:nth-child(4){width:10em}.pa-claim th:nth-child(5){width:15em}.pa-claim th:nth-child(6){width:17em}
+.pa-claim th:nth-child(7){width:6.5em}
+.pa-claim .pa-amt{white-space:normal}
+.pa-claim summary{white-space:nowrap}
+.pa-award td,.pa-award th,.pa-claim td,.pa-claim th{border:1px solid var(--border-color-primary);padding:5px 7px;
+  vertical-align:top;text-align:left;word-break:break-word}
+.pa-award th,.pa-claim th{background:#e8eef5;color:#1e293b;white-space:nowrap}
 .pa-amt{white-space:nowrap}
-.pa-steps{font-size:.85em}
-.pa-badge{font-weight:bold}
+.pa-steps{font-size:.86em}
+.pa-note{font-size:.86em;color:#475569}
+.pa-badge{font-weight:700;white-space:nowrap}
 .pa-status-可享 .pa-badge{color:#15803d}.pa-status-待确认 .pa-badge{color:#b45309}.pa-status-不符合 .pa-badge{color:#b91c1c}
 .pa-error{color:#b91c1c;font-weight:bold}
+.pa-ok{color:#15803d;font-weight:bold}
+.pa-headline{font-size:1.2em;color:#1e3a5f;margin:4px 0}
+.pa-headline .pa-total-amount{font-size:1.25em}
+.pa-ask{font-size:1.05em;color:#1e3a5f;background:#eef2f7;border-left:4px solid #1e3a5f;padding:8px 12px}
+.pa-doc-status{color:#b91c1c;font-weight:700}
+.pa-unknown{margin:4px 0 8px 1.2em;color:#92400e}
+.pa-caps{margin:4px 0 4px 1.2em}
+.pa-section{font-weight:700;color:#1e3a5f;margin-top:10px}
 .pa-hit{border-bottom:1px dashed var(--border-color-primary);padding:6px 0}
-.pa-outline li{list-style:none}
+.pa-outline{padding-left:0}
+.pa-outline li{list-style:none;padding:2px 0}
+.pa-outline li[data-ref]{cursor:pointer}
+.pa-outline li[data-ref]:hover{background:#eef2f7}
 .pa-clause-link summary{cursor:pointer}.pa-clause-link .pa-text{font-size:.85em;max-width:28em}
-.pa-metrics td,.pa-metrics th{border:1px solid var(--border-color-primary);padding:3px 8px}
+.pa-metrics td,.pa-metrics th,.pa-fails td,.pa-fails th{border:1px solid var(--border-color-primary);padding:3px 8px;
+  vertical-align:top;text-align:left}
+.pa-fails{border-collapse:collapse;width:100%;min-width:640px}
+.pa-status-line{color:#15803d;font-size:.9em;min-height:1.2em}
+.pa-empty{color:#64748b}
+@media (max-width: 640px){
+  .tab-wrapper button, [role=tab]{padding:6px 8px !important;font-size:.92em !important}
+  .pa-header .pa-title{font-size:1.2em}
+  /* on a phone each rule becomes a card: every column stays readable, none is clipped */
+  .pa-claim{min-width:0;table-layout:auto}
+  .pa-claim thead{display:none}
+  .pa-claim,.pa-claim tbody,.pa-claim tr,.pa-claim td{display:block;width:auto !important}
+  .pa-claim tr{border:1px solid var(--border-color-primary);border-radius:6px;margin-bottom:10px;background:#fff}
+  .pa-claim td{border:none;border-bottom:1px dashed #e2e8f0;padding:5px 8px}
+  .pa-claim td:last-child{border-bottom:none}
+  .pa-claim td::before{content:attr(data-th);display:inline-block;min-width:4.5em;color:#64748b;font-size:.85em;
+    margin-right:6px}
+}
 """
 
+# Clicks inside these HTML panels (a citation's open button, an outline entry, a search hit) become one event
+# carrying the clause reference; the server answers by opening the clause tab.
+OPEN_JS = """
+element.addEventListener('click', (e) => {
+  const el = e.target.closest('[data-ref]');
+  if (!el || el.tagName === 'SUMMARY') return;
+  e.preventDefault();
+  trigger('click', {ref: el.dataset.ref, quote: el.dataset.quote || ''});
+});
+"""
+
+# The clause picker filters on key presses; Chinese typed through an input method (or pasted) arrives as an input
+# event with no key, so nothing was filtered. Re-announce such input as a key press so the list narrows as one types.
+PAGE_JS = """
+() => {
+  const nudge = (e) => {
+    const t = e.target;
+    if (!(t instanceof HTMLInputElement) || !t.closest('#clause-pick') || e.isComposing) return;
+    t.dispatchEvent(new KeyboardEvent('keydown', {key: 'Unidentified', bubbles: true}));
+  };
+  document.addEventListener('input', nudge, true);
+  document.addEventListener('compositionend', nudge, true);
+}
+"""
 TRI = ["未填写", "是", "否"]  # a missing fact is unknown, not false (DESIGN §4a)
-TITLE_CHOICES = [
-    ("国家两化融合管理体系贯标企业", "lianghua_national"),
-    ("省级两化深度融合示范企业", "lianghua_provincial"),
-    ("市级两化融合示范企业", "lianghua_city"),
-    ("国家级服务型制造示范企业", "service_national"),
-    ("省级服务型制造示范企业", "service_provincial"),
-    ("市级服务型制造示范企业", "service_city"),
-]
-CLOUD_FIELDS = [
-    ("infrastructure", "信息基础设施上云"),
-    ("platform", "平台系统上云"),
-    ("application", "业务应用上云"),
-    ("equipment", "设备资源上云"),
-    ("manufacturing", "制造能力（资源）上云"),
-]
+STACKING_CHOICES = ["累计（各级称号分别奖励）", "就高（只取最高一项）"]
+CLOUD_STAGE_KEYS = ("infrastructure", "platform", "application", "equipment", "manufacturing")
+
+
+def mount_options(services: Services) -> dict:
+    """What the server passes when mounting this UI: theme, styles, no framework footer, the temp area's folder."""
+    return {"theme": THEME, "css": CSS, "js": PAGE_JS, "footer_links": [],
+            "allowed_paths": [str(temp_root(services))]}
+
+
+def temp_root(services: Services) -> Path:
+    return Path(services.settings.data_dir) / "tmp"
 
 
 def error_html(exc: BaseException) -> str:
@@ -76,6 +157,18 @@ def _tri(value: str) -> bool | None:
 def _amount_field(value: Any) -> str | None:
     text = str(value or "").strip()
     return text or None
+
+
+def _specs() -> dict:
+    """The default document's declared inputs (labels, title options): the form's words come from the pack."""
+    from tools.sheet import input_specs
+
+    return input_specs(None)
+
+
+def title_choices() -> list[tuple[str, str]]:
+    spec = _specs().get("titles")
+    return [(o.label or oid, oid) for oid, o in spec.options.items()] if spec is not None else []
 
 
 def build_profile(above_scale, p1, p2, titles, smart, cloud, node, tax, stacking) -> dict:
@@ -101,7 +194,7 @@ def build_profile(above_scale, p1, p2, titles, smart, cloud, node, tax, stacking
         prof["titles"] = list(titles)
     if _amount_field(smart):
         prof["ganzhou_smart_award"] = _amount_field(smart)
-    cloud_d = {k: _amount_field(v) for (k, _), v in zip(CLOUD_FIELDS, cloud, strict=True) if _amount_field(v)}
+    cloud_d = {k: _amount_field(v) for k, v in zip(CLOUD_STAGE_KEYS, cloud, strict=True) if _amount_field(v)}
     if cloud_d:
         prof["cloud"] = cloud_d
     investment, registered, accepted = node
@@ -116,127 +209,217 @@ def build_profile(above_scale, p1, p2, titles, smart, cloud, node, tax, stacking
         prof["node"] = node_d
     if _amount_field(tax):
         prof["local_tax_retained"] = _amount_field(tax)
-    prof["stacking"] = "highest" if stacking == "就高（只取最高一项）" else "cumulative"
+    prof["stacking"] = "highest" if stacking == STACKING_CHOICES[1] else "cumulative"
     return prof
 
 
-def _write_temp(name: str, text: str) -> str:
-    # gradio serves files from the system temp dir; a fresh dir per file keeps users' reports apart
-    path = Path(tempfile.mkdtemp(prefix="pa-report-")) / name
-    path.write_text(text, encoding="utf-8")
-    return str(path)
+def header_html(services: Services) -> str:
+    """Title, one line on what it does, and the stamp of every loaded document (文号, title, issue date)."""
+    stamps = []
+    try:
+        from assistant.compose import date_text
+
+        for d in services.corpus:
+            issued = d.meta.get("issued_text") or date_text(d.meta.get("issued")) or ""
+            stamps.append(f"<span class='pa-stamp'>现行文件：{html.escape(d.doc_number or d.id)}"
+                          f"《{html.escape(d.title)}》{html.escape(f'（{issued}）' if issued else '')}</span>")
+    except Exception:  # noqa: BLE001 - the header must render even with a broken corpus
+        stamps = []
+    return (f"<div class='pa-header'><div class='pa-title'>{APP_TITLE}</div>"
+            "<div class='pa-sub'>条款逐字引用；奖补金额由确定性计算器按条款算出，附计算过程。</div>"
+            + " ".join(stamps) + "</div>")
 
 
 def build_ui(services: Services) -> gr.Blocks:
+    area = TempArea(temp_root(services))
+    feedback = FeedbackStore(feedback_path(services.settings.data_dir))
     # no telemetry or version check: the tool runs offline and must not phone home
-    with gr.Blocks(title="产业政策问答助手", analytics_enabled=False) as demo:
-        gr.Markdown("## 产业政策问答助手\n条款精确引用；奖补金额由确定性计算器给出。" + _doc_line(services))
-        with gr.Tabs():
+    with gr.Blocks(title=APP_TITLE, analytics_enabled=False) as demo:
+        gr.HTML(header_html(services), elem_id="pa-header", js_on_load=None)
+        with gr.Tabs(elem_id="pa-tabs") as tabs:
             with gr.Tab("政策问答", id="chat"):
-                _chat_tab(services)
+                chat = _chat_tab(services, feedback)
             with gr.Tab("奖补测算", id="calc"):
-                _calc_tab(services)
+                _calc_tab(services, area)
             with gr.Tab("条款查阅", id="clauses"):
-                _clause_tab(services)
+                clauses = _clause_tab(services)
             with gr.Tab("一致性评测", id="evals"):
-                _eval_tab(services)
+                from webapp import evaltab
+
+                evaltab.build(services, area, feedback)
+
+        def open_from_chat(evt: gr.EventData):
+            data = getattr(evt, "_data", None) or {}
+            page, cite, outline_open = open_clause(services, str(data.get("ref") or ""), str(data.get("quote") or ""))
+            return gr.Tabs(selected="clauses"), page, cite, "", outline_open
+
+        chat["cites"].click(open_from_chat, None, [tabs, clauses["view"], clauses["citation"], clauses["hits"],
+                                                   clauses["outline_box"]])
+    # the framework's copies of downloads and of uploads count against the same bound as our own files
+    for paths in demo.temp_file_sets:
+        area.track(paths)
     return demo
 
 
-def _doc_line(services: Services) -> str:
-    try:
-        return "".join(f"\n\n当前文件：{d.doc_number}《{d.title}》" for d in services.corpus)
-    except Exception:  # noqa: BLE001 - the header must render even with a broken corpus
-        return ""
-
-
 # ---------------------------------------------------------------- 政策问答
-def _chat_tab(services: Services) -> None:
-    # this browser tab's conversation id in the shared, bounded store; dropped when the tab goes away
+def _chat_tab(services: Services, feedback: FeedbackStore) -> dict:
     sid = gr.State(None, time_to_live=services.settings.session_ttl_seconds, delete_callback=services.reset)
-    with gr.Row():
-        with gr.Column(scale=3):
-            chatbot = gr.Chatbot(label="对话", height=460, elem_id="pa-chatbot")
+    turns = gr.State([])  # this conversation's questions, for a rated answer's context
+    last = gr.State(None)  # the latest answer: what 👍/👎 applies to
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=3, min_width=300):
+            chatbot = gr.Chatbot(label="对话", height=440, elem_id="pa-chatbot", buttons=["copy"],
+                                 placeholder="您好！请提出关于产业扶持政策的问题，例如“上云补贴比例是多少？”。"
+                                             "回答逐字引用条款，金额由计算器按条款算出。")
             with gr.Row():
                 question = gr.Textbox(label="您的问题", placeholder="例如：我们是规上企业，买设备花了1200万，能拿多少？",
-                                      scale=5, elem_id="pa-question", max_lines=4)
-                send = gr.Button("提问", variant="primary", scale=1, elem_id="pa-send")
+                                      scale=5, elem_id="pa-question", max_lines=4, min_width=200)
+                send = gr.Button("提问", variant="primary", scale=1, elem_id="pa-send", min_width=80)
             with gr.Row():
                 followups = [gr.Button(visible=False, size="sm", elem_classes="pa-followup")
                              for _ in range(MAX_FOLLOWUPS)]
-            reset = gr.Button("新对话", size="sm", elem_id="pa-reset")
+            with gr.Row(elem_id="pa-feedback"):
+                up = gr.Button("回答有帮助", icon=str(STATIC / "thumb-up.svg"), size="sm", elem_id="pa-up",
+                               interactive=False)
+                down = gr.Button("回答有问题", icon=str(STATIC / "thumb-down.svg"), size="sm", elem_id="pa-down",
+                                 interactive=False)
+                reset = gr.Button("新对话（清除已提供的企业情况）", size="sm", elem_id="pa-reset")
+            with gr.Row(visible=False, elem_id="pa-comment-row") as comment_row:
+                comment = gr.Textbox(label="哪里有问题？（可选，便于政策办核对）", elem_id="pa-comment", scale=5,
+                                     max_lines=3, min_width=200)
+                comment_send = gr.Button("提交说明", size="sm", scale=1, elem_id="pa-comment-send", min_width=80)
+            status = gr.HTML("", elem_id="pa-status", js_on_load=None)
             gr.Examples(EXAMPLES, inputs=[question], label="示例问题（点击填入）")
-        with gr.Column(scale=2):
-            gr.Markdown("### 引用条款")
-            cites = gr.HTML("<div class='pa-empty'>提问后，这里显示回答所依据的条款原文。</div>", elem_id="pa-citations")
-            award = gr.HTML("", elem_id="pa-award")
+        with gr.Column(scale=2, min_width=280):
+            gr.HTML("<div class='pa-section'>引用条款</div>", js_on_load=None)
+            cites = gr.HTML("<div class='pa-empty'>提问后，这里显示回答所依据的条款原文，所引句子以黄色标出。</div>",
+                            elem_id="pa-citations", js_on_load=OPEN_JS)
+            award = gr.HTML("", elem_id="pa-award", js_on_load=None)
 
-    def on_ask(q, history, session_id):
+    def on_ask(q, history, session_id, asked):
         history = list(history or [])
         q = (q or "").strip()
+        hidden = [gr.update(visible=False)] * MAX_FOLLOWUPS
         try:
             session_id, ans = services.ask(q, session_id)
         except Exception as e:  # noqa: BLE001 - every failure becomes a Chinese message in the chat
             _, msg = friendly(e)
-            history += [{"role": "user", "content": q or "（空）"}, {"role": "assistant", "content": f"⚠ {msg}"}]
-            return [history, q, session_id, gr.update(), gr.update()] + [gr.update(visible=False)] * MAX_FOLLOWUPS
+            history += [{"role": "user", "content": render.plain_message(q or "（空）")},
+                        {"role": "assistant", "content": render.plain_message(f"⚠ {msg}")}]
+            return [history, q, session_id, gr.update(), gr.update(), asked, None, "", *_rating(False)] + hidden
+        asked = [*asked, q]
         text = str(ans.get("answer") or "")
-        history += [{"role": "user", "content": q}, {"role": "assistant", "content": text}]
+        history += [{"role": "user", "content": render.plain_message(q)},
+                    {"role": "assistant", "content": render.plain_message(text)}]
         fups = list(ans.get("followups") or [])[:MAX_FOLLOWUPS]
-        buttons = [gr.update(value=f, visible=True) for f in fups]
-        buttons += [gr.update(visible=False)] * (MAX_FOLLOWUPS - len(fups))
+        buttons = [gr.update(value=f, visible=True) for f in fups] + hidden[len(fups):]
         try:
             cite_html = render.citations_html(services, ans.get("citations") or [])
             award_html = render.award_html(ans.get("award"))
         except Exception as e:  # noqa: BLE001
             cite_html, award_html = error_html(e), ""
-        return [history, "", session_id, cite_html, award_html] + buttons
+        rated = {"turns": asked, "answer": ans, "id": None}
+        return [history, "", session_id, cite_html, award_html, asked, rated, "", *_rating(True)] + buttons
 
-    outputs = [chatbot, question, sid, cites, award] + followups
-    send.click(on_ask, [question, chatbot, sid], outputs)
-    question.submit(on_ask, [question, chatbot, sid], outputs)
+    outputs = [chatbot, question, sid, cites, award, turns, last, status, up, down, comment_row] + followups
+    send.click(on_ask, [question, chatbot, sid, turns], outputs)
+    question.submit(on_ask, [question, chatbot, sid, turns], outputs)
     for b in followups:
-        b.click(on_ask, [b, chatbot, sid], outputs)
+        b.click(on_ask, [b, chatbot, sid, turns], outputs)
 
     def on_reset(session_id):
+        # the server forgets the facts as well as the screen: one action, said on screen
         services.reset(session_id)
-        return [[], "", None, "<div class='pa-empty'>已开始新对话。</div>", ""] + [gr.update(visible=False)] * MAX_FOLLOWUPS
+        notice = f"<div class='pa-status-line'>{NEW_CHAT_NOTICE}</div>"
+        return [[], "", session_id, "<div class='pa-empty'>已开始新对话。</div>", "", [], None, notice,
+                *_rating(False)] + [gr.update(visible=False)] * MAX_FOLLOWUPS
 
     reset.click(on_reset, [sid], outputs)
+    chatbot.clear(on_reset, [sid], outputs)
+
+    def on_rate(rating: int, rated, note: str):
+        if not rated:
+            return rated, "<div class='pa-empty'>请先提问，再评价回答。</div>", gr.update()
+        try:
+            if rated.get("id") is None:
+                rated = {**rated, "id": feedback.add(rating, rated["turns"], rated["answer"], note or "")}
+            else:
+                feedback.update(rated["id"], rating=rating, comment=note if note else None)
+        except Exception as e:  # noqa: BLE001
+            return rated, error_html(e), gr.update()
+        if rating > 0:
+            return rated, "<div class='pa-status-line'>已记录：回答有帮助。谢谢！</div>", gr.update(visible=False)
+        return (rated, "<div class='pa-status-line'>已记录：回答有问题。可在下方补充说明，政策办会据此核对。</div>",
+                gr.update(visible=True))
+
+    up.click(lambda r: on_rate(1, r, ""), [last], [last, status, comment_row])
+    down.click(lambda r, c: on_rate(-1, r, c), [last, comment], [last, status, comment_row])
+
+    def on_comment(rated, note):
+        note = (note or "").strip()
+        if not rated or rated.get("id") is None:
+            return rated, "<div class='pa-empty'>请先点“回答有问题”，再补充说明。</div>", gr.update()
+        feedback.update(rated["id"], comment=note)
+        return rated, "<div class='pa-status-line'>说明已保存，谢谢！</div>", ""
+
+    comment_send.click(on_comment, [last, comment], [last, status, comment])
+    comment.submit(on_comment, [last, comment], [last, status, comment])
+    return {"cites": cites}
+
+
+def _rating(enabled: bool) -> list:
+    return [gr.update(interactive=enabled), gr.update(interactive=enabled), gr.update(visible=False)]
 
 
 # ---------------------------------------------------------------- 奖补测算
-def _calc_tab(services: Services) -> None:
-    gr.Markdown("填写企业情况（不清楚的可留空，系统会标为“待确认”）。金额单位为元，也可写“1200万”“1.2亿”。")
+def _calc_tab(services: Services, area: TempArea) -> None:
+    specs = _specs()
+
+    def field_label(path: str) -> str | None:
+        spec = specs.get(path)
+        return spec.label if spec is not None and spec.label else None
+
+    gr.Markdown("填写企业情况。不清楚的可留空（系统标为“待确认”，不会当作“否”）。金额单位为元，也可写“1200万”“1.2亿”。")
     above = gr.Radio(TRI, value="未填写", label="是否规模以上企业（规上企业）", elem_id="calc-above-scale")
     projects = []
     for i in (1, 2):
-        with gr.Accordion(f"技术改造项目{i}（四（三）1、四（一））", open=(i == 1)):
+        with gr.Accordion(f"技术改造项目{i}", open=(i == 1)):
             with gr.Row():
-                equipment = gr.Textbox(label="购买设备投资额（元）", placeholder="如 1200万", elem_id=f"calc-p{i}-equipment")
-                total = gr.Textbox(label="项目总投资额（元）", placeholder="如 2000万", elem_id=f"calc-p{i}-total")
+                equipment = gr.Textbox(label="购买设备投资额（元）", placeholder="如 1200万", elem_id=f"calc-p{i}-equipment",
+                                       min_width=180)
+                total = gr.Textbox(label="项目总投资额（元）", placeholder="如 2000万", elem_id=f"calc-p{i}-total",
+                                   min_width=180)
             with gr.Row():
                 completed = gr.Radio(TRI, value="未填写", label="项目是否已竣工", elem_id=f"calc-p{i}-completed")
                 stats = gr.Radio(TRI, value="未填写", label="是否列入国家统计库", elem_id=f"calc-p{i}-stats")
                 policy = gr.Radio(TRI, value="未填写", label="是否符合国家产业政策", elem_id=f"calc-p{i}-policy")
             projects.append((equipment, total, completed, stats, policy))
-    with gr.Accordion("称号与认定（四（三）2—4）", open=False):
-        titles = gr.CheckboxGroup(TITLE_CHOICES, label="已获得的称号", elem_id="calc-titles")
-        smart = gr.Textbox(label="赣州市智能制造示范/标杆企业所获赣州奖补（元）", elem_id="calc-smart")
-        stacking = gr.Radio(["累计（各级称号分别奖励）", "就高（只取最高一项）"], value="累计（各级称号分别奖励）",
-                            label="不同级别称号的计算方式（文件未明确，以市工信局解释为准）")
-    with gr.Accordion("企业上云实际支付金额（四（三）5）", open=False):
-        cloud = [gr.Textbox(label=f"{name}（元）", elem_id=f"calc-cloud-{key}") for key, name in CLOUD_FIELDS]
-    with gr.Accordion("工业互联网标识解析二级节点（四（三）6）", open=False):
-        node_inv = gr.Textbox(label="接入二级节点实际投资额（元）", elem_id="calc-node-investment")
-        node_reg = gr.Radio(TRI, value="未填写", label="是否在龙南注册")
-        node_acc = gr.Radio(TRI, value="未填写", label="是否通过验收")
-    tax = gr.Textbox(label="当年所缴增值税、企业所得税的地方财政实得部分（元，四（三）7 上限）", elem_id="calc-tax")
-    go = gr.Button("测算", variant="primary", elem_id="calc-go")
-    total_out = gr.HTML("", elem_id="calc-total")
-    table = gr.HTML("", elem_id="calc-result")
-    download = gr.DownloadButton("下载测算报告（Markdown）", visible=False, elem_id="calc-download")
+    with gr.Accordion("称号与认定", open=False):
+        titles = gr.CheckboxGroup(title_choices(), label="已获得的称号", elem_id="calc-titles")
+        smart = gr.Textbox(label=f"{field_label('ganzhou_smart_award') or '配套奖补依据金额'}（元）", elem_id="calc-smart")
+        stacking = gr.Radio(STACKING_CHOICES, value=STACKING_CHOICES[0],
+                            label="不同级别称号的计算方式（文件未明确，以主管部门解释为准）", elem_id="calc-stacking")
+    with gr.Accordion(field_label("cloud") or "上云实际支付金额", open=False):
+        cloud = [gr.Textbox(label=f"{field_label('cloud.' + key) or key}（元）", elem_id=f"calc-cloud-{key}")
+                 for key in CLOUD_STAGE_KEYS]
+    with gr.Accordion(field_label("node") or "二级节点", open=False):
+        node_inv = gr.Textbox(label=f"{field_label('node.investment')}（元）", elem_id="calc-node-investment")
+        node_reg = gr.Radio(TRI, value="未填写", label=f"是否{field_label('node.registered_in_longnan')}",
+                            elem_id="calc-node-registered")
+        node_acc = gr.Radio(TRI, value="未填写", label=f"是否{field_label('node.passed_acceptance')}",
+                            elem_id="calc-node-accepted")
+    tax = gr.Textbox(label="当年所缴增值税、企业所得税的地方财政实得部分（元，各项奖补合计以此为上限）", elem_id="calc-tax")
+    with gr.Row():
+        go = gr.Button("测算", variant="primary", elem_id="calc-go", scale=3)
+        clear = gr.Button("清空重填", elem_id="calc-reset", scale=1)
+    total_out = gr.HTML("", elem_id="calc-total", js_on_load=None)
+    table = gr.HTML("", elem_id="calc-result", js_on_load=None)
+    caps = gr.HTML("", elem_id="calc-caps", js_on_load=None)
+    download = gr.DownloadButton("下载测算单（PDF，可打印）", visible=False, elem_id="calc-download", variant="primary")
+    written = gr.State(None)  # our own copy of the sheet: dropped once downloaded (the framework serves its copy)
 
+    radios = [above, *[c for p in projects for c in p[2:]], node_reg, node_acc]
+    texts = [*[c for p in projects for c in p[:2]], smart, *cloud, node_inv, tax]
     inputs = [above, *[c for p in projects for c in p], titles, smart, *cloud, node_inv, node_reg, node_acc, tax, stacking]
 
     def on_calc(*vals):
@@ -245,26 +428,66 @@ def _calc_tab(services: Services) -> None:
         p = [tuple(vals[i * 5:(i + 1) * 5]) for i in range(2)]
         vals = vals[10:]
         titles_v, smart_v = vals[0], vals[1]
-        cloud_v = vals[2:2 + len(CLOUD_FIELDS)]
-        node_v = tuple(vals[2 + len(CLOUD_FIELDS):5 + len(CLOUD_FIELDS)])
-        tax_v, stacking_v = vals[5 + len(CLOUD_FIELDS)], vals[6 + len(CLOUD_FIELDS)]
+        n = len(CLOUD_STAGE_KEYS)
+        cloud_v = vals[2:2 + n]
+        node_v = tuple(vals[2 + n:5 + n])
+        tax_v, stacking_v = vals[5 + n], vals[6 + n]
         try:
             prof = build_profile(above_v, p[0], p[1], titles_v, smart_v, cloud_v, node_v, tax_v, stacking_v)
             award = services.calc(prof)
             rows = services.claimable(prof)
-            report = render.claimable_markdown(services, award, rows)
-            path = _write_temp("奖补测算报告.md", report)
         except Exception as e:  # noqa: BLE001
-            return error_html(e), "", gr.update(visible=False)
-        head = f"<div class='pa-total-line'>合计可获：<b class='pa-total-amount'>{html.escape(amount_text(award.get('total')))}</b></div>"
+            return error_html(e), "", "", gr.update(visible=False), None
+        from tools import sheet
+
+        head = render.headline_html(award)
+        if not sheet.has_input(award):
+            return head, "", "", gr.update(visible=False), None
         unknown = award.get("unknown_conditions") or []
         if unknown:
-            head += f"<div class='pa-note'>待确认条件：{html.escape('、'.join(map(str, unknown)))}（合计按均满足计算）</div>"
-        if award.get("capped_by_tax"):
-            head += "<div class='pa-note'>已按四（三）7 以地方财政实得税收为限。</div>"
-        return head, render.claimable_html(rows, services, award.get("doc")) + render.award_html(award), gr.update(value=path, visible=True)
+            head += ("<div class='pa-section'>尚待确认的条件</div><ul class='pa-unknown'>"
+                     + "".join(f"<li>{html.escape(str(u))}</li>" for u in unknown) + "</ul>")
+        caps_html = "<div class='pa-section'>上限与合计</div><ul class='pa-caps'>" + "".join(
+            f"<li>{html.escape(line)}</li>" for line in sheet.cap_lines(award)) + "</ul>"
+        if sheet.library_line(award):
+            caps_html += f"<div class='pa-section'>技术改造项目库</div><div>{html.escape(sheet.library_line(award))}</div>"
+        notes = award.get("notes") or []
+        if notes:
+            caps_html += "".join(f"<div class='pa-note'>注：{html.escape(str(x))}</div>" for x in notes)
+        caps_html += f"<div class='pa-note'>{html.escape(services.stamp([award['doc']] if award.get('doc') else None))}。" \
+                     f"{sheet.DISCLAIMER}</div>"
+        path = None
+        try:
+            path = write_sheet(services, area, prof, award, rows)
+            dl = gr.update(value=str(path), visible=True)
+        except Exception as e:  # noqa: BLE001 - the screen result stands even if the PDF cannot be made
+            caps_html += error_html(e)
+            dl = gr.update(visible=False)
+        return head, render.claimable_html(rows, services, award.get("doc")), caps_html, dl, \
+            None if path is None else str(path)
 
-    go.click(on_calc, inputs, [total_out, table, download])
+    go.click(on_calc, inputs, [total_out, table, caps, download, written])
+    download.click(lambda p: area.remove(p) if p else None, [written], None)
+
+    def on_clear():
+        return ([gr.update(value="未填写") for _ in radios] + [gr.update(value="") for _ in texts]
+                + [gr.update(value=[]), gr.update(value=STACKING_CHOICES[0]), "", "", "", gr.update(visible=False)])
+
+    clear.click(on_clear, None, [*radios, *texts, titles, stacking, total_out, table, caps, download])
+
+
+def write_sheet(services: Services, area: TempArea, profile: dict, award: dict, rows: list[dict]) -> Path:
+    """The 测算单 PDF of this calculation, in a fresh folder of the bounded temp area."""
+    from tools import sheet
+    from tools.profile import Profile
+
+    try:
+        title = services.corpus.document(award.get("doc")).title
+    except Exception:  # noqa: BLE001 - the sheet still carries the 文号
+        title = ""
+    facts = sheet.pack_facts(Profile.from_dict(profile, award.get("doc")).to_dict(), award.get("doc"))
+    data = sheet.build_pdf(award, rows, facts, doc_title=str(award.get("doc_title") or title))
+    return area.write("奖补测算单.pdf", data, prefix="pa-report-")
 
 
 # ---------------------------------------------------------------- 条款查阅
@@ -272,19 +495,20 @@ def _clause_choices(services: Services) -> list[tuple[str, str]]:
     out = []
     several = len(services.corpus) > 1  # with two documents 三（一） appears twice: name the document too
     for row in services.outline():
-        indent = "　" * row["depth"]
         prefix = f"[{services.corpus.document(row['doc']).doc_number or row['doc']}] " if several else ""
-        out.append((f"{prefix}{indent}{row['label']} {row['heading']}", f"{row['doc']}#{row['clause']}"))
+        out.append((f"{prefix}{row['label']} {row['heading']}", f"{row['doc']}#{row['clause']}"))
     return out
 
 
-def _outline_html(services: Services) -> str:
+def outline_html(services: Services) -> str:
+    """Every document's outline; each entry opens its clause when clicked."""
     parts = []
     for doc in services.corpus:
         parts.append(f"<h4>{html.escape(doc.doc_number)}《{html.escape(doc.title)}》</h4><ul class='pa-outline'>")
         for row in (r for r in services.outline() if r["doc"] == doc.id):
-            parts.append(f"<li style='margin-left:{row['depth'] * 1.2}em'><b>{html.escape(row['label'])}</b> "
-                         f"{html.escape(row['heading'])} <span class='pa-id'>{html.escape(row['clause'])}</span></li>")
+            parts.append(f"<li data-ref='{html.escape(doc.id)}#{html.escape(row['clause'])}' "
+                         f"style='margin-left:{row['depth'] * 1.2}em'><b>{html.escape(row['label'])}</b> "
+                         f"{html.escape(row['heading'])}</li>")
         parts.append("</ul>")
     return "".join(parts)
 
@@ -297,80 +521,143 @@ def clause_view(services: Services, ref: str, marks: list[str] | None = None) ->
     units = "、".join(rec["units"]) or "文件未列明"
     body = render.highlight(rec["text"], marks or [])
     page = (f"<div class='pa-cite' data-clause='{html.escape(rec['clause'])}'><div class='pa-cite-head'>"
-            f"<b class='pa-label'>{html.escape(rec['label'])}</b> <span class='pa-id'>{html.escape(rec['citation'])}</span>"
-            f"</div><div class='pa-path'>{html.escape(' › '.join(rec['heading_path']))}</div>"
+            f"<b class='pa-label'>{html.escape(render.ref_label(services, rec['citation']))}</b></div>"
+            f"<div class='pa-path'>{html.escape(' › '.join(rec['heading_path']))}</div>"
             f"<div class='pa-text'>{body}</div><div class='pa-units'>责任单位：{html.escape(units)}</div></div>")
     return page, render.citation_text(services, rec)
 
 
-def _clause_tab(services: Services) -> None:
-    with gr.Row():
-        with gr.Column(scale=2):
+def open_clause(services: Services, ref: str, quote: str = "") -> tuple[str, str, Any]:
+    """The clause `ref` with `quote` marked, for the clause tab: (view, citation, outline accordion update)."""
+    try:
+        rec_text = services.clause(ref)["text"]
+        page, cite = clause_view(services, ref, render.quote_needles(quote, rec_text))
+        return page, cite, gr.update()
+    except Exception as e:  # noqa: BLE001
+        return not_found_html(services, ref, e), "", gr.update(open=True)
+
+
+def looks_like_reference(query: str) -> bool:
+    """A clause number (4.3.5, 四（三）5, 第四部分第（三）项) rather than words to search for."""
+    import re
+
+    from corpus import normalise_reference
+
+    ref = normalise_reference(query.split("#", 1)[-1])
+    return bool(re.fullmatch(r"\d+(\.\d+)*", ref)) or ref in ("notice", "0")
+
+
+def not_found_html(services: Services, query: str, exc: BaseException | None = None) -> str:
+    """未找到该条款, the nearest existing clauses as links, and a pointer to the (now opened) outline."""
+    suggestions = list(getattr(exc, "suggestions", None) or [])
+    links = ""
+    if suggestions:
+        refs = []
+        for s in suggestions[:5]:
+            try:
+                c = services.corpus.clause(s)
+            except Exception:  # noqa: BLE001
+                continue
+            refs.append(render.open_link(c.citation, f"{c.label} {c.heading}".strip()))
+        if refs:
+            links = "<div>相近的条款：" + " ".join(refs) + "</div>"
+    return (f"<div class='pa-not-found'><div class='pa-error'>未找到该条款：“{html.escape(query)}”。</div>"
+            f"{links}<div class='pa-note'>本文件的全部条款见左侧“全文目录”（已展开），点击条目即可查看原文。</div></div>")
+
+
+def relevant_hits(query: str, hits: list[dict]) -> list[dict]:
+    """The search hits that are about the query, not merely nearest to it.
+
+    Until retrieval has its calibrated relevance floor this is a conservative lexical check: a hit must contain at
+    least half of the query's content words (by characters). The one place to point at the floor later."""
+    import jieba
+
+    stop = {"多少", "哪些", "什么", "怎么", "怎样", "如何", "是否", "可以", "能否", "哪个", "哪里", "规定", "有没有",
+            "我们", "企业", "请问", "一下", "相关", "关于"}
+    words = [w for w in jieba.lcut(query) if len(w.strip()) >= 2 and w not in stop]
+    if not words:
+        return []
+    need = sum(len(w) for w in words) / 2
+    out = []
+    for h in hits:
+        text = f"{h.get('text', '')}{' '.join(h.get('heading_path') or [])}{' '.join(h.get('units') or [])}"
+        if sum(len(w) for w in words if w in text) >= need:
+            out.append(h)
+    return out
+
+
+def _clause_tab(services: Services) -> dict:
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=2, min_width=260):
             try:
                 choices = _clause_choices(services)
-                outline_html = _outline_html(services)
+                outline = outline_html(services)
             except Exception as e:  # noqa: BLE001
-                choices, outline_html = [], error_html(e)
-            pick = gr.Dropdown(choices, label="文件目录（选择条款）", elem_id="clause-pick", filterable=True)
-            with gr.Accordion("全文目录", open=False):
-                gr.HTML(outline_html, elem_id="clause-outline")
-        with gr.Column(scale=3):
+                choices, outline = [], error_html(e)
+            pick = gr.Dropdown(choices, label="按目录选择条款（可输入文字筛选）", elem_id="clause-pick", filterable=True,
+                               value=None)
+            with gr.Accordion("全文目录（点击条目查看原文）", open=False) as outline_box:
+                outline_panel = gr.HTML(outline, elem_id="clause-outline", js_on_load=OPEN_JS)
+        with gr.Column(scale=3, min_width=300):
             with gr.Row():
                 query = gr.Textbox(label="条款编号或关键词", placeholder="如 4.3.5、四（三）5、上云补贴", scale=4,
-                                   elem_id="clause-query")
-                find = gr.Button("查找", variant="primary", scale=1, elem_id="clause-find")
-            clause_html = gr.HTML("", elem_id="clause-view")
-            citation = gr.Textbox(label="引用（点击右侧按钮复制）", buttons=["copy"], interactive=False,
+                                   elem_id="clause-query", min_width=180)
+                find = gr.Button("查找", variant="primary", scale=1, elem_id="clause-find", min_width=80)
+            clause_html = gr.HTML("<div class='pa-empty'>输入条款编号或关键词，或在左侧目录中选择条款。</div>",
+                                  elem_id="clause-view", js_on_load=OPEN_JS)
+            citation = gr.Textbox(label="引用（可直接复制到公文中）", buttons=["copy"], interactive=False,
                                   elem_id="clause-citation")
-            hits_html = gr.HTML("", elem_id="clause-hits")
+            hits_html = gr.HTML("", elem_id="clause-hits", js_on_load=OPEN_JS)
 
     def on_pick(ref):
         if not ref:
-            return gr.update(), gr.update()
-        try:
-            return clause_view(services, ref)
-        except Exception as e:  # noqa: BLE001
-            return error_html(e), ""
+            return gr.update(), gr.update(), gr.update()
+        page, cite, _ = open_clause(services, ref)
+        return page, cite, ""
 
-    pick.change(on_pick, [pick], [clause_html, citation])
+    pick.change(on_pick, [pick], [clause_html, citation, hits_html])
+
+    def on_open(evt: gr.EventData):
+        data = getattr(evt, "_data", None) or {}
+        page, cite, box = open_clause(services, str(data.get("ref") or ""), str(data.get("quote") or ""))
+        return page, cite, box
+
+    for panel in (outline_panel, clause_html, hits_html):
+        panel.click(on_open, None, [clause_html, citation, outline_box])
 
     def on_find(q):
         from corpus import ClauseNotFound
 
         q = (q or "").strip()
         if not q:
-            return "<div class='pa-error'>⚠ 请输入条款编号或关键词。</div>", "", ""
-        page, cite = "", ""
+            return "<div class='pa-error'>⚠ 请输入条款编号或关键词。</div>", "", "", gr.update()
+        if looks_like_reference(q):
+            try:
+                page, cite = clause_view(services, q)
+                return page, cite, "", gr.update()
+            except ClauseNotFound as e:
+                return not_found_html(services, q, e), "", "", gr.update(open=True)
+            except Exception as e:  # noqa: BLE001 - e.g. a document id that is not loaded
+                return not_found_html(services, q, e) + error_html(e), "", "", gr.update(open=True)
         try:
-            page, cite = clause_view(services, q)  # a reference such as 4.3.5 opens the clause directly
-            return page, cite, ""
-        except ClauseNotFound:
-            pass
-        except Exception as e:  # noqa: BLE001 - not a reference: fall through to search
-            log.debug("not a clause reference: %s", e)
-        try:
-            hits = services.search(q, 5)
+            hits = relevant_hits(q, services.search(q, 5))
             terms = render.query_terms(q)
         except Exception as e:  # noqa: BLE001
-            return "", "", error_html(e)
+            return "", "", error_html(e), gr.update()
         if not hits:
-            return "", "", "<div class='pa-empty'>没有找到相关条款。</div>"
-        rows = [f"<div class='pa-hit'><b class='pa-label'>{html.escape(h['label'])}</b> "
-                f"<span class='pa-id'>{html.escape(h['doc'])}#{html.escape(h['clause'])}</span>"
-                f"<div class='pa-path'>{html.escape(' › '.join(h['heading_path']))}</div>"
+            return (f"<div class='pa-not-found'><div class='pa-error'>没有找到与“{html.escape(q)}”相关的条款。</div>"
+                    "<div class='pa-note'>文件可能未涉及该事项。可换一种说法，或在左侧“全文目录”（已展开）中查看。</div></div>",
+                    "", "", gr.update(open=True))
+        rows = [f"<div class='pa-hit'><b class='pa-label'>{html.escape(render.ref_label(services, h['doc'] + '#' + h['clause']))}</b>"
+                + render.open_link(f"{h['doc']}#{h['clause']}", "打开")
+                + f"<div class='pa-path'>{html.escape(' › '.join(h['heading_path']))}</div>"
                 f"<div class='pa-text'>{render.highlight(h['text'], terms)}</div></div>" for h in hits]
         try:
             page, cite = clause_view(services, f"{hits[0]['doc']}#{hits[0]['clause']}", terms)
         except Exception as e:  # noqa: BLE001
-            page = error_html(e)
-        return page, cite, "<h4>检索结果</h4>" + "".join(rows)
+            page, cite = error_html(e), ""
+        return page, cite, "<div class='pa-section'>检索结果</div>" + "".join(rows), gr.update()
 
-    find.click(on_find, [query], [clause_html, citation, hits_html])
-    query.submit(on_find, [query], [clause_html, citation, hits_html])
-
-
-# ---------------------------------------------------------------- 一致性评测
-def _eval_tab(services: Services) -> None:
-    from webapp import evaltab
-
-    evaltab.build(services)
+    find.click(on_find, [query], [clause_html, citation, hits_html, outline_box])
+    query.submit(on_find, [query], [clause_html, citation, hits_html, outline_box])
+    return {"view": clause_html, "citation": citation, "hits": hits_html, "outline_box": outline_box}
