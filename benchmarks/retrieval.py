@@ -312,8 +312,9 @@ def write_floor(main, fallback, held, held_fb, n_on: int, n_off: int) -> None:
         "calibrated": date.today().isoformat(),
         "questions": {"on_corpus": n_on, "off_corpus": n_off,
                       "files": ["benchmarks/retrieval_questions.yaml", "benchmarks/offcorpus_questions.yaml"]},
-        "rule": f"logistic regression on the top hit's signals; threshold: the lowest accepting at most "
-                f"{MAX_OFF_ACCEPTED:.0%} of the off-corpus questions",
+        "rule": f"logistic regression on the top hit's signals (relevance.fit_floor); threshold: of the cuts "
+                f"accepting at most {MAX_OFF_ACCEPTED:.0%} of the off-corpus questions, the highest accepting the "
+                f"most on-corpus ones, halfway to the next sample",
         "models": {main.model: {**main.to_dict(), "held_out": [r(h) for h in held]}},
         "fallback": {**fallback.to_dict(), "held_out": [r(h) for h in held_fb]},
         "dense_only": old.get("dense_only") or {"min_cosine": 0.765, "min_lead": 0.01},

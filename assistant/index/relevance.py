@@ -117,8 +117,9 @@ def is_relevant(hits) -> bool:
 
 def fit_floor(samples: list[tuple[dict, int]], features: tuple[str, ...], max_off_accepted: float,
               model: str = "", l2: float = 1e-2, iterations: int = 4000) -> Floor:
-    """Logistic regression over FEATURES on (feature values, 1 = the corpus answers it) samples, then the lowest
-    threshold that accepts at most MAX_OFF_ACCEPTED of the negatives (as many answerable questions as that allows)."""
+    """Logistic regression over FEATURES on (feature values, 1 = the corpus answers it) samples, then the threshold:
+    of those accepting at most MAX_OFF_ACCEPTED of the negatives, the ones accepting the most positives, and of
+    these the highest (fewest negatives), placed halfway to the next lower sample score."""
     import numpy as np
 
     x = np.array([[s[f] or 0.0 for f in features] for s, _ in samples], dtype=float)
@@ -134,13 +135,21 @@ def fit_floor(samples: list[tuple[dict, int]], features: tuple[str, ...], max_of
     weights = w / sd  # back to raw feature units
     bias = b - float((w * mu / sd).sum())
     floor = Floor(tuple(features), tuple(float(v) for v in weights), float(bias), 1.0, model)
-    scores = sorted({floor.score(s.get("dense"), s.get("coverage")) for s, _ in samples})
-    neg = [floor.score(s.get("dense"), s.get("coverage")) for s, lab in samples if not lab]
-    threshold = scores[-1] + 1e-9
-    for t in scores:  # ascending: the first that keeps the negatives' acceptance within bounds
-        if sum(v >= t for v in neg) <= max_off_accepted * len(neg):
-            threshold = t
-            break
+    scored = [(floor.score(s.get("dense"), s.get("coverage")), lab) for s, lab in samples]
+    cuts = sorted({v for v, _ in scored})
+    best = None  # (positives accepted, -negatives accepted, threshold)
+    for t in cuts:
+        pos = sum(1 for v, lab in scored if lab and v >= t)
+        neg = sum(1 for v, lab in scored if not lab and v >= t)
+        if neg <= max_off_accepted * sum(1 for _, lab in scored if not lab):
+            key = (pos, -neg, t)
+            best = key if best is None or key > best else best
+    if best is None:  # not even the strictest cut keeps the negatives out: accept nothing
+        threshold = cuts[-1] + 1e-9
+    else:
+        t = best[2]
+        lower = [v for v in cuts if v < t]
+        threshold = (t + lower[-1]) / 2 if lower else t
     return Floor(floor.features, floor.weights, floor.bias, float(threshold), model)
 
 
