@@ -70,6 +70,9 @@ class HybridIndex:
         self.manifest = manifest or {}
         self._row = {c.id: i for i, c in enumerate(chunks)}
         self._by_clause = {(c.doc, c.clause): c for c in chunks}
+        self._doc_dates = {c.doc: (c.effective, c.expires) for c in chunks}  # dates are the document's
+        self._doc_code = {d: n for n, d in enumerate(self._doc_dates)}
+        self._row_code = None  # per row, the code of its document (numpy, built on first scoped search)
         self._qcache: OrderedDict[str, object] = OrderedDict()
         self._qlock = threading.Lock()
 
@@ -109,38 +112,47 @@ class HybridIndex:
         with self._qlock:
             self._qcache.clear()
 
-    def _scope_rows(self, docs: list[str] | None, as_of: int | None):
-        """Boolean row mask for the scope, or None when it is everything."""
-        import numpy as np
-
+    def _allowed_docs(self, docs: list[str] | None, as_of: int | None) -> list[str] | None:
+        """The documents a scope admits (None: all of them). Effective and expiry dates belong to a document,
+        so a date reduces to the documents in force on it."""
         if docs is None and as_of is None:
             return None
-        wanted = None if docs is None else set(docs)
-        return np.fromiter(
-            ((wanted is None or c.doc in wanted) and (as_of is None or c.in_force(as_of)) for c in self.chunks),
-            dtype=bool, count=len(self.chunks),
-        )
+        pool = self._doc_dates if docs is None else [d for d in docs if d in self._doc_dates]
+        allowed = [d for d in pool if as_of is None or self._doc_dates[d][0] <= as_of <= self._doc_dates[d][1]]
+        return None if len(allowed) == len(self._doc_dates) else allowed
+
+    def _scope_rows(self, allowed: list[str]):
+        """Boolean row mask for the rows of the ALLOWED documents."""
+        import numpy as np
+
+        if self._row_code is None:
+            self._row_code = np.fromiter((self._doc_code[c.doc] for c in self.chunks), dtype=np.int32,
+                                         count=len(self.chunks))
+        return np.isin(self._row_code, [self._doc_code[d] for d in allowed])
 
     def _dense_ranked(self, query: str, k: int, docs: list[str] | None = None,
                       as_of: int | None = None) -> list[tuple[int, float]]:
+        """chroma's nearest chunks, filtered on their `doc` metadata. (Filtering on the date metadata gives the
+        same rows but costs chroma about 4x more: 27 ms against 6.5 ms at 4,600 chunks.)"""
         from assistant.index import store
 
-        if not self.chunks or self.dense is None or k <= 0 or docs == []:
+        allowed = self._allowed_docs(docs, as_of)
+        if not self.chunks or self.dense is None or k <= 0 or allowed == []:
             return []
         qv = self.query_vector(query)
-        hits = self.dense.query(qv, min(k, len(self.chunks)), store.where_clause(docs, as_of))
+        hits = self.dense.query(qv, min(k, len(self.chunks)), store.where_clause(allowed))
         return [(self._row[cid], s) for cid, s in hits if cid in self._row]
 
     def _sparse_ranked(self, query: str, k: int, docs: list[str] | None = None,
                        as_of: int | None = None) -> list[tuple[int, float]]:
         import numpy as np
 
-        if not self.chunks or k <= 0 or docs == []:
+        allowed = self._allowed_docs(docs, as_of)
+        if not self.chunks or k <= 0 or allowed == []:
             return []
         scores = self.sparse.scores(self.tokenizer(query))
-        mask = self._scope_rows(docs, as_of)
-        if mask is not None:
-            scores = np.where(mask, scores, 0.0)
+        if allowed is not None:
+            scores = np.where(self._scope_rows(allowed), scores, 0.0)
         return [(i, s) for i, s in _top(scores, k) if s > 0]
 
     def dense_search(self, query: str, k: int = 5, doc: str | None = None, *, docs=None, as_of=None) -> list[Hit]:

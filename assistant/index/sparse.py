@@ -179,11 +179,19 @@ class SparseIndex:
 
     @classmethod
     def build(cls, token_lists: list[list[str]]) -> SparseIndex:
+        import numpy as np
+
         b = cls.build_bm25(token_lists)
         s = b.scores
         ncols = len(s["indptr"]) - 1  # bm25s appends an empty token to its vocabulary without a column
         vocab = {t: i for t, i in b.vocab_dict.items() if i < ncols}
-        return cls(s["data"], s["indices"], s["indptr"], vocab, s["num_docs"])
+        data, indices, indptr = np.asarray(s["data"]), np.asarray(s["indices"]), np.asarray(s["indptr"])
+        for c in range(ncols):  # rows ascending within each column, so coverage() can binary-search them
+            a, z = int(indptr[c]), int(indptr[c + 1])
+            if z - a > 1 and (np.diff(indices[a:z]) <= 0).any():
+                order = np.argsort(indices[a:z], kind="stable")
+                indices[a:z], data[a:z] = indices[a:z][order], data[a:z][order]
+        return cls(data, indices, indptr, vocab, s["num_docs"])
 
     def save(self, folder: Path) -> None:
         import numpy as np
@@ -231,8 +239,11 @@ class SparseIndex:
             w = self.idf(t)
             total += w
             c = self._vocab.get(t)
-            if c is not None and (self._indices[self._indptr[c] : self._indptr[c + 1]] == row).any():
-                found += w
+            if c is not None:
+                col = self._indices[self._indptr[c] : self._indptr[c + 1]]  # sorted rows (see build)
+                j = int(col.searchsorted(row))
+                if j < len(col) and col[j] == row:
+                    found += w
         return found / total if total else 0.0
 
     def scores(self, tokens: list[str]):
