@@ -99,3 +99,15 @@ def test_reopening_against_the_server_reuses_its_collection(remote_index, seed_c
     settings, _ = remote_index
     report, _ = build_and_open(settings, seed_corpus)
     assert report["fresh"] is True
+
+
+def test_a_server_build_that_died_before_its_manifest_is_redone_in_full(remote_index, seed_corpus):
+    from assistant.index.lifecycle import build_and_open, index_folder
+
+    settings, idx = remote_index
+    folder = index_folder(settings)
+    folder.with_name(folder.name + ".dirty").touch()  # what a build leaves while it changes the collection
+    report, again = build_and_open(settings, seed_corpus)
+    assert report["fresh"] is False and report["embedded_chunks"] == len(idx)
+    assert not folder.with_name(folder.name + ".dirty").exists()
+    assert build_and_open(settings, seed_corpus)[0]["fresh"] is True

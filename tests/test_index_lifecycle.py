@@ -146,3 +146,16 @@ def test_an_index_of_the_previous_format_is_rebuilt_not_reported_as_damage(setti
 def test_an_empty_corpus_gives_an_index_that_finds_nothing(settings):
     report, idx = build(settings, corpus_of())
     assert report["chunks"] == 0 and idx.search("上云补贴", k=3) == [] and idx.search("4.3.5", k=3) == []
+
+
+def test_working_copies_go_to_the_system_temp_directory_when_the_data_directory_refuses_them(settings, monkeypatch):
+    from assistant.index import lifecycle
+
+    build(settings, corpus_of(tiny_doc("tiny-a")))
+    blocker = settings.data_dir / "not-a-directory"
+    blocker.write_text("x", encoding="utf-8")
+    real = lifecycle._sibling
+    monkeypatch.setattr(lifecycle, "_sibling", lambda f, suffix: blocker / "index.run" if suffix == ".run" else real(f, suffix))
+    report, idx = build(settings, corpus_of(tiny_doc("tiny-a")))
+    assert report["fresh"] is True and idx.search("鼓励企业上云", k=1)[0].clause == "1"
+    assert not str(idx.dense.copy.path).startswith(str(settings.data_dir))

@@ -176,8 +176,7 @@ class _WorkingCopy:
     """A directory under index.run/ owned by this process (a held file lock says so) and removed with it."""
 
     def __init__(self, folder: Path, generation: str):
-        root = _sibling(folder, ".run")
-        root.mkdir(parents=True, exist_ok=True)
+        root = _run_root(folder)
         _remove_orphan_copies(root)
         self.path = root / f"{generation[:12]}-{os.getpid()}-{secrets.token_hex(3)}"
         self.path.mkdir()
@@ -187,6 +186,24 @@ class _WorkingCopy:
 
     def remove(self) -> None:
         self._finalizer()
+
+
+def _run_root(folder: Path) -> Path:
+    """index.run beside the index; under the system's temporary directory when the data directory is read-only."""
+    root = _sibling(folder, ".run")
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        probe = root / f".probe-{os.getpid()}"
+        probe.touch()
+        probe.unlink()
+        return root
+    except OSError:
+        import tempfile
+
+        tag = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:12]
+        root = Path(tempfile.gettempdir()) / f"policy-assistant-index-run-{tag}"
+        root.mkdir(parents=True, exist_ok=True)
+        return root
 
 
 def _try_flock(fh, blocking: bool) -> bool:
@@ -424,8 +441,11 @@ def _build(folder: Path, settings, corpus: Corpus, emb, manifest: dict | None, o
     all_chunks = [c for cs in per_doc.values() for c in cs]
     tmp = _sibling(folder, f".tmp-{os.getpid()}-{secrets.token_hex(3)}")
     tmp.mkdir(parents=True)
+    dirty = _sibling(folder, ".dirty")
     try:
         remote = bool(settings.chroma_url)
+        if remote:  # the server's collection changes in place: until the new manifest is in, it matches neither
+            dirty.touch()
         if not remote and not p["full"]:
             _copy_checked(folder, store.CHROMA_SUBDIR, manifest, tmp / store.CHROMA_SUBDIR)
         client = store.open_client(None if remote else tmp / store.CHROMA_SUBDIR, settings.chroma_url)
@@ -455,6 +475,7 @@ def _build(folder: Path, settings, corpus: Corpus, emb, manifest: dict | None, o
         if old is not None:
             old.close()
         _swap_in(tmp, folder)
+        dirty.unlink(missing_ok=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return {
@@ -526,9 +547,12 @@ def _open(folder: Path, settings, corpus: Corpus, emb, loaded: _Loaded):
 
 
 def _remote_intact(settings, manifest: dict) -> bool:
-    """Server mode: the collection still holds what the manifest says (a server may have been wiped)."""
+    """Server mode: the collection still holds what the manifest says (a server may have been wiped, or a build
+    that changed it died before writing its manifest)."""
     from assistant.index import store
 
+    if _sibling(index_folder(settings), ".dirty").exists():
+        return False
     try:
         reader = store.open_remote_reader(settings.chroma_url, manifest["model"])
         return reader.count() == len(manifest["chunk_ids"])
