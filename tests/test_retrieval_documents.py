@@ -163,3 +163,13 @@ def test_calibration_fits_a_floor_that_separates_answerable_from_unanswerable_sa
     f = relevance.fit_floor(on + off, relevance.FEATURES, 0.1)
     m = relevance.evaluate(f, on + off)
     assert m["off_accepted"] <= 0.1 and m["recall"] == 1.0 and m["precision"] == 1.0
+
+
+def test_the_langchain_retriever_takes_the_same_scope_and_can_drop_irrelevant_hits(three):
+    from assistant.index import PolicyRetriever
+
+    _, _, idx = three
+    docs = PolicyRetriever(k=3, index=idx, docs=[AY], as_of="2023-06-30").invoke("屋顶光伏每千瓦补多少钱")
+    assert docs[0].metadata["citation"] == f"{AY}#3.3" and docs[0].metadata["relevant"] is True
+    assert {d.metadata["doc"] for d in docs} == {AY}
+    assert PolicyRetriever(k=3, index=idx, only_relevant=True).invoke("人才公寓怎么申请入住") == []
