@@ -78,9 +78,14 @@ def loaded_corpus() -> Corpus:
 # --- the turn ------------------------------------------------------------------------------------
 
 def _search(q: str, corpus: Corpus, lex: Lex) -> list[str]:
-    from assistant.retrieval import search_clauses
+    """Retrieval as the fallback router, in the document chosen: clauses above the relevance floor only."""
+    from assistant.retrieval import relevant_clauses
 
-    return search_clauses(q, corpus, lex.doc)
+    try:
+        hits = relevant_clauses(q, corpus, [lex.id] if len(corpus) > 1 else None, k=3)
+    except Exception:  # noqa: BLE001 - without the index, only the keyword topics place a question
+        return []
+    return [h.clause for h in hits][:2]
 
 
 def _route_document(q: str, session: Session, corpus: Corpus) -> tuple[Lex | Answer, str, PlaceHit | None]:
@@ -198,7 +203,7 @@ def deterministic_answer(question: str, session: Session, corpus: Corpus | None 
             elif (intent == "award" or turn.injection) and lex.has_rules:
                 ans = claimable_answer(lex, session.profile, q, as_of)
             else:
-                ans = abstain_answer(lex, "unrelated", q)
+                ans = abstain_answer(lex, "uncovered" if intent == "search" else "unrelated", q, corpus)
     if problems:
         note = "没能完全理解：" + "".join(p if p.endswith("。") else p + "。" for p in dict.fromkeys(problems))
         ans.answer = note + "\n" + ans.answer
@@ -286,7 +291,11 @@ _FOREIGN = re.compile(r"[^\u4e00-\u9fff]*[A-Za-z]{3,}[^\u4e00-\u9fff]*")
 def _dense_clause(question: str, corpus: Corpus, doc) -> str | None:
     from assistant.retrieval import dense_clause
 
-    return dense_clause(question, corpus, doc)
+    try:
+        hit = dense_clause(question, corpus, [doc.id] if len(corpus) > 1 else None)
+    except Exception:  # noqa: BLE001 - without the index a foreign-language question is abstained
+        return None
+    return hit.clause if hit is not None else None
 
 
 def ask(question: str, session: Session | None = None, *, corpus: Corpus | None = None, llm=None,

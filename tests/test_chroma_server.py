@@ -57,10 +57,21 @@ def remote_index(chroma_url, tmp_path_factory, seed_corpus):
     return settings, idx
 
 
-def test_server_mode_queries_the_server_not_a_local_mirror(remote_index):
+def test_server_mode_queries_the_server_and_keeps_no_local_store(remote_index):
+    from assistant.index.lifecycle import index_folder
+
     settings, idx = remote_index
-    assert idx.vectors is None and idx._collection is not None
-    assert not (settings.index_dir / "chroma").exists()
+    assert idx.dense.kind == "http" and idx.dense.count() == len(idx)
+    assert not (settings.index_dir / "chroma").exists() and not (index_folder(settings) / "chroma").exists()
+    assert not any(p.startswith("chroma/") for p in idx.manifest["files"])  # BM25 and chunks are checked locally
+
+
+def test_the_server_applies_the_document_and_date_filters(remote_index):
+    _, idx = remote_index
+    assert idx.search("上云补贴", k=5, docs=["longnan-2022-40"])[0].clause == "4.3.5"
+    assert idx.search("上云补贴", k=5, docs=["no-such-doc"]) == []
+    assert idx.dense_search("上云补贴", k=5, as_of="2020-01-01") == []  # issued 2022-08-15
+    assert idx.dense_search("上云补贴", k=5, as_of="2024-01-01")
 
 
 @pytest.mark.parametrize(("q", "want"), [
@@ -72,7 +83,7 @@ def test_retrieval_through_the_server_finds_the_right_clause(remote_index, q, wa
     assert idx.search(q, k=3)[0].clause == want
 
 
-def test_dense_search_through_the_server_matches_the_local_mirror(remote_index, seed_corpus, tmp_path):
+def test_dense_search_through_the_server_matches_the_local_store(remote_index, seed_corpus, tmp_path):
     from assistant.index.lifecycle import build_and_open
     from assistant.settings import load_settings
 
@@ -88,3 +99,15 @@ def test_reopening_against_the_server_reuses_its_collection(remote_index, seed_c
     settings, _ = remote_index
     report, _ = build_and_open(settings, seed_corpus)
     assert report["fresh"] is True
+
+
+def test_a_server_build_that_died_before_its_manifest_is_redone_in_full(remote_index, seed_corpus):
+    from assistant.index.lifecycle import build_and_open, index_folder
+
+    settings, idx = remote_index
+    folder = index_folder(settings)
+    folder.with_name(folder.name + ".dirty").touch()  # what a build leaves while it changes the collection
+    report, again = build_and_open(settings, seed_corpus)
+    assert report["fresh"] is False and report["embedded_chunks"] == len(idx)
+    assert not folder.with_name(folder.name + ".dirty").exists()
+    assert build_and_open(settings, seed_corpus)[0]["fresh"] is True

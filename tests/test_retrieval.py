@@ -125,10 +125,12 @@ def test_cli_search_json_puts_4_3_5_first(index, data_dir):
     assert [r["score"] for r in rows] == sorted((r["score"] for r in rows), reverse=True)
 
 
-def test_searching_does_not_import_torch_or_gradio(data_dir):
+def test_searching_queries_chroma_without_importing_chromadb_torch_or_gradio(data_dir):
+    """chroma's engine is used directly: its Python package (1-2 s to import) is not loaded to search."""
     env = {**os.environ, "POLICY_ASSISTANT_DATA_DIR": str(data_dir)}
-    code = ("import sys;from assistant.index import get_index;get_index().search('上云补贴',3);"
-            "print(sorted(m for m in ('torch','gradio','sentence_transformers') if m in sys.modules))")
+    code = ("import sys;from assistant.index import get_index;i=get_index();h=i.search('上云补贴',3);"
+            "print(i.dense.kind, h[0].clause, sorted(m for m in ('torch','gradio','sentence_transformers','chromadb',"
+            "'langchain_core') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.strip().splitlines()[-1] == "[]"
+    assert out.stdout.strip().splitlines()[-1] == "bindings 4.3.5 []"

@@ -32,9 +32,15 @@ def _procedure_sentence(doc: Document) -> tuple[str, str] | None:
     return None
 
 
-def abstain_answer(lex: Lex, kind: str, question: str) -> Answer:
+def abstain_answer(lex: Lex, kind: str, question: str, corpus: Corpus | None = None) -> Answer:
     doc = lex.doc
     consult = consult_unit(doc)
+    if kind == "uncovered":
+        # below the relevance floor: say so, rather than quote the nearest clause as if it answered
+        loaded = loaded_places(corpus) if corpus is not None else f"{doc.doc_number}《{doc.title}》"
+        text = (f"已载入的政策文件（{loaded}）没有涉及这个问题的内容，无法据此回答。"
+                f"如需了解，请向{consult}咨询。")
+        return finish(doc, text, abstained=True, flags=["abstain:uncovered"], sources=[loaded])
     if kind == "validity":
         v = lex.words.validity
         if v is not None:

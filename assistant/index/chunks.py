@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+import re
+from dataclasses import dataclass, fields
+from datetime import date
 
 from corpus import Corpus, Document
 
 # Bump when the way chunks are made changes, so every stored index is rebuilt.
-CHUNKER_VERSION = 3
+CHUNKER_VERSION = 4
 PATH_SEP = " > "
+# Dates are stored as YYYYMMDD integers (chroma filters compare numbers): a document with no effective date is
+# in force from the beginning of time, one with no expiry until the end of it.
+NO_START, NO_END = 0, 99991231
 
 
 @dataclass(frozen=True)
@@ -23,6 +28,8 @@ class Chunk:
     units: tuple[str, ...]
     text: str  # verbatim clause text (what a citation quotes)
     embed_text: str  # what the models see: heading path + text (+ document identity for the notice)
+    effective: int = NO_START  # the document's effective date, YYYYMMDD
+    expires: int = NO_END  # the document's last day in force, YYYYMMDD
 
     def metadata(self) -> dict:
         """Flat metadata as chroma stores it (lists are joined: chroma takes scalars only)."""
@@ -32,14 +39,53 @@ class Chunk:
             "label": self.label,
             "heading_path": PATH_SEP.join(self.heading_path),
             "units": "、".join(self.units),
+            "effective": self.effective,
+            "expires": self.expires,
         }
 
+    def in_force(self, as_of: int) -> bool:
+        return self.effective <= as_of <= self.expires
+
     def to_record(self) -> dict:
-        return asdict(self)
+        # not dataclasses.asdict, which deep-copies every field (2 s for 4,600 chunks at each open)
+        return {f.name: (list(v) if isinstance(v := getattr(self, f.name), tuple) else v) for f in _FIELDS}
 
     @classmethod
     def from_record(cls, rec: dict) -> Chunk:
         return cls(**{**rec, "heading_path": tuple(rec["heading_path"]), "units": tuple(rec["units"])})
+
+
+_FIELDS = fields(Chunk)
+
+
+def date_number(value) -> int | None:
+    """A date (datetime.date, "2023-07-01", "2023年7月1日", 20230701) as YYYYMMDD, or None if it is not one."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value.year * 10000 + value.month * 100 + value.day
+    if isinstance(value, int) and 10000101 <= value <= 99991231:
+        return value
+    m = re.fullmatch(r"\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*", str(value))
+    if not m:
+        return None
+    y, mo, d = map(int, m.groups())
+    try:
+        date(y, mo, d)
+    except ValueError:
+        return None
+    return y * 10000 + mo * 100 + d
+
+
+def document_dates(doc: Document) -> tuple[int, int]:
+    """(effective, expires) from the document's meta: `effective` (else `issued`: 自印发之日起施行 is the
+    default reading) and `expires`; absent dates leave that side open."""
+    m = doc.meta
+    start = date_number(m.get("effective"))
+    if start is None:
+        start = date_number(m.get("issued"))
+    end = date_number(m.get("expires"))
+    return (NO_START if start is None else start), (NO_END if end is None else end)
 
 
 def _identity(doc: Document) -> str:
@@ -54,6 +100,7 @@ def _identity(doc: Document) -> str:
 def document_chunks(doc: Document) -> list[Chunk]:
     """Every clause of DOC as a chunk, in document order (parents keep their own intro text or heading)."""
     out: list[Chunk] = []
+    start, end = document_dates(doc)
     for c in doc:
         text = c.full_text
         if not text:
@@ -69,7 +116,7 @@ def document_chunks(doc: Document) -> list[Chunk]:
             lines.append("：".join([c.heading, "；".join(doc.heading_path(k)[-1] for k in c.children)]))
         if units and "责任单位" not in text:  # inherited from a parent: say it, the text does not
             lines.append("责任单位：" + "、".join(units))
-        out.append(Chunk(f"{doc.id}#{c.id}", doc.id, c.id, c.label, path, units, text, "\n".join(lines)))
+        out.append(Chunk(f"{doc.id}#{c.id}", doc.id, c.id, c.label, path, units, text, "\n".join(lines), start, end))
     return out
 
 

