@@ -20,7 +20,7 @@ from assistant.compose.document import (
     uncovered_place_answer,
     validity_answer,
 )
-from assistant.compose.eligibility import eligibility_answer
+from assistant.compose.eligibility import eligibility_answer, requirement_answer
 from assistant.compose.lookup import lookup_answer, targets_answer, unit_answer, unit_clauses_answer
 from assistant.compose.text import stamp
 from assistant.compose.whatif import whatif_answer
@@ -134,6 +134,18 @@ def deterministic_answer(question: str, session: Session, corpus: Corpus | None 
     lex = routed
     doc = lex.doc
     turn = understand(q, lex, corpus)
+    if turn.sub_ref is not None and session.last_topic:
+        # （二）里面每家最多多少, after 第七条讲的啥: the item of the clause talked about (or of its parent)
+        last = session.last_topic
+        parent = doc.clause(last).parent if doc.find(last) else None
+        for base in (last, parent):
+            cid = f"{base}.{turn.sub_ref}" if base else None
+            if cid and doc.find(cid) is not None:
+                turn.clause_ref = cid
+                turn.topics = [cid, *[c for c in turn.topics if c != cid]]
+                if turn.intent in ("search", "abstain"):
+                    turn.intent = "lookup"
+                break
     if reg is not None:
         turn.registered_place = reg.name
     problems = list(turn.problems)
@@ -181,6 +193,9 @@ def deterministic_answer(question: str, session: Session, corpus: Corpus | None 
         ans = targets_answer(lex, q, turn.year)
     elif intent == "claimable":
         ans = claimable_answer(lex, session.profile, q, as_of)
+    elif turn.foreign_conditions and intent in ("lookup", "search", "eligibility") and not turn.facts \
+            and lex.has_rules and lex.pack.rules.eligibility:
+        ans = requirement_answer(lex, turn.foreign_conditions, q)
     elif intent == "eligibility":
         ans = eligibility_answer(lex, session, turn, q)
     elif turn.reverse and lex.has_rules and intent not in ("unit", "unit_clauses"):

@@ -456,8 +456,10 @@ class Lexicon(_Model):
     place_mentions: str = ""  # place words that are this document's own topic (赣州市认定)
     scope_text: str = ""
     award_section: str = ""  # the clause the award rules sit under (四（三）)
+    # generic questions this document does answer, by kind → clause (where: 五（二） names where to submit)
+    answered: dict[str, str] = Field(default_factory=dict)
 
-    @field_validator("topic_amounts", "followup_amounts", mode="before")
+    @field_validator("topic_amounts", "followup_amounts", "answered", mode="before")
     @classmethod
     def _str_keys(cls, v):
         return {str(k): str(x) for k, x in (v or {}).items()}

@@ -403,7 +403,8 @@ def _titles(ctx: Ctx, rule: RuleSpec, item: AwardItem, ent: list[Condition]) -> 
     values = value if isinstance(value, (list, tuple)) else (value,)
     held_all = [(v if isinstance(v, str) else v["id"], None if isinstance(v, str) else v.get("date")) for v in values]
     held = [(t, d) for t, d in held_all if t in rule.options or t in rule.unpaid_options]
-    item.has_input = bool(held)
+    # an explicitly empty list ("holds none of them") asks about the rule too; other titles of the list do not
+    item.has_input = bool(held) or not values
     if not held:
         c = Condition(f"{rule.id}_title", name, NOT_MET)
         item.conditions.append(c)
@@ -498,10 +499,19 @@ def _window(ctx: Ctx) -> tuple[date, date] | None:
     return start, end
 
 
+def _default_hint(ctx: Ctx, rule: RuleSpec) -> str:
+    """The rule in one phrase when the pack writes none: a titles rule lists each title's amount."""
+    if rule.kind == "titles":
+        spec = ctx.paths.get(rule.input)
+        return "、".join(f"{spec.options[o].label if spec and o in spec.options else o} {ctx.fmt(p)}"
+                        for o, p in rule.options.items())
+    return ""
+
+
 def evaluate_rule(ctx: Ctx, rule: RuleSpec) -> AwardItem:
     """One rule: conditions (enterprise and per item), the amount, caps in order, notes; the item explains itself."""
     label = ctx.label(rule.clause)
-    hint = ctx.template(rule.hint) if rule.hint else ""
+    hint = ctx.template(rule.hint) if rule.hint else _default_hint(ctx, rule)
     item = AwardItem(rule.id, rule.clause, label, rule.title, None, UNDETERMINED, maximum=rule.maximum, hint=hint,
                      units=ctx.doc.responsible_units(rule.clause))
     item.has_input = _triggered(ctx, rule)

@@ -204,6 +204,13 @@ def compose_award(lex: Lex, award: dict, focus: list[str], question: str) -> tup
         lines.append(f"【{lib.get('label', '')} 项目库】{lib.get('tier_text', '')}。")
         lines.extend(f"  · {x}" for x in lib.get("steps") or [])
         add_citation(cites, citation(doc, lib["clause"], question))
+    # nothing is paid because of a condition written in another clause (支持对象, 开工日期): that clause comes first
+    if items and all(i["status"] == "ineligible" for i in items):
+        failed = [c["clause"] for i in items for c in i.get("conditions") or []
+                  if c["state"] == "not_met" and c.get("clause") and c["id"] != "in_force" and doc.find(c["clause"])]
+        for cid in reversed(list(dict.fromkeys(failed))):
+            cites[:] = [x for x in cites if x["clause"] != cid]
+            cites.insert(0, citation(doc, cid, question))
     flags = list(award.get("flags") or [])
     return "\n".join(lines), cites, flags, followups, asks
 
@@ -243,6 +250,9 @@ def award_answer(lex: Lex, session: Session, turn: Turn, question: str, *, chang
         text += _separate_rules(lex, award, turn, cites, followups, asks)
     if turn.claimed:
         text += "\n" + _claim_check(turn, award)
+    if turn.unlisted_titles:
+        named = "、".join(f"“{x}”" for x in dict.fromkeys(turn.unlisted_titles))
+        text += (f"\n注：{named}不在文件所列的称号之内，按该条不予奖励；是否另有支持，请向{lex.consult}咨询。")
     return finish(doc, head + "\n" + text, citations=cites, award=award, flags=flags, followups=followups, asks=asks)
 
 

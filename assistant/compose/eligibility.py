@@ -51,4 +51,30 @@ def eligibility_answer(lex: Lex, session: Session, turn: Turn, question: str) ->
     return finish(doc, "\n".join(lines), citations=cites, flags=["eligibility"])
 
 
-__all__ = ["eligibility_answer"]
+def requirement_answer(lex: Lex, words: list[str], question: str) -> Answer:
+    """A condition asked about that this document does not set (安远 asked 必须是规上企业吗): say so, quoting who the
+    document does support (its eligibility clause)."""
+    from assistant.compose.common import status_line
+    from assistant.compose.text import doc_name, sentences
+
+    doc = lex.doc
+    clauses = list(dict.fromkeys(c.clause for c in lex.pack.rules.eligibility if c.clause and doc.find(c.clause)))
+    first = doc.clause(clauses[0])
+    quote = next(iter(sentences(first.text)), first.text)
+    asked = "、".join(f"“{w}”" for w in words)
+    lines = []
+    st = status_line(lex)
+    if st:
+        lines.append(f"（{st}，以下为原文规定，仅供查阅。）")
+    lines.append(f"{doc_name(doc)}的支持对象条件中没有{asked}的要求。{first.label}规定：“{quote}”")
+    others = [c.text for c in lex.pack.rules.eligibility if c.clause != clauses[0] and c.text]
+    if others:
+        lines.append("另须同时满足：" + "；".join(dict.fromkeys(others)) + "。")
+    cites = [citation(doc, cid, quote=sentences(doc.clause(cid).text)[0] if sentences(doc.clause(cid).text) else "")
+             for cid in clauses]
+    cites[0]["quote"] = quote
+    return finish(doc, "\n".join(lines), citations=cites, flags=["eligibility", "requirement:absent"],
+                  sources=[st] if st else [])
+
+
+__all__ = ["eligibility_answer", "requirement_answer"]

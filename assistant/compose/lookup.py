@@ -6,7 +6,7 @@ import re
 
 from assistant.answer import Answer
 from assistant.compose.award import _cap_sentence
-from assistant.compose.common import finish, rule_rows
+from assistant.compose.common import finish, rule_rows, status_line
 from assistant.compose.text import (
     add_citation,
     best_quote,
@@ -103,7 +103,18 @@ def lookup_answer(lex: Lex, cids: list[str], question: str, turn: Turn | None = 
         if cap_text:
             lines.append(cap_text)
             add_citation(cites, cap_cite)
+    st = status_line(lex)
+    if st:
+        lines.insert(0, f"（{st}，以下为原文规定，仅供查阅。）")
+        extra_texts.append(st)
+        flags.append(f"status:{lex.pack.status_on(_today())}")
     return finish(doc, "\n".join(lines), citations=cites, flags=flags, followups=followups, sources=extra_texts)
+
+
+def _today():
+    from datetime import date
+
+    return date.today()
 
 
 def combination_answer(lex: Lex, rules: list[str], question: str) -> Answer:

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from assistant.session import Session
 from assistant.understand.lexicon import Lex, lexicon_for
 from assistant.understand.places import PlaceHit, find_places, registered_place, workshop_place
-from assistant.understand.routing import MONEY_Q
 from assistant.understand.text import normalise
 from corpus import Corpus, Document
 from corpus.packs import pack_for
@@ -99,7 +98,7 @@ def _signals(corpus: Corpus, t: str, places: list[PlaceHit]) -> dict[str, list[s
         rule_clauses = {*lex.award_clauses, lex.classification_clause}
         for cid, rx in lex.topics:
             if cid in rule_clauses:
-                words += [m.group(0) for m in rx.finditer(focus) if len(m.group(0)) >= 2]
+                words += [_TOPIC + m.group(0) for m in rx.finditer(focus) if len(m.group(0)) >= 2]
         out[d.id] = words
     return out
 
@@ -109,7 +108,7 @@ def _all_words(corpus: Corpus, t: str) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for d in corpus:
         lex = lexicon_for(d)
-        words = [m.group(0) for _, rx in lex.topics for m in rx.finditer(t) if len(m.group(0)) >= 2]
+        words = [_TOPIC + m.group(0) for _, rx in lex.topics for m in rx.finditer(t) if len(m.group(0)) >= 2]
         words += [m.group(0) for _, rx in [*lex.option_words, *lex.titles] for m in rx.finditer(t)]
         out[d.id] = words
     return out
@@ -122,6 +121,52 @@ def _distinct(signals: dict[str, list[str]], others_by_doc: dict[str, list[str]]
     for doc, words in signals.items():
         others = [w for d, ws in others_by_doc.items() if d != doc for w in ws]
         own = [w for w in dict.fromkeys(words) if not any(w in o or o in w for o in others)]
+        if own:
+            out[doc] = own
+    return out
+
+
+def _generic_abstention(t: str) -> bool:
+    """What no document of the genre settles (资金用途, 申报截止…): the document talked about (else home) says so."""
+    from assistant.understand.focus import asking_text, question_focus
+    from assistant.understand.scope import ABSTAIN_PATTERNS
+
+    asking = asking_text(question_focus(t))
+    return any(kind not in ("validity",) and rx.search(asking) for kind, rx in ABSTAIN_PATTERNS)
+
+
+_TEXTS: dict[tuple, dict[str, str]] = {}
+
+
+def _texts(corpus: Corpus) -> dict[str, str]:
+    key = tuple(d.id for d in corpus)
+    hit = _TEXTS.get(key)
+    if hit is None:
+        hit = {d.id: normalise("".join(c.full_text for c in d)) for d in corpus}
+        _TEXTS.clear()
+        _TEXTS[key] = hit
+    return hit
+
+
+_TOPIC = "\x00"  # marks a topic word: distinct only if one of its own words is absent from the other texts
+# the genre's own words, which say nothing about which document
+_GENERIC = re.compile(r"补贴|奖励|奖补|补助|项目|企业|政策|支持|资金|标准|比例|多少|投资|费用|的")
+
+
+def _absent(word: str, text: str) -> bool:
+    if not word.startswith(_TOPIC):
+        return word not in text  # a title or fact word (省级数字化车间) counts whole
+    chunks = [c for c in _GENERIC.split(word[1:]) if len(c) >= 2]
+    return bool(chunks) and any(c not in text for c in chunks)  # 技改补贴: 技改 is in the other text
+
+
+def _distinct_by_text(words_by_doc: dict[str, list[str]], corpus: Corpus) -> dict[str, list[str]]:
+    """The words of each document that no other document's text contains."""
+    texts = _texts(corpus)
+    out: dict[str, list[str]] = {}
+    for doc, words in words_by_doc.items():
+        own = [w.lstrip(_TOPIC) for w in dict.fromkeys(words)
+               if all(_absent(w, txt) for d, txt in texts.items() if d != doc)]
         if own:
             out[doc] = own
     return out
@@ -157,15 +202,19 @@ def choose_document(q: str, session: Session, corpus: Corpus, settings) -> Choic
     if named:
         doc = current if current in named else named[0]
         return Choice(doc, "named", rest, reg)
+    covered = [h for h in hits if h.doc is not None and h is not reg and not workshop_place(t, h)
+               and not re.search(r"(不是|不在|并非|非|没有)(在)?$", t[max(0, h.span[0] - 4):h.span[0]])]
+    docs = list(dict.fromkeys(h.doc for h in covered))
     if reg is not None:
         if reg.doc is not None:
             return Choice(corpus.document(reg.doc), "registered", rest, reg)
-        # registered where no document applies: a fact; the document talked about (else home) says it pays nothing
-        base = current or home or corpus.default_document
-        return Choice(base, "registered_elsewhere", rest, reg)
-    covered = [h for h in hits if h.doc is not None and not workshop_place(t, h)
-               and not re.search(r"(不是|不在|并非|非|没有)(在)?$", t[max(0, h.span[0] - 4):h.span[0]])]
-    docs = list(dict.fromkeys(h.doc for h in covered))
+        if len(docs) == 1:
+            # 注册在赣县区，…南康这个政策能补多少: that document, which pays its own place only
+            return Choice(corpus.document(docs[0]), "place", rest, reg)
+        if current is not None:
+            # 注册地在惠州 said later: a fact about the enterprise; the document talked about says it pays nothing
+            return Choice(current, "registered_elsewhere", rest, reg)
+        return Choice(None, "uncovered", rest, reg, uncovered=reg.name)
     if len(docs) == 1:
         return Choice(corpus.document(docs[0]), "place", rest)
     if len(docs) > 1:
@@ -175,16 +224,16 @@ def choose_document(q: str, session: Session, corpus: Corpus, settings) -> Choic
     uncovered = [h for h in hits if h.doc is None and not workshop_place(t, h)]
     if uncovered and not reg and asks_about_place(t, uncovered[0]):
         return Choice(None, "uncovered", rest, uncovered=uncovered[0].name)
+    if _generic_abstention(t):
+        return Choice(current or home or corpus.default_document, "session" if current else "home", rest)
     signals = _signals(corpus, t, hits)
-    # a money question goes by the rules and titles only one document has; a lookup also by every other word, so
-    # 绿色工厂要打造几个 stays with the document whose tasks name it
-    from tools.amounts import find_amounts
-
-    money = bool(MONEY_Q.search(t)) or bool(find_amounts(t))
-    distinct = _distinct(signals, signals if money else _all_words(corpus, t))
+    # a word says which document only if no other document's text has it: 省级数字化车间, 屋顶光伏 and 二级节点 do;
+    # 绿色工厂 (a 龙南 task and an 安远 title) and 技改 do not
+    distinct = _distinct_by_text(signals, corpus)
     if elsewhere or _rules_out_home(t, home):
         outside = PlaceHit("外地", (0, 0), None)
-        if home is not None and (_all_words(corpus, t).get(home.id) or current is home):
+        own = _distinct_by_text(_all_words(corpus, t), corpus)
+        if home is not None and (home.id in own or current is home):
             # 我们不是在龙南注册的，…二级节点补多少: the home document's own rule, which pays its own place only
             return Choice(home, "not_home", rest, outside)
         others = [d for d in distinct if home is None or d != home.id]

@@ -262,6 +262,15 @@ def apply_turn(session: Session, turn: Turn, lex: Lex) -> list[str]:
             p[head] = [dict(base, **{field: v}) for v in values]
             session.last_slot = (fact, len(values) - 1)
             amounts = [(s, v) for s, v in amounts if _fid(s) != fact]
+    # several amounts for one plain amount in one turn (软件订阅付了28万，云服务付了12万): their sum
+    plain: dict[str, list] = {}
+    for s, v in amounts:
+        head, field, kind = _split(lex, _fid(s))
+        if kind == "amount" and not field:
+            plain.setdefault(_fid(s), []).append(v)
+    for fact, values in plain.items():
+        if len(values) > 1:
+            amounts = [(s, v) for s, v in amounts if _fid(s) != fact] + [(tuple(fact.split(".")), sum(values))]
     indexed = {(s, v): i for i, s, v in turn.item_facts if not isinstance(v, bool)}
     for slot, value in amounts:
         idx = indexed.get((slot, value))
@@ -287,6 +296,13 @@ def apply_turn(session: Session, turn: Turn, lex: Lex) -> list[str]:
                 oid = fam.levels.get(level)
                 if oid:
                     _set_title(session, lex, oid, held)
+    if turn.unlisted_titles:
+        # 国家级智能制造示范工厂 for a document that lists its titles: none of the listed ones is held
+        rules = lex.pack.rules.rules if lex.pack.rules else ()
+        focus = [turn.clause_ref, *turn.topics, session.last_topic]
+        rule = next((r for c in focus for r in rules if c and r.clause == c and r.kind == "titles"), None)
+        if rule is not None and p.get(rule.input) is None and lex.inputs[rule.input].type == "titles":
+            p[rule.input] = []
     if turn.stacking and "stacking" in lex.inputs:
         p["stacking"] = turn.stacking
     # 再多买300万: added to the amount talked about (the fact named, else the last one)

@@ -35,6 +35,7 @@ _DEMAND_TAIL = re.compile(rf"(?:{_DEMAND.pattern})[^,，。;；\d]{{0,4}}(?:\d[\
 _RESET = re.compile(r"^(换|另)(一|个|一个)?(家|个)?(企业|公司|厂)|^(重新开始|重来|清空|重置|从头(开始|来)|新企业)|^(我们是)?另一家(企业|公司)")
 
 # What-if questions asked backwards, from the award to the input (多少起补 / 多少才能拿满 / 离封顶还差多少).
+_BARE_ITEM = re.compile(r"^(?:那|那么)?(?:第)?[(（]([一二三四五六七八九十\d]{1,3})[)）]")
 _CAP_REACHED = r"多少[^,，。;；]{0,12}(拿满|封顶|到顶|顶格|满额|(到|达到|拿到|够)(了)?(上限|最高|封顶|顶))"
 _REVERSE_Q: list[tuple[str, re.Pattern]] = [
     ("doc_cap_distance", re.compile(r"(离|距离?)(封顶|上限|限额|顶)[^,，。]{0,4}(还)?(差|有|剩)多少|还差多少[^,，。]{0,4}(封顶|到上限|到顶)|"
@@ -172,6 +173,14 @@ def understand(question: str, lex: Lex | None = None, corpus=None) -> Turn:
     turn.new_project = bool(_NEW_PROJECT.search(t))
     turn.topics = topics_of(t, lex)
     turn.clause_ref = clause_reference(t, lex)
+    bare = _BARE_ITEM.match(t)
+    if bare and turn.clause_ref is None:
+        from corpus.model import cn_to_int
+
+        try:
+            turn.sub_ref = cn_to_int(bare.group(1))
+        except ValueError:
+            pass
     turn.asks_money = bool(MONEY_Q.search(t))
     # one year asked about (2024年呢); 到2025年 is the deadline of a cumulative target, not a year's own figure
     years = {m.group(1) for m in re.finditer(r"(?<!\d)(20\d\d)\s*年", t)}
@@ -213,6 +222,13 @@ def understand(question: str, lex: Lex | None = None, corpus=None) -> Turn:
     if REQUIRE_Q.search(turn.focus) or YESNO_Q.search(turn.focus):
         where = turn.focus if REQUIRE_Q.search(turn.focus) else t
         turn.asked_conditions = [cid for cid, rx in lex.conditions if rx.search(where)]
+        if not turn.asked_conditions and REQUIRE_Q.search(turn.focus):
+            # a condition other documents have but this one does not (安远 asked 必须是规上企业吗)
+            for d in corpus:
+                if d.id != lex.id:
+                    turn.foreign_conditions += [m.group(0) for _, rx in lexicon_for(d).conditions for m in [rx.search(where)]
+                                                if m and len(m.group(0)) >= 2]
+            turn.foreign_conditions = list(dict.fromkeys(turn.foreign_conditions))
     turn.intent = route(turn, t, lex)
     return turn
 

@@ -56,7 +56,10 @@ _LEVELS = [
 ]
 # a title already rewarded earlier (2023年获评市级数字化车间，已获20万元 / 之前拿过市级的奖励)
 _PRIOR = re.compile(r"已(经)?(获|拿|领)(到|了|过)?(奖励|奖金|补助|\d)|之前|此前|以前|早先|先前|去年|前年|曾(经)?")
-_TITLE_STATED = re.compile(r"是|获得|获评|评为|评上|通过|列为|拿到|拿了|有|被认定|认定|当选|入选|新获|刚获")
+# a title-like name (a level and a kind of recognition) for documents that list their titles by name
+_TITLE_LIKE = re.compile(r"(国家级?|省级?|(赣州)?市级?|国字号)[\u4e00-\u9fa5]{0,8}?(示范工厂|智能工厂|数字化车间|示范企业|标杆企业|"
+                         r"示范车间|灯塔工厂|绿色工厂|车间|工厂)")
+_TITLE_STATED = re.compile(r"是|获得|获评|评为|评上|评了|评定为|通过|列为|拿到|拿了|有|被认定|认定|当选|入选|新获|刚获")
 _LEVEL_Q_MONEY = re.compile(r"奖多少|奖励多少|多少钱|能拿|拿多少|奖励是多少|补多少|有(奖励|奖金|钱)吗|给多少|能得|能获得|可以拿")
 _HELD_BACK = re.compile(r"(我们|我司|本企业|我公司|本公司|我单位)(这)?(两个|三个|两项|三项|几个)?(都|也|均|全)?(已经|已)?"
                         r"(有|拿到|拿了|获得|评上|是|具备)(了)?")
@@ -199,6 +202,30 @@ def _slot_for(t: str, seg: tuple[int, int], span: tuple[int, int], lex: Lex) -> 
     return best[-1] if best else None
 
 
+_LIST_SEP = re.compile(r"^[、,，和及与跟]|^以及$")
+
+
+def _listed_before(t: str, span: tuple[int, int], lex: Lex) -> list[str]:
+    """Facts enumerated just before an amount said to be each's (A、B、C…各付了1万)."""
+    start = _sentence_start(t, span[0])
+    found = sorted(c for c in concepts(t, start, span[0], lex) if not c[2].startswith("~"))
+    if len(found) < 2:
+        return []
+    run = [found[-1]]
+    for prev in reversed(found[:-1]):
+        gap = t[prev[1]:run[0][0]]
+        if len(gap) <= 2 and (not gap or _LIST_SEP.match(gap)):
+            run.insert(0, prev)
+        else:
+            break
+    tail = t[run[-1][1]:span[0]]
+    if len(run) < 2 or not re.search(r"各|分别|每个|每项|均|都是", tail) or len(tail) > 12:
+        return []
+    facts = list(dict.fromkeys(c[2] for c in run))
+    heads = {lex.path(f).split(".")[0] for f in facts}
+    return facts if len(facts) >= 2 and len(heads) == 1 else []
+
+
 def _spec_of(lex: Lex, fact: str):
     return next((s for f, _, s in lex.amounts if f == fact), None)
 
@@ -234,7 +261,7 @@ def _amount_facts(turn: Turn, t: str, segs, lex: Lex) -> None:
     for amount, span in found:
         seg = segment_of(segs, span[0])
         seg_text = t[seg[0]:seg[1]]
-        role = amount_role(t, seg, span)
+        role = amount_role(t, seg, span, lex.edges, amount)
         if role in ("threshold", "budget") and not (role == "threshold" and _SELF_STRONG.search(seg_text)
                                                     and not Q_MARK.search(t[seg[0]:seg[1] + 1])):
             turn.figures.append(amount)
@@ -253,6 +280,10 @@ def _amount_facts(turn: Turn, t: str, segs, lex: Lex) -> None:
             continue  # 设备是800万不是1200万: the amount denied is not a fact
         if span in bare and not concepts(t, seg[0], seg[1], lex):
             continue  # a unit-less number with no money word beside it is not an amount
+        listed = _listed_before(t, span, lex)
+        if listed:
+            turn.facts.extend((key(f), amount) for f in listed)  # 五个阶段各付了1万: one amount for each listed
+            continue
         if any(a.whatif and re.search(rf"({a.whatif})[^,，。\d]{{0,4}}(如果|假如|要是|假设|换成|改成|改为|变成|若)(是|为|成)?$",
                                       t[seg[0]:span[0]]) for _, _, a in lex.amounts):
             turn.tax_whatif.append(amount)  # 税收如果是100万呢: the session replaces the figure it holds
@@ -406,6 +437,8 @@ def _titles(turn: Turn, t: str, segs, lex: Lex, places: list[tuple[int, int]]) -
         for m in rx.finditer(t):
             seg = segment_of(segs, m.start())
             seg_text = t[seg[0]:seg[1]]
+            if re.search(r"(比|不如|高于|低于|和|跟|与)$", t[max(seg[0], m.start() - 2):m.start()]):
+                continue  # 是不是比AA级奖得更多: a comparison, not a title held
             stated = bool(SELF_RE.search(seg_text) or _TITLE_STATED.search(seg_text) and not _ASKING_RE.search(seg_text)
                           or _LEVEL_Q_MONEY.search(t))
             if stated:
@@ -416,6 +449,11 @@ def _titles(turn: Turn, t: str, segs, lex: Lex, places: list[tuple[int, int]]) -
                 if held and _PRIOR.search(seg_text + follow) and sum(
                         1 for _, r in lex.option_words if r.search(t)) > 1:
                     turn.prior_titles.append(oid)  # the earlier, lower title of an upgrade
+    if lex.option_words and not any(oid for oid, _ in turn.titles):
+        for m in _TITLE_LIKE.finditer(t):
+            seg = segment_of(segs, m.start())
+            if SELF_RE.search(t[seg[0]:seg[1]]) or _TITLE_STATED.search(t[seg[0]:m.start()]) or _LEVEL_Q_MONEY.search(t):
+                turn.unlisted_titles.append(m.group(0))  # a title the document does not list: it pays nothing for it
     mentions = [(m.start(), m.end(), fam.family, m.group(0), fam) for fam, rx in lex.titles for m in rx.finditer(t)]
     if not mentions:
         if lex.titles or lex.option_words:

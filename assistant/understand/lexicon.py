@@ -31,6 +31,7 @@ class Lex:
     place_ok: re.Pattern | None = None
     targets_re: re.Pattern | None = None
     facts: dict[str, str] = field(default_factory=dict)  # fact id → input path
+    edges: frozenset = frozenset()  # the document's thresholds, band edges and caps in yuan
     inputs: dict = field(default_factory=dict)  # input path → spec
 
     @property
@@ -142,6 +143,8 @@ def compile_lexicon(pack: Pack) -> Lex:
     lex.abstain = [(a.kind, _rx(a.words), a) for a in w.abstain]
     lex.place_ok = _rx(w.place_mentions) if w.place_mentions else None
     lex.targets_re = _rx(w.targets.words) if w.targets is not None else None
+    if pack.rules is not None:
+        lex.edges = frozenset(p.value for p in pack.rules.parameters.values() if p.unit == "元")
     # every input is a fact under its own path too (nankang's smart_projects.software_hardware)
     for path in lex.inputs:
         lex.facts.setdefault(path, path)

@@ -86,7 +86,7 @@ def says_elsewhere(t: str, corpus: Corpus) -> bool:
 # 注册地在惠州 / 在南康注册 / 注册在安远县 / 我们是龙南的企业 / 龙南本地企业 / 南康这边注册的
 _REG_BEFORE = re.compile(r"(注册(地|地址)?|登记(地)?|落户|工商(注册)?)(就)?(在|于|是|为|位于|设在)$")
 _REG_AFTER = re.compile(r"^(市|县|区)?(这边|那边|本地)?(的)?(注册|登记|落户)")
-_REG_LOCAL_FIRM = re.compile(r"^(市|县|区)?(本地|当地|这边|那边)?(的)?(企业|公司|工厂|厂)")
+_REG_LOCAL_FIRM = re.compile(r"^(市|县|区)?(本地|当地|这边|那边)?(的)?[^,，。；;]{0,4}?(企业|公司|工厂|厂)")
 _SELF_BEFORE = re.compile(r"(我们|我司|我公司|本公司|本企业|公司|企业)(是|属于|在)?(一家)?$")
 _NOT_REG = re.compile(r"(也|还)?(有|设|开|建|办)(了)?(个|一个|一家)?(分厂|车间|分公司|子公司|厂区|项目|基地|工厂|厂)|"
                       r"(在|到)[^,，。]{0,6}(实施|建设|建|投资|投产)")
@@ -102,8 +102,9 @@ def registered_place(t: str, hits: list[PlaceHit]) -> tuple[PlaceHit | None, boo
             if not neg:
                 return h, False
             continue
-        if _REG_LOCAL_FIRM.match(after) and (_SELF_BEFORE.search(before) or re.search(r"(是|在)$", before)):
-            return h, False
+        if _REG_LOCAL_FIRM.match(after) and (_SELF_BEFORE.search(before) or re.search(r"(是|在)$", before) or s == 0
+                                              or re.search(r"[,，。；;]$", before)):
+            return h, False  # 瑞金市的企业 / 我们龙南规上企业: the enterprise's own place
         if re.match(r"^(市|县|区)?(注册的)", after):
             return h, False
     if re.search(r"(外地|异地)(注册|企业)", t):
@@ -114,6 +115,8 @@ def registered_place(t: str, hits: list[PlaceHit]) -> tuple[PlaceHit | None, boo
 def workshop_place(t: str, h: PlaceHit) -> bool:
     """A place named for a branch or a project only (在南康有分厂), not as where the enterprise is registered."""
     s, e = h.span
+    if re.search(r"(车间|工厂|厂区|分厂|项目|基地|生产线|分公司)(在|设在|位于|建在)$", t[max(0, s - 6):s]):
+        return True  # 生产车间在南康
     return bool(_NOT_REG.match(t[e:e + 12].lstrip("市县区")) or _NOT_REG.search(t[e:e + 12]))
 
 

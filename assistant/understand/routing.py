@@ -99,7 +99,7 @@ def route(turn: Turn, t: str, lex: Lex) -> str:
     for kind, rx, spec in lex.abstain:
         if spec.not_when_separate and turn.separate:
             continue  # 设备奖补另算吗: how this document's rules combine, not what a base includes
-        if rx.search(asking):
+        if rx.search(asking if kind != "not_covered" else t):
             turn.abstain_kind = kind
             return "abstain"
     for kind, rx in ABSTAIN_PATTERNS:
@@ -110,6 +110,10 @@ def route(turn: Turn, t: str, lex: Lex) -> str:
         if kind == "other_funds" and any(rx_.search(t) for _, rx_ in lex.titles):
             continue  # 省级示范和国家级示范能一起拿吗: the document's own titles
         if rx.search(asking):
+            answered = lex.words.answered.get(kind)
+            if answered and lex.doc.find(answered) is not None:
+                turn.topics = [answered, *[c for c in turn.topics if c != answered]]
+                return "lookup"  # 材料交到哪里: this document says where (五（二）)
             turn.abstain_kind = kind
             return "abstain"
     kind = _docfact_kind(focus, turn.topics)

@@ -124,7 +124,7 @@ def correct_terms(t: str) -> str:
 
 
 # Segment delimiters: facts and negations are judged within one segment (a comma must not merge a digit group).
-_SEG_RE = re.compile(r"[。；;！!？?\n：:]|,(?!\d{3})|，")
+_SEG_RE = re.compile(r"[。；;！!？?\n：:]|(?<!\d),|,(?!\d{3}(?!\d))|，")
 
 
 def segments(text: str) -> list[tuple[int, int]]:

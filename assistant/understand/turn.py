@@ -21,6 +21,7 @@ class Turn:
     docfact: str | None = None  # number, date, issuers, title, cc, recipients, effective, structure
     facts: list[tuple[tuple, object]] = field(default_factory=list)  # (fact key, value) in text order
     titles: list[tuple[str, bool]] = field(default_factory=list)  # (option id, held?)
+    unlisted_titles: list[str] = field(default_factory=list)  # 国家级智能制造示范工厂: a title in no list of the document
     prior_titles: list[str] = field(default_factory=list)  # titles said to be already rewarded earlier (已获20万元)
     problems: list[str] = field(default_factory=list)
     whatif: bool = False
@@ -52,6 +53,8 @@ class Turn:
     reply_amount: Decimal | None = None  # a bare amount reply (50万): fills the fact last asked for
     reply_option: str | None = None  # a bare level reply (省级)
     tax_whatif: list[Decimal] = field(default_factory=list)  # 税收如果是100万呢: a new document-cap base, if one is held
+    sub_ref: int | None = None  # （二）里面…: an item named by its number alone, under the clause talked about
+    foreign_conditions: list[str] = field(default_factory=list)  # 必须是规上吗 asked of a document that has no such condition
     places: list[str] = field(default_factory=list)  # places the question names
     registered_place: str | None = None  # 注册地在惠州 / 我们是龙南的企业: where the enterprise is registered
     missing_info: bool = False  # 还需要什么信息才能算: the calculator's missing facts
