@@ -16,7 +16,7 @@ from assistant.scope import (
 )
 from assistant.textnorm import _segment_of, segments
 from assistant.turn import Turn
-from tools.amounts import find_amounts, format_yuan, parse_amount
+from tools.amounts import find_amount_problems, find_amounts, format_yuan, parse_amount
 from tools.errors import AmountError
 
 # --- profile fact lexicon -----------------------------------------------------------------
@@ -142,7 +142,6 @@ def _slot_for(t: str, seg: tuple[int, int], span: tuple[int, int]) -> tuple | No
 
 
 _BARE_NUMBER = re.compile(r"(?<![\d.,])(\d{5,}(?:\.\d+)?)(?![\d.%年家个项号])")
-_BAD_AMOUNT = re.compile(r"(?<![a-z0-9])([a-z#@*]+[0-9a-z]*|[0-9]+[a-z#@*]+[0-9a-z]*)(万元|万|亿元|亿|元)")
 
 
 _ZERO_AMOUNT = re.compile(r"(?:是|为|有|只有|仅|:)(0|零)(?:元|块)?(?![\d.%万亿])")
@@ -211,18 +210,8 @@ def _amounts(t: str) -> tuple[list[tuple[Decimal, tuple[int, int]]], list[str], 
         if before or after or _APPROX_INNER.search(t[a:b]):
             approx.append(t[a:b + (len(after.group(0)) if after else 0)] if after or not before else
                           before.group(1) + t[a:b])
-    # money-looking tokens the parser refused (负100万, 3万亿亿) get the parser's own explanation
-    for m in re.finditer(r"(负|-)\d[\d.,]*(万元|万|亿元|亿|元)|\d[\d.,]*(亿|万)(亿|万)+(元)?|\d[\d.,]{14,}(元)?", t):
-        if any(s <= m.start() < e for s, e in covered):
-            continue
-        try:
-            parse_amount(m.group(0))
-        except AmountError as e:
-            problems.append(str(e))
-    for m in _BAD_AMOUNT.finditer(t):
-        if any(s <= m.start() < e for s, e in covered):
-            continue
-        problems.append(f"没能读懂金额“{m.group(0)}”，请写成 1200万、1,200万元 或 12000000元 这样的形式。")
+    # money-looking tokens that are no amount (负100万, 3万亿亿, 1e30元, —500万, abc万): the parser's explanation
+    problems.extend(find_amount_problems(t))
     # 地方财政实得部分是0: a stated zero needs no unit
     for m in _ZERO_AMOUNT.finditer(t):
         if not any(s <= m.start() < e for s, e in covered):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from assistant.answer import Answer
 from assistant.facts import tax_paid_problem
@@ -30,6 +31,25 @@ class Session:
     last_doc: str | None = None  # the document last answered from (several loaded): follow-ups stay on it
     pending_ref: str | None = None  # a clause number several documents have, until the user says which document
     last_condition: str | None = None  # the condition fact last stated (验收还没通过), for 现在通过了
+
+    def to_state(self) -> dict:
+        """Every field as JSON-safe data (Decimals, tuples and the last Answer tagged), for a session store."""
+        return {f.name: _encode(getattr(self, f.name)) for f in dataclasses.fields(self)}
+
+    @classmethod
+    def from_state(cls, state: dict) -> Session:
+        """The session `to_state` gave. Keys no field has are ignored, missing or unreadable ones take the field's
+        default: a state stored by an older or newer version of this class still opens."""
+        session = cls()
+        if not isinstance(state, dict):
+            return session
+        for f in dataclasses.fields(cls):
+            if f.name in state:
+                try:
+                    setattr(session, f.name, _decode(state[f.name]))
+                except (TypeError, ValueError, KeyError, InvalidOperation):
+                    pass  # keep the default
+        return session
 
     def reset(self) -> None:
         self.profile = {}
@@ -238,3 +258,54 @@ def _slot_from_topic(topics: list[str]) -> tuple | None:
     top = topics[0] if topics else None
     return {"4.3.1": ("equipment",), "4.3.6": ("node", "investment"), "4.3.7": ("local_tax_retained",),
             "4.3.2": ("ganzhou_smart_award",), "4.1": ("total_investment",)}.get(top)
+
+
+# Tagged JSON for to_state/from_state: {"$decimal": "1200000.00"}, {"$tuple": [...]}, {"$set": [...]},
+# {"$answer": {...}}, and {"$dict": [[k, v], ...]} for a mapping whose keys are not all plain strings.
+_TAGS = ("$decimal", "$tuple", "$set", "$answer", "$dict")
+
+
+def _encode(value):
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, Decimal):
+        return {"$decimal": str(value)}
+    if isinstance(value, tuple):
+        return {"$tuple": [_encode(v) for v in value]}
+    if isinstance(value, list):
+        return [_encode(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return {"$set": [_encode(v) for v in value]}
+    if isinstance(value, dict):
+        if all(isinstance(k, str) for k in value) and not any(k in _TAGS for k in value):
+            return {k: _encode(v) for k, v in value.items()}
+        return {"$dict": [[_encode(k), _encode(v)] for k, v in value.items()]}
+    if isinstance(value, Answer):
+        return {"$answer": _encode(value.to_dict())}
+    raise TypeError(f"cannot store a {type(value).__name__} in a session state")
+
+
+def _decode(value):
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if len(value) == 1:
+        (tag, inner), = value.items()
+        if tag == "$decimal":
+            return Decimal(inner)
+        if tag == "$tuple":
+            return tuple(_decode(v) for v in inner)
+        if tag == "$set":
+            return {_hashable(_decode(v)) for v in inner}
+        if tag == "$dict":
+            return {_hashable(_decode(k)): _decode(v) for k, v in inner}
+        if tag == "$answer":
+            data = _decode(inner)
+            known = {f.name for f in dataclasses.fields(Answer)}
+            return Answer(**{k: v for k, v in data.items() if k in known})
+    return {k: _decode(v) for k, v in value.items()}
+
+
+def _hashable(key):
+    return tuple(_hashable(k) for k in key) if isinstance(key, list) else key
