@@ -54,9 +54,20 @@ def worker_app() -> FastAPI:
     """The app of one `--workers` process (uvicorn imports it by name): the APIs, sessions shared through SQLite.
 
     gradio keeps each browser's event stream in the memory of one process, so the UI needs a single process."""
+    import os
+
     services = Services(load_settings())
     services.warm()
-    return create_app(services=services, ui=False)
+    app = create_app(services=services, ui=False)
+    pid = str(os.getpid())
+
+    @app.middleware("http")
+    async def served_by(request, call_next):
+        response = await call_next(request)
+        response.headers["X-Policy-Assistant-Worker"] = pid  # which process answered, for operators and tests
+        return response
+
+    return app
 
 
 def warm_up(services: Services, out=sys.stderr) -> float:

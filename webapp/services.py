@@ -34,7 +34,7 @@ class StorageError(UserError):
         super().__init__(message, 503)
 
 
-_CAUSES = {errno.EROFS: "只读文件系统", errno.EACCES: "没有写入权限", errno.EPERM: "不允许写入（权限或文件属性限制）",
+_CAUSES = {errno.EROFS: "只读文件系统", errno.EACCES: "没有写入权限", errno.EPERM: "操作不被允许（权限或文件属性限制）",
            errno.ENOSPC: "磁盘空间已满", errno.EDQUOT: "磁盘配额已满", errno.ENOTDIR: "路径中有同名文件而不是目录"}
 
 
@@ -66,7 +66,7 @@ def storage_problem(data_dir: Path, exc: BaseException | None = None) -> str | N
         cause = _CAUSES.get(exc.errno or 0, exc.strerror or type(exc).__name__)
     else:
         return None
-    return (f"数据目录 {folder.resolve()} 无法写入（{cause}）：会话和检索索引保存在这里。"
+    return (f"数据目录 {folder.resolve()} 无法写入：{cause}。会话和检索索引保存在这里，"
             "请改用可写的目录（环境变量 POLICY_ASSISTANT_DATA_DIR），或检查该目录的权限与磁盘空间。")
 
 
@@ -88,7 +88,7 @@ def friendly(exc: BaseException) -> tuple[int, str]:
         where = Path(exc.filename)
         folder = where if where.is_dir() else where.parent
         log.warning("storage not writable: %s", exc)
-        return 503, (f"目录 {folder} 无法写入（{_CAUSES[exc.errno]}）。"
+        return 503, (f"目录 {folder} 无法写入：{_CAUSES[exc.errno]}。"
                      "请改用可写的数据目录（环境变量 POLICY_ASSISTANT_DATA_DIR），或检查权限与磁盘空间。")
     if isinstance(exc, ClauseNotFound):
         return 404, str(exc)
