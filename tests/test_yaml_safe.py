@@ -18,14 +18,15 @@ from tools.errors import ProfileError
 from tools.profile import Profile
 
 ROOT = Path(__file__).resolve().parents[1]
-# the 404-byte file of the issue: nine levels of nine aliases, 9**9 strings once expanded
-BOMB = "cases:\n  - id: bomb\n    question: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n"
-for level, prev in zip("bcdefghi", "abcdefgh"):
-    BOMB += f"    {level}: &{level} [" + ",".join([f"*{prev}"] * 9) + "]\n"
-BOMB += "    expect: {abstain: false}\n"
+# like the 404-byte file of the issue: nine levels of nine aliases (9**9 strings once expanded) kept in a case's
+# note, then used as its turns; the old validator quoted the expansion back in its error message
+BOMB = "cases:\n  - id: bomb\n    note:\n      a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n"
+for level, prev in zip("bcdefghi", "abcdefgh", strict=True):
+    BOMB += f"      {level}: &{level} [" + ",".join([f"*{prev}"] * 9) + "]\n"
+BOMB += "    turns: *i\n    expect: {abstain: false}\n"
 # the same at the top level, ending in a profile field
 PROFILE_BOMB = "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n" + "".join(
-    f"{level}: &{level} [" + ",".join([f"*{prev}"] * 9) + "]\n" for level, prev in zip("bcdefghi", "abcdefgh")
+    f"{level}: &{level} [" + ",".join([f"*{prev}"] * 9) + "]\n" for level, prev in zip("bcdefghi", "abcdefgh", strict=True)
 ) + "projects: *i\n"
 
 
