@@ -11,13 +11,13 @@ from decimal import Decimal
 
 import httpx
 import pytest
+from app_process import AppProcess
 
 from assistant import Session, ask
 from assistant.answer import Answer
 from assistant.settings import load_settings
 from webapp.services import Services
 from webapp.sessions import SessionStore
-from webapp.testing import AppProcess
 
 FACTS = "我们是规上企业，技改项目已竣工并列入国家统计库，符合产业政策，买设备花了{}万"
 

@@ -69,7 +69,7 @@ class ChatBody(_Body):
 
     messages: list[ChatMessage] = Field(min_length=1)
     model: StrictStr | None = None
-    stream: StrictBool = False
+    stream: StrictBool | None = None
 
 
 _FIELD_ERRORS = {
@@ -285,7 +285,7 @@ def build_router(services: Services) -> APIRouter:
     @router.api_route("/api/{rest:path}", methods=methods, include_in_schema=False)
     @router.api_route("/v1/{rest:path}", methods=methods, include_in_schema=False)
     def unknown(request: Request, rest: str):
-        allowed = known.get(request.url.path.rstrip("/") or "/")
+        allowed = known.get(request.url.path)
         if allowed:
             # GET /api/ask, and a cross-site preflight (OPTIONS): CORS stays closed, so no Access-Control-* headers
             return error_response(405, f"请求方法不被允许：{request.url.path} 只接受 {'、'.join(sorted(allowed))} 请求。",

@@ -88,8 +88,8 @@ def friendly(exc: BaseException) -> tuple[int, str]:
         where = Path(exc.filename)
         folder = where if where.is_dir() else where.parent
         log.warning("storage not writable: %s", exc)
-        return 503, (f"目录 {folder} 无法写入：{_CAUSES[exc.errno]}。"
-                     "请改用可写的数据目录（环境变量 POLICY_ASSISTANT_DATA_DIR），或检查权限与磁盘空间。")
+        return 503, (f"无法读写 {folder}：{_CAUSES[exc.errno]}。请检查该目录的权限与磁盘空间；"
+                     "如是数据目录，也可用环境变量 POLICY_ASSISTANT_DATA_DIR 改用可写的目录。")
     if isinstance(exc, ClauseNotFound):
         return 404, str(exc)
     if isinstance(exc, CorpusError):
