@@ -120,7 +120,8 @@ _PROBLEMS = (
 
 def _problem_text(e: yaml.YAMLError) -> str:
     text = f"{getattr(e, 'context', '') or ''} {getattr(e, 'problem', '') or ''} {e}"
-    return next((zh for en, zh in _PROBLEMS if en in text), "YAML 格式错误")
+    detail = next((zh for en, zh in _PROBLEMS if en in text), None)
+    return f"YAML 格式错误，{detail}" if detail else "YAML 格式错误"
 
 
 def _where(name: str, mark) -> tuple[str, int | None]:
