@@ -265,37 +265,46 @@ def _slot_from_topic(topics: list[str]) -> tuple | None:
 _TAGS = ("$decimal", "$tuple", "$set", "$answer", "$dict")
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})  # stored as they are; checked by type: this runs per turn
+
+
 def _encode(value):
-    if value is None or isinstance(value, (bool, int, float, str)):
+    kind = type(value)
+    if kind in _SCALARS:
         return value
+    if kind is list:
+        return [v if type(v) in _SCALARS else _encode(v) for v in value]
+    if kind is dict:
+        if all(type(k) is str and k not in _TAGS for k in value):
+            return {k: v if type(v) in _SCALARS else _encode(v) for k, v in value.items()}
+        return {"$dict": [[_encode(k), _encode(v)] for k, v in value.items()]}
     if isinstance(value, Decimal):
         return {"$decimal": str(value)}
     if isinstance(value, tuple):
-        return {"$tuple": [_encode(v) for v in value]}
-    if isinstance(value, list):
-        return [_encode(v) for v in value]
+        return {"$tuple": [v if type(v) in _SCALARS else _encode(v) for v in value]}
     if isinstance(value, (set, frozenset)):
         return {"$set": [_encode(v) for v in value]}
-    if isinstance(value, dict):
-        if all(isinstance(k, str) for k in value) and not any(k in _TAGS for k in value):
-            return {k: _encode(v) for k, v in value.items()}
-        return {"$dict": [[_encode(k), _encode(v)] for k, v in value.items()]}
     if isinstance(value, Answer):
         return {"$answer": _encode(value.to_dict())}
+    if isinstance(value, (bool, int, float, str)):  # subclasses (an IntEnum, a str Enum): their plain value
+        return value
+    if isinstance(value, (list, dict)):
+        return _encode(list(value) if isinstance(value, list) else dict(value))
     raise TypeError(f"cannot store a {type(value).__name__} in a session state")
 
 
 def _decode(value):
-    if isinstance(value, list):
-        return [_decode(v) for v in value]
-    if not isinstance(value, dict):
+    kind = type(value)
+    if kind is list:
+        return [v if type(v) in _SCALARS else _decode(v) for v in value]
+    if kind is not dict:
         return value
     if len(value) == 1:
         (tag, inner), = value.items()
         if tag == "$decimal":
             return Decimal(inner)
         if tag == "$tuple":
-            return tuple(_decode(v) for v in inner)
+            return tuple(v if type(v) in _SCALARS else _decode(v) for v in inner)
         if tag == "$set":
             return {_hashable(_decode(v)) for v in inner}
         if tag == "$dict":
@@ -304,7 +313,7 @@ def _decode(value):
             data = _decode(inner)
             known = {f.name for f in dataclasses.fields(Answer)}
             return Answer(**{k: v for k, v in data.items() if k in known})
-    return {k: _decode(v) for k, v in value.items()}
+    return {k: v if type(v) in _SCALARS else _decode(v) for k, v in value.items()}
 
 
 def _hashable(key):

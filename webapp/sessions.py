@@ -10,6 +10,7 @@ import secrets
 import sqlite3
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ _ID_RE = re.compile(r"[A-Za-z0-9_-]{22}")
 TOMBSTONE_SECONDS = 30 * 86400  # an expired id is remembered this long, so its return is answered "expired"
 PURGE_EVERY = 60.0
 MAX_RETRIES = 8
+CACHE_SESSIONS = 512  # decoded sessions kept per process, each valid only while its stored version is unchanged
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
@@ -67,6 +69,10 @@ class SessionStore:
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
         self._last_purge = 0.0
+        # sid → (version, session) as this process last wrote it: a hit skips reading and decoding the stored JSON;
+        # another process's write changes the version, so a stale entry fails its write and is reloaded
+        self._cache: OrderedDict[str, tuple[int, Any]] = OrderedDict()
+        self._cache_guard = threading.Lock()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         db = self._connect()
         try:
@@ -119,13 +125,14 @@ class SessionStore:
             return Opened(sid, "new")
         if not self.well_formed(sid):
             raise SessionIdError(sid)
-        row = self._db.execute("SELECT state, updated FROM sessions WHERE id = ?", (sid,)).fetchone()
+        row = self._db.execute("SELECT state IS NULL, updated FROM sessions WHERE id = ?", (sid,)).fetchone()
         if row is None:
             sid = self.new_id()
             self._insert(sid, now)
             return Opened(sid, "unknown")
-        state, updated = row
-        if state is None or updated < now - self.ttl:
+        cleared, updated = row
+        if cleared or updated < now - self.ttl:
+            self._forget(sid)
             self._db.execute("UPDATE sessions SET state = ?, version = version + 1, updated = ? WHERE id = ?",
                              (self._dump(self._from_state({})), now, sid))
             return Opened(sid, "expired")
@@ -135,11 +142,20 @@ class SessionStore:
         """Run `fn` on the session `sid` (opened before) and store the result; returns what `fn` returned."""
         with self._lock_for(sid):
             for _ in range(MAX_RETRIES):
-                row = self._db.execute("SELECT state, version FROM sessions WHERE id = ?", (sid,)).fetchone()
-                version = row[1] if row else None
-                session = self._load(row[0] if row else None)
-                result = fn(session)
-                text = self._dump(session)
+                # optimistic: the version this process last wrote; the UPDATE below checks it is still current
+                hit = self._cached(sid)
+                if hit is not None:
+                    version, session = hit
+                else:
+                    row = self._db.execute("SELECT state, version FROM sessions WHERE id = ?", (sid,)).fetchone()
+                    version = row[1] if row else None
+                    session = self._load(row[0] if row else None)
+                try:
+                    result = fn(session)
+                    text = self._dump(session)
+                except BaseException:
+                    self._forget(sid)  # fn may have changed the object half-way: the stored state is the truth
+                    raise
                 now = self._clock()
                 if version is None:
                     cur = self._db.execute(
@@ -150,10 +166,30 @@ class SessionStore:
                         "UPDATE sessions SET state = ?, version = version + 1, updated = ? WHERE id = ? AND version = ?",
                         (text, now, sid, version))
                 if cur.rowcount == 1:
+                    self._remember(sid, 1 if version is None else version + 1, session)
                     return result
                 # another worker wrote this session meanwhile: answer again from its state
+                self._forget(sid)
                 log.info("session %s changed concurrently; retrying", sid[:6])
             raise RuntimeError("session update kept conflicting")
+
+    def _cached(self, sid: str) -> tuple[int, Any] | None:
+        with self._cache_guard:
+            hit = self._cache.get(sid)
+            if hit is not None:
+                self._cache.move_to_end(sid)
+            return hit
+
+    def _remember(self, sid: str, version: int, session: Any) -> None:
+        with self._cache_guard:
+            self._cache[sid] = (version, session)
+            self._cache.move_to_end(sid)
+            while len(self._cache) > CACHE_SESSIONS:
+                self._cache.popitem(last=False)
+
+    def _forget(self, sid: str) -> None:
+        with self._cache_guard:
+            self._cache.pop(sid, None)
 
     def get(self, sid: str) -> Any | None:
         """The stored session (read only), or None when there is none or it has expired."""
@@ -164,6 +200,7 @@ class SessionStore:
 
     def reset(self, sid: str) -> bool:
         """Forget what the conversation said, keeping its id valid; False if there is no such session."""
+        self._forget(sid)
         cur = self._db.execute("UPDATE sessions SET state = ?, version = version + 1, updated = ? WHERE id = ?",
                                (self._dump(self._from_state({})), self._clock(), sid))
         return cur.rowcount == 1
