@@ -37,7 +37,8 @@ def start_app(data_dir: str, port: int, workers: int = 1) -> tuple[subprocess.Po
     env = {**os.environ, "POLICY_ASSISTANT_DATA_DIR": data_dir, "GRADIO_ANALYTICS_ENABLED": "False",
            "ANONYMIZED_TELEMETRY": "False", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
     t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port), "--workers", str(workers)], cwd=ROOT,
+    extra = ["--workers", str(workers)] if workers != 1 else []
+    proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port), *extra], cwd=ROOT,
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = t0 + 300
     while time.perf_counter() < deadline:
@@ -52,8 +53,8 @@ def start_app(data_dir: str, port: int, workers: int = 1) -> tuple[subprocess.Po
     raise SystemExit("app.py 在 300 秒内未能提供页面")
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory of `pid` and all its descendants (worker processes), in MB, from /proc."""
+def _family(pid: int) -> set[int]:
+    """`pid` and all its descendants (worker processes), from /proc."""
     parents: dict[int, int] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -67,8 +68,13 @@ def rss_mb(pid: int) -> float:
         kids = [c for c, pp in parents.items() if pp == p and c not in family]
         family.update(kids)
         frontier.extend(kids)
+    return family
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of `pid` and its descendants, in MB."""
     total = 0
-    for p in family:
+    for p in _family(pid):
         try:
             for line in Path(f"/proc/{p}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
@@ -76,6 +82,19 @@ def rss_mb(pid: int) -> float:
         except OSError:
             continue
     return total / 1024
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by `pid` and its descendants: unlike latency, barely moved by other
+    programs competing for the same cores."""
+    ticks = 0
+    for p in _family(pid):
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])
+        except (OSError, ValueError, IndexError):
+            continue
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def stop_app(proc: subprocess.Popen) -> None:
@@ -171,7 +190,7 @@ def _loads(text: str) -> list[tuple[int, float]]:
     return out
 
 
-def report(clients: int, seconds: float, stats: Stats, rss: tuple[float, float] | None) -> None:
+def report(clients: int, seconds: float, stats: Stats, rss: tuple[float, float] | None, cpu: float | None) -> None:
     lat = stats.latencies
     print(f"-- {clients} 个并发会话 × {seconds:.0f} 秒（实际 {stats.elapsed:.1f} 秒）")
     print(f"   成功请求：{len(lat)}，错误：{len(stats.errors)}，串话（金额不符本会话事实）：{len(stats.leaks)}，"
@@ -182,6 +201,8 @@ def report(clients: int, seconds: float, stats: Stats, rss: tuple[float, float] 
               f"p95：{percentile(ms, 95):.0f} 毫秒，p99：{percentile(ms, 99):.0f} 毫秒，平均：{statistics.mean(ms):.0f} 毫秒")
     if rss:
         print(f"   服务进程内存（RSS，含子进程）：测前 {rss[0]:.0f} MB，测后 {rss[1]:.0f} MB")
+    if cpu is not None and lat:
+        print(f"   服务端 CPU 时间：每请求 {cpu / len(lat) * 1000:.1f} 毫秒（共 {cpu:.1f} 秒）")
     for line in (stats.errors + stats.leaks)[:10]:
         print("   " + line)
 
@@ -210,10 +231,10 @@ def main(argv: list[str] | None = None) -> int:
     failed = False
     try:
         for clients, seconds in _loads(args.load):
-            before = rss_mb(proc.pid) if proc else None
+            before, cpu0 = (rss_mb(proc.pid), cpu_seconds(proc.pid)) if proc else (None, None)
             stats = load_test(url, clients, seconds, args.max_requests)
-            after = rss_mb(proc.pid) if proc else None
-            report(clients, seconds, stats, (before, after) if proc else None)
+            after, cpu1 = (rss_mb(proc.pid), cpu_seconds(proc.pid)) if proc else (None, None)
+            report(clients, seconds, stats, (before, after) if proc else None, cpu1 - cpu0 if proc else None)
             failed |= bool(stats.errors or stats.leaks or not stats.latencies)
     finally:
         if proc is not None:
