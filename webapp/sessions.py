@@ -66,6 +66,9 @@ class SessionStore:
         self._clock = clock
         self._busy_timeout = busy_timeout
         self._local = threading.local()
+        # one writer at a time within the process: threads queue on this lock (microseconds) instead of on SQLite's
+        # file lock, whose busy handler sleeps for milliseconds; other processes still wait via busy_timeout
+        self._write_lock = threading.Lock()
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
         self._last_purge = 0.0
@@ -95,6 +98,11 @@ class SessionStore:
         if db is None:
             db = self._local.db = self._connect()
         return db
+
+    def _write(self, sql: str, params: tuple) -> int:
+        """Run one writing statement (its own transaction); the number of rows it changed."""
+        with self._write_lock:
+            return self._db.execute(sql, params).rowcount
 
     def close(self) -> None:
         db = getattr(self._local, "db", None)
@@ -133,8 +141,8 @@ class SessionStore:
         cleared, updated = row
         if cleared or updated < now - self.ttl:
             self._forget(sid)
-            self._db.execute("UPDATE sessions SET state = ?, version = version + 1, updated = ? WHERE id = ?",
-                             (self._dump(self._from_state({})), now, sid))
+            self._write("UPDATE sessions SET state = ?, version = version + 1, updated = ? WHERE id = ?",
+                        (self._dump(self._from_state({})), now, sid))
             return Opened(sid, "expired")
         return Opened(sid, "live")
 
@@ -158,14 +166,14 @@ class SessionStore:
                     raise
                 now = self._clock()
                 if version is None:
-                    cur = self._db.execute(
+                    changed = self._write(
                         "INSERT OR IGNORE INTO sessions (id, state, version, created, updated) VALUES (?, ?, 1, ?, ?)",
                         (sid, text, now, now))
                 else:
-                    cur = self._db.execute(
+                    changed = self._write(
                         "UPDATE sessions SET state = ?, version = version + 1, updated = ? WHERE id = ? AND version = ?",
                         (text, now, sid, version))
-                if cur.rowcount == 1:
+                if changed == 1:
                     self._remember(sid, 1 if version is None else version + 1, session)
                     return result
                 # another worker wrote this session meanwhile: answer again from its state
@@ -201,9 +209,8 @@ class SessionStore:
     def reset(self, sid: str) -> bool:
         """Forget what the conversation said, keeping its id valid; False if there is no such session."""
         self._forget(sid)
-        cur = self._db.execute("UPDATE sessions SET state = ?, version = version + 1, updated = ? WHERE id = ?",
-                               (self._dump(self._from_state({})), self._clock(), sid))
-        return cur.rowcount == 1
+        return self._write("UPDATE sessions SET state = ?, version = version + 1, updated = ? WHERE id = ?",
+                           (self._dump(self._from_state({})), self._clock(), sid)) == 1
 
     def __len__(self) -> int:
         limit = self._clock() - self.ttl
@@ -217,10 +224,10 @@ class SessionStore:
         """Clear the state of sessions idle past the ttl, and forget expired ids after the tombstone period;
         (cleared, forgotten)."""
         now = self._clock()
-        cleared = self._db.execute("UPDATE sessions SET state = NULL WHERE state IS NOT NULL AND updated < ?",
-                                   (now - self.ttl,)).rowcount
-        forgotten = self._db.execute("DELETE FROM sessions WHERE state IS NULL AND updated < ?",
-                                     (now - self.ttl - max(self.ttl, TOMBSTONE_SECONDS),)).rowcount
+        cleared = self._write("UPDATE sessions SET state = NULL WHERE state IS NOT NULL AND updated < ?",
+                              (now - self.ttl,))
+        forgotten = self._write("DELETE FROM sessions WHERE state IS NULL AND updated < ?",
+                                (now - self.ttl - max(self.ttl, TOMBSTONE_SECONDS),))
         self._last_purge = now
         return cleared, forgotten
 
@@ -231,8 +238,8 @@ class SessionStore:
             self.purge()
 
     def _insert(self, sid: str, now: float) -> None:
-        self._db.execute("INSERT INTO sessions (id, state, version, created, updated) VALUES (?, ?, 1, ?, ?)",
-                         (sid, self._dump(self._from_state({})), now, now))
+        self._write("INSERT INTO sessions (id, state, version, created, updated) VALUES (?, ?, 1, ?, ?)",
+                    (sid, self._dump(self._from_state({})), now, now))
 
     def _lock_for(self, sid: str) -> threading.Lock:
         # one question at a time per conversation within this process; across processes the version decides
