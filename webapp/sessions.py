@@ -56,7 +56,7 @@ class SessionStore:
     same session (another thread or worker process) is detected by a version number and `fn` rerun."""
 
     def __init__(self, path: Path, *, to_state: Callable[[Any], dict], from_state: Callable[[dict], Any],
-                 ttl: float = 7 * 86400, max_turns: int = 50, max_bytes: int = 262144,
+                 ttl: float = 7 * 86400, max_turns: int = 20, max_bytes: int = 262144,
                  clock: Callable[[], float] = time.time, busy_timeout: float = 30.0):
         self.path = Path(path)
         self.ttl = ttl
