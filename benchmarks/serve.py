@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -243,6 +244,7 @@ def main(argv: list[str] | None = None) -> int:
         db = Path(data_dir) / "sessions.sqlite3"
         if db.is_file():
             print(f"会话库：{db.stat().st_size / 1e6:.1f} MB")
+        shutil.rmtree(data_dir, ignore_errors=True)  # the index and sessions of this run only
     return 1 if failed else 0
 
 
