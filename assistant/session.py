@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
 from assistant.answer import Answer
 
@@ -38,6 +40,25 @@ class Session:
     def last_doc(self) -> str | None:
         return self.doc
 
+    def to_state(self) -> dict:
+        """Every field as JSON-safe data (Decimals, tuples and the last Answer tagged), for a session store."""
+        return {f.name: _encode(getattr(self, f.name)) for f in dataclasses.fields(self)}
+
+    @classmethod
+    def from_state(cls, state: dict) -> Session:
+        """The session `to_state` gave. Keys no field has are ignored, missing or unreadable ones take the field's
+        default: a state stored by an older or newer version of this class still opens."""
+        session = cls()
+        if not isinstance(state, dict):
+            return session
+        for f in dataclasses.fields(cls):
+            if f.name in state:
+                try:
+                    setattr(session, f.name, _decode(state[f.name]))
+                except (TypeError, ValueError, KeyError, InvalidOperation):
+                    pass  # keep the default
+        return session
+
     def reset(self) -> None:
         self.profiles = {}
         self.doc = self.last_topic = self.last_intent = self.last_slot = self.last_answer = None
@@ -54,6 +75,66 @@ class Session:
 
         doc = default_corpus().document(turn.doc or self.doc)
         return apply_turn(self, turn, lexicon_for(doc))
+
+
+# Tagged JSON for to_state/from_state: {"$decimal": "1200000.00"}, {"$tuple": [...]}, {"$set": [...]},
+# {"$answer": {...}}, and {"$dict": [[k, v], ...]} for a mapping whose keys are not all plain strings.
+_TAGS = ("$decimal", "$tuple", "$set", "$answer", "$dict")
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})  # stored as they are; checked by type: this runs per turn
+
+
+def _encode(value):
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is list:
+        return [v if type(v) in _SCALARS else _encode(v) for v in value]
+    if kind is dict:
+        if all(type(k) is str and k not in _TAGS for k in value):
+            return {k: v if type(v) in _SCALARS else _encode(v) for k, v in value.items()}
+        return {"$dict": [[_encode(k), _encode(v)] for k, v in value.items()]}
+    if isinstance(value, Decimal):
+        return {"$decimal": str(value)}
+    if isinstance(value, tuple):
+        return {"$tuple": [v if type(v) in _SCALARS else _encode(v) for v in value]}
+    if isinstance(value, (set, frozenset)):
+        return {"$set": [_encode(v) for v in value]}
+    if isinstance(value, Answer):
+        return {"$answer": _encode(value.to_dict())}
+    if isinstance(value, (bool, int, float, str)):  # subclasses (an IntEnum, a str Enum): their plain value
+        return value
+    if isinstance(value, (list, dict)):
+        return _encode(list(value) if isinstance(value, list) else dict(value))
+    raise TypeError(f"cannot store a {type(value).__name__} in a session state")
+
+
+def _decode(value):
+    kind = type(value)
+    if kind is list:
+        return [v if type(v) in _SCALARS else _decode(v) for v in value]
+    if kind is not dict:
+        return value
+    if len(value) == 1:
+        (tag, inner), = value.items()
+        if tag == "$decimal":
+            return Decimal(inner)
+        if tag == "$tuple":
+            return tuple(v if type(v) in _SCALARS else _decode(v) for v in inner)
+        if tag == "$set":
+            return {_hashable(_decode(v)) for v in inner}
+        if tag == "$dict":
+            return {_hashable(_decode(k)): _decode(v) for k, v in inner}
+        if tag == "$answer":
+            data = _decode(inner)
+            known = {f.name for f in dataclasses.fields(Answer)}
+            return Answer(**{k: v for k, v in data.items() if k in known})
+    return {k: v if type(v) in _SCALARS else _decode(v) for k, v in value.items()}
+
+
+def _hashable(key):
+    return tuple(_hashable(k) for k in key) if isinstance(key, list) else key
 
 
 __all__ = ["Session"]

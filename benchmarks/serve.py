@@ -1,16 +1,19 @@
-"""Serving benchmark: time from `python app.py` to the first page, then N concurrent sessions on /api/ask.
+"""Serving benchmark: time from `python app.py` to the first page, then concurrent sessions on /api/ask.
 
-    python benchmarks/serve.py [--sessions 20] [--seconds 30] [--url http://127.0.0.1:7860]
+    python benchmarks/serve.py [--load 20x60,100x30] [--workers 1] [--url http://127.0.0.1:7860]
 
-Each session states its own equipment amount, then keeps asking 能拿多少？ (and a clause question in
-between) and checks that every award it gets back is the one its own facts give: any other total is a
-cross-session leak. The loop is bounded by time and by a request cap, and stops itself. Exit status 1 on
-any error or leak."""
+Each load `CxS` runs C clients for S seconds. Each client states its own equipment amount, then keeps asking
+能拿多少？ (and a clause question in between) and checks that every award it gets back is the one its own facts
+give: any other total is a cross-session leak. Sessions live in SQLite in the data directory (the product's
+store), so every turn reads and writes it. Reported per load: requests, errors, leaks, p50/p95/p99, throughput,
+and the server's resident memory (all its processes) before and after. The loop is bounded by time and by a
+request cap, and stops itself. Exit status 1 on any error or leak."""
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -30,13 +33,14 @@ ASK_AMOUNT = "能拿多少？"
 ASK_CLAUSE = "上云补贴比例是多少？"
 
 
-def start_app(data_dir: str, port: int) -> tuple[subprocess.Popen, float]:
+def start_app(data_dir: str, port: int, workers: int = 1) -> tuple[subprocess.Popen, float]:
     """`python app.py` on `port`; (process, seconds until the first page was served)."""
     env = {**os.environ, "POLICY_ASSISTANT_DATA_DIR": data_dir, "GRADIO_ANALYTICS_ENABLED": "False",
            "ANONYMIZED_TELEMETRY": "False", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
     t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    extra = ["--workers", str(workers)] if workers != 1 else []
+    proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port), *extra], cwd=ROOT,
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = t0 + 300
     while time.perf_counter() < deadline:
         if proc.poll() is not None:
@@ -48,6 +52,50 @@ def start_app(data_dir: str, port: int) -> tuple[subprocess.Popen, float]:
             time.sleep(0.1)
     proc.terminate()
     raise SystemExit("app.py 在 300 秒内未能提供页面")
+
+
+def _family(pid: int) -> set[int]:
+    """`pid` and all its descendants (worker processes), from /proc."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            parents[int(stat.parent.name)] = int(fields[1])
+        except (OSError, ValueError, IndexError):
+            continue
+    family, frontier = {pid}, [pid]
+    while frontier:
+        p = frontier.pop()
+        kids = [c for c, pp in parents.items() if pp == p and c not in family]
+        family.update(kids)
+        frontier.extend(kids)
+    return family
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of `pid` and its descendants, in MB."""
+    total = 0
+    for p in _family(pid):
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total / 1024
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by `pid` and its descendants: unlike latency, barely moved by other
+    programs competing for the same cores."""
+    ticks = 0
+    for p in _family(pid):
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])
+        except (OSError, ValueError, IndexError):
+            continue
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def stop_app(proc: subprocess.Popen) -> None:
@@ -119,7 +167,7 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def load_test(url: str, sessions: int, seconds: float, max_requests: int) -> Stats:
-    amounts = [600 + 100 * i for i in range(sessions)]  # distinct facts → distinct totals per session
+    amounts = [600 + 10 * i for i in range(sessions)]  # distinct facts → distinct totals per session
     wants = {w: expected_total(w) for w in amounts}
     assert len(set(wants.values())) == len(amounts), "每个会话的应得金额必须互不相同，才能发现串话"
     stats = Stats()
@@ -135,42 +183,69 @@ def load_test(url: str, sessions: int, seconds: float, max_requests: int) -> Sta
     return stats
 
 
+def _loads(text: str) -> list[tuple[int, float]]:
+    out = []
+    for part in text.split(","):
+        clients, _, seconds = part.strip().partition("x")
+        out.append((int(clients), float(seconds)))
+    return out
+
+
+def report(clients: int, seconds: float, stats: Stats, rss: tuple[float, float] | None, cpu: float | None) -> None:
+    lat = stats.latencies
+    print(f"-- {clients} 个并发会话 × {seconds:.0f} 秒（实际 {stats.elapsed:.1f} 秒）")
+    print(f"   成功请求：{len(lat)}，错误：{len(stats.errors)}，串话（金额不符本会话事实）：{len(stats.leaks)}，"
+          f"共核对 {stats.checked} 个金额回答")
+    if lat:
+        ms = [x * 1000 for x in lat]
+        print(f"   吞吐：{len(lat) / stats.elapsed:.1f} 请求/秒；延迟 p50：{percentile(ms, 50):.0f} 毫秒，"
+              f"p95：{percentile(ms, 95):.0f} 毫秒，p99：{percentile(ms, 99):.0f} 毫秒，平均：{statistics.mean(ms):.0f} 毫秒")
+    if rss:
+        print(f"   服务进程内存（RSS，含子进程）：测前 {rss[0]:.0f} MB，测后 {rss[1]:.0f} MB")
+    if cpu is not None and lat:
+        print(f"   服务端 CPU 时间：每请求 {cpu / len(lat) * 1000:.1f} 毫秒（共 {cpu:.1f} 秒）")
+    for line in (stats.errors + stats.leaks)[:10]:
+        print("   " + line)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sessions", type=int, default=20)
-    ap.add_argument("--seconds", type=float, default=30)
-    ap.add_argument("--max-requests", type=int, default=2000, help="每个会话最多请求数（防止失控）")
-    ap.add_argument("--url", help="测已在运行的服务，不启动 app.py、不测启动时间")
+    ap.add_argument("--load", default="20x60,100x30", help="并发数x秒数，逗号分隔（默认 20x60,100x30）")
+    ap.add_argument("--workers", type=int, default=1, help="服务进程数（app.py --workers）")
+    ap.add_argument("--max-requests", type=int, default=5000, help="每个会话最多请求数（防止失控）")
+    ap.add_argument("--url", help="测已在运行的服务，不启动 app.py、不测启动时间和内存")
     args = ap.parse_args(argv)
 
     proc = None
     url = args.url
+    data_dir = None
     if not url:
         data_dir = tempfile.mkdtemp(prefix="pa-bench-serve-")
         port = free_port()
-        proc, cold = start_app(data_dir, port)
+        proc, cold = start_app(data_dir, port, args.workers)
         stop_app(proc)
         port = free_port()
-        proc, warm = start_app(data_dir, port)
+        proc, warm = start_app(data_dir, port, args.workers)
         url = f"http://127.0.0.1:{port}"
         print(f"启动到首个页面（首次，含构建索引）：{cold:.1f} 秒")
-        print(f"启动到首个页面（索引已存在）：{warm:.1f} 秒")
+        print(f"启动到首个页面（索引已存在）：{warm:.1f} 秒；服务进程数：{args.workers}；会话存于 SQLite（数据目录）")
+    failed = False
     try:
-        stats = load_test(url, args.sessions, args.seconds, args.max_requests)
+        for clients, seconds in _loads(args.load):
+            before, cpu0 = (rss_mb(proc.pid), cpu_seconds(proc.pid)) if proc else (None, None)
+            stats = load_test(url, clients, seconds, args.max_requests)
+            after, cpu1 = (rss_mb(proc.pid), cpu_seconds(proc.pid)) if proc else (None, None)
+            report(clients, seconds, stats, (before, after) if proc else None, cpu1 - cpu0 if proc else None)
+            failed |= bool(stats.errors or stats.leaks or not stats.latencies)
     finally:
         if proc is not None:
             stop_app(proc)
-    lat = stats.latencies
-    print(f"并发会话：{args.sessions}，时长：{stats.elapsed:.1f} 秒，成功请求：{len(lat)}")
-    if lat:
-        print(f"吞吐：{len(lat) / stats.elapsed:.1f} 请求/秒")
-        ms = [x * 1000 for x in lat]
-        print(f"延迟 p50：{percentile(ms, 50):.0f} 毫秒，p95：{percentile(ms, 95):.0f} 毫秒，"
-              f"平均：{statistics.mean(ms):.0f} 毫秒")
-    print(f"错误：{len(stats.errors)}；串话（金额不符本会话事实）：{len(stats.leaks)}，共核对 {stats.checked} 个金额回答")
-    for line in (stats.errors + stats.leaks)[:10]:
-        print("  " + line)
-    return 1 if stats.errors or stats.leaks or not lat else 0
+    if data_dir:
+        db = Path(data_dir) / "sessions.sqlite3"
+        if db.is_file():
+            print(f"会话库：{db.stat().st_size / 1e6:.1f} MB")
+        shutil.rmtree(data_dir, ignore_errors=True)  # the index and sessions of this run only
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -105,19 +105,18 @@ def _place(data: dict, path: str, value, pack) -> None:
 def _build_profile(pack, profile_path: Path | None, sets: list[str], extra: list[str]) -> dict:
     import yaml
 
+    from corpus.yamlsafe import YamlError, load_yaml_file
     from tools.amounts import parse_amount
     from tools.errors import CalcError
 
     data: dict = {}
     if profile_path is not None:
-        try:
-            raw = yaml.safe_load(Path(profile_path).read_text(encoding="utf-8")) or {}
-        except FileNotFoundError:
+        if not Path(profile_path).exists():
             fail(f"找不到企业情况文件：{profile_path}")
-        except (OSError, UnicodeDecodeError) as e:
-            fail(f"无法读取企业情况文件 {profile_path}：{e}")
-        except yaml.YAMLError as e:
-            fail(f"企业情况文件 {profile_path} 不是有效的 YAML：{e}")
+        try:
+            raw = load_yaml_file(profile_path, name=f"企业情况文件 {profile_path}") or {}
+        except YamlError as e:
+            fail(str(e))
         if not isinstance(raw, dict):
             fail("企业情况文件应为键值映射（YAML 对象）。")
         data = raw
@@ -221,16 +220,15 @@ def _corpus():
 
 def _pack(corpus, doc: str | None, profile_path: Path | None):
     """The pack the command is about: --doc, else the profile's `doc`, else the default document."""
-    import yaml
-
     from corpus.packs import pack_for
+    from corpus.yamlsafe import YamlError, load_yaml_file
     from tools.errors import ParameterError
 
     if doc is None and profile_path is not None and Path(profile_path).is_file():
         try:
-            raw = yaml.safe_load(Path(profile_path).read_text(encoding="utf-8"))
-        except (yaml.YAMLError, OSError, UnicodeDecodeError):
-            raw = None
+            raw = load_yaml_file(profile_path)
+        except YamlError:
+            raw = None  # _build_profile reports it
         if isinstance(raw, dict) and raw.get("doc"):
             doc = str(raw["doc"])
     pack = pack_for(corpus.document(doc))

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from corpus.errors import CorpusError
 from corpus.model import Document
+from corpus.yamlsafe import YamlError, load_yaml_text
 
 # --- the vocabulary ------------------------------------------------------------------------------
 
@@ -570,12 +571,10 @@ def read_pack_yaml(path: Path, model: type[BaseModel]) -> BaseModel:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         raise PackError(f"无法读取 {path}：{e}") from e
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        line = f"第{mark.line + 1}行" if mark else ""
-        raise PackError(f"{path.name} {line}不是有效的 YAML：{getattr(e, 'problem', '') or e}") from e
+    try:  # the bounded reader: a pack comes from the policy office, or from an upload
+        data = load_yaml_text(text, name=path.name)
+    except YamlError as e:
+        raise PackError(str(e)) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):

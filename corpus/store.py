@@ -21,6 +21,7 @@ from corpus.importers.report import ImportReport
 from corpus.importers.result import Progress
 from corpus.model import Corpus, Document
 from corpus.parser import parse_text
+from corpus.yamlsafe import load_yaml_file
 
 BUNDLED_DIR = Path(__file__).resolve().parent
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -55,10 +56,8 @@ def default_document_id(corpus: Corpus, configured: str | None = None) -> str:
 
 
 def read_yaml(path: Path) -> dict:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as e:
-        raise CorpusError(f"{path} 不是有效的 YAML：{e}") from e
+    """A document's YAML data file (meta, parameters, interpretations) through the bounded reader."""
+    data = load_yaml_file(path) or {}  # YamlError is a CorpusError naming the file and the line
     if not isinstance(data, dict):
         raise CorpusError(f"{path} 应为键值映射。")
     return data

@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-import yaml
-
 from corpus import normalise_reference
+from corpus.yamlsafe import YamlError, brief, load_yaml_file
 
 BUNDLED_CASES = Path(__file__).resolve().parent / "cases"
+MAX_PROBLEMS = 50  # a file with thousands of bad cases is reported by its first problems
 
 TOP_FIELDS = ("cases", "groups")
 CASE_FIELDS = ("id", "question", "turns", "expect", "tags", "note")
@@ -119,26 +119,31 @@ def case_files(paths: list[str | Path] | None) -> list[Path]:
     return files
 
 
-def load_suite(paths: list[str | Path] | None = None, corpus=None) -> Suite:
-    """Load and validate case files. With a corpus, every cited clause must exist in it."""
+def load_suite(paths: list[str | Path] | None = None, corpus=None, *, names: dict[str, str] | None = None,
+               max_cases: int | None = None) -> Suite:
+    """Load and validate case files. With a corpus, every cited clause must exist in it.
+
+    `names` maps a path to how messages call it (an upload's own file name: a server-side path is never shown);
+    `max_cases` bounds the cases and groups of all files together (an upload's limit)."""
     problems: list[str] = []
     suite = Suite()
     seen_cases: dict[str, str] = {}
     seen_groups: dict[str, str] = {}
+    count = 0
     for path in case_files(paths):
-        name = str(path)
+        name = (names or {}).get(str(path)) or str(path)
         suite.files.append(name)
         v = _FileValidator(name, corpus, problems)
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except UnicodeDecodeError:
-            problems.append(f"{name}：文件不是 UTF-8 编码（file is not UTF-8）。")
+            data = load_yaml_file(path, name=name)
+        except YamlError as e:
+            problems.append(str(e))
             continue
-        except yaml.YAMLError as e:
-            mark = getattr(e, "problem_mark", None)
-            where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else "某处"
-            problems.append(f"{name}：YAML 语法错误，位于{where}（YAML syntax error）：{getattr(e, 'problem', '') or e}")
-            continue
+        if max_cases is not None and isinstance(data, dict):
+            count += sum(len(data[k]) for k in TOP_FIELDS if isinstance(data.get(k), list))
+            if count > max_cases:
+                problems.append(f"{name}：用例和分组共 {count} 个，超过单次上限 {max_cases} 个，请拆分成几个文件分别运行。")
+                break
         for case in v.cases(data):
             if case.id in seen_cases:
                 v.error(case.id, "id", f"用例编号重复，已在 {seen_cases[case.id]} 中使用（duplicate case id）")
@@ -152,6 +157,8 @@ def load_suite(paths: list[str | Path] | None = None, corpus=None) -> Suite:
                 seen_groups[group.id] = name
                 suite.groups.append(group)
     if problems:
+        if len(problems) > MAX_PROBLEMS:
+            problems = problems[:MAX_PROBLEMS] + [f"……另有 {len(problems) - MAX_PROBLEMS} 个问题未列出。"]
         raise EvalCaseError(problems)
     if not suite.cases and not suite.groups:
         raise EvalCaseError("所给文件中没有任何用例或分组（no cases or groups found）。")
@@ -159,7 +166,7 @@ def load_suite(paths: list[str | Path] | None = None, corpus=None) -> Suite:
 
 
 def _suggest(name: str, known: tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.5)
+    close = difflib.get_close_matches(str(name)[:40], known, n=1, cutoff=0.5)
     hint = f"，是否应为 {close[0]}？" if close else ""
     return f"未知字段{hint}可用字段：{', '.join(known)}（unknown field）"
 
@@ -173,9 +180,9 @@ class _FileValidator:
     def error(self, item_id: str | None, field_name: str | None, msg: str, kind: str = "用例") -> None:
         where = [self.name]
         if item_id is not None:
-            where.append(f"{kind} {item_id}")
+            where.append(f"{kind} {brief(item_id, 40)}")
         if field_name:
-            where.append(f"字段 {field_name}")
+            where.append(f"字段 {brief(field_name, 40)}")
         self.problems.append("，".join(where) + "：" + msg)
 
     def _items(self, data, key: str) -> list:
@@ -220,7 +227,7 @@ class _FileValidator:
         out = []
         for i, item in enumerate(value):
             if isinstance(item, bool) or not isinstance(item, (str, int, float)) or not str(item).strip():
-                self.error(cid, f"{fname}[{i}]", f"应为非空字符串，实际为 {item!r}（must be a non-empty string）", kind=kind)
+                self.error(cid, f"{fname}[{i}]", f"应为非空字符串，实际为 {brief(item)}（must be a non-empty string）", kind=kind)
                 return None
             out.append(str(item).strip())
         return tuple(out)
@@ -304,13 +311,13 @@ class _FileValidator:
         if "award_total" in raw:
             total = parse_amount(raw["award_total"])
             if total is False:
-                self.error(cid, "expect.award_total", f"应为以元计的金额或 null，实际为 {raw['award_total']!r}（must be yuan or null）")
+                self.error(cid, "expect.award_total", f"应为以元计的金额或 null，实际为 {brief(raw['award_total'])}（must be yuan or null）")
                 ok = False
             else:
                 kw["award_total"] = total
         if "abstain" in raw:
             if not isinstance(raw["abstain"], bool):
-                self.error(cid, "expect.abstain", f"应为 true 或 false，实际为 {raw['abstain']!r}（must be a boolean）")
+                self.error(cid, "expect.abstain", f"应为 true 或 false，实际为 {brief(raw['abstain'])}（must be a boolean）")
                 ok = False
             else:
                 kw["abstain"] = raw["abstain"]

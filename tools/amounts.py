@@ -146,14 +146,19 @@ _FIND_RE = re.compile(
 _FOREIGN_AFTER = re.compile(r"^(?:美元|美金|港元|港币|欧元|日元|英镑|韩元|卢布|澳元|加元|台币)")
 
 
-def find_amounts(text: str) -> list[tuple[Decimal, tuple[int, int]]]:
-    """Every RMB amount written in a sentence, with its (start, end) span in `text`, in order.
+# What may stand just before a number and make it no amount: the mantissa of scientific notation (1e30元), the
+# first number of a range (300—500万), a minus, 负, or a dash (— – ‒ ―) that may be meant as one (—500万).
+_DASHES = "-−—–‒―"
+_BEFORE_TOKEN = re.compile(rf"(?P<sci>\d+(?:\.\d+)?e[+-]?$)|(?P<range>\d+(?:\.\d+)?[万亿]?(?:元|块)? ?[{_DASHES}~～]+ ?$)"
+                           rf"|(?P<dash>(?:[{_DASHES}]|负)+ ?$)")
+# letters or symbols inside what is otherwise an amount (abc万, 12x万元)
+_LETTERED = re.compile(r"(?<![a-z0-9])([a-z#@*]+[0-9a-z]*|[0-9]+[a-z#@*]+[0-9a-z]*)(万元|万|亿元|亿|元)")
 
-    "买设备花了1200万，项目总投资两千万元" → [(12000000, (5, 10)), (20000000, (16, 21))]."""
-    if not text:
-        return []
-    norm = _halfwidth(text)
-    found: list[tuple[Decimal, tuple[int, int]]] = []
+
+def _money_tokens(norm: str):
+    """(start, end, text, amount or AmountError, what comes just before) for each money-looking token of `norm`
+    (half-width text): a number with a money unit (元/块/万/亿/w) or a ¥ sign."""
+    tokens = []
     for m in _FIND_RE.finditer(norm):
         num, cur, pre, w = m.group("num"), m.group("cur"), m.group("pre"), m.group("w")
         # trailing 点 or a bare unit run (…千万 in 千万不要) is not part of a number
@@ -173,11 +178,60 @@ def find_amounts(text: str) -> list[tuple[Decimal, tuple[int, int]]]:
             continue
         raw = (pre or "") + num_stripped + (w or "") + (cur or "")
         try:
-            amount = parse_amount(raw)
-        except AmountError:
-            continue
-        found.append((amount, (start, end)))
-    return found
+            amount: Decimal | AmountError = parse_amount(raw)
+        except AmountError as e:
+            amount = e
+        tokens.append((start, end, raw, amount, _BEFORE_TOKEN.search(norm[max(0, start - 24):start].lower())))
+    for i, (start, end, raw, amount, before) in enumerate(tokens):
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if nxt is not None and nxt[4] is not None and nxt[4].group("range") and nxt[0] - len(nxt[4].group(0)) < end:
+            amount = AmountError("")  # the first amount of a range (300万—500万): the second one explains
+        yield start, end, raw, amount, before
+
+
+def find_amounts(text: str) -> list[tuple[Decimal, tuple[int, int]]]:
+    """Every RMB amount written in a sentence, with its (start, end) span in `text`, in order.
+
+    "买设备花了1200万，项目总投资两千万元" → [(12000000, (5, 10)), (20000000, (16, 21))].
+    Part of a token that is not an amount (the 30元 of 1e30元, the 500万 of —500万) is not one either:
+    `find_amount_problems` explains those."""
+    if not text:
+        return []
+    return [(amount, (start, end)) for start, end, _, amount, before in _money_tokens(_halfwidth(text))
+            if isinstance(amount, Decimal) and before is None]
+
+
+def find_amount_problems(text: str) -> list[str]:
+    """A Chinese explanation for each money-looking token of `text` that is not a readable amount: one the parser
+    refuses (九千九百九十九亿亿元, 3万亿亿元), scientific notation (1e30元), a sign or dash before it (—500万, -5万),
+    a range (300—500万), letters inside it (abc万). Empty when every amount reads cleanly."""
+    if not text:
+        return []
+    norm = _halfwidth(text)
+    problems: list[str] = []
+    covered: list[tuple[int, int]] = []
+    for start, end, _, amount, before in _money_tokens(norm):
+        lead = len(before.group(0)) if before else 0
+        covered.append((start - lead, end))
+        shown, whole = text[start:end], text[start - lead:end]
+        if before is not None and before.group("sci"):
+            problems.append(f"没能读懂金额“{whole}”：不支持科学计数法，{_HELP}。")
+        elif before is not None and before.group("range"):
+            problems.append(f"“{whole}”是一个金额范围，无法据此测算，请给出确切金额（例如 500万）。")
+        elif before is not None:
+            sign = text[start - lead:start].strip()
+            if set(_halfwidth(sign)) <= set("-−负"):
+                problems.append(f"金额不能为负数：“{sign}{shown}”。")
+            else:
+                problems.append(f"金额“{sign}{shown}”前有“{sign}”，无法确定是否为负数；金额不能为负，"
+                                f"如为正数请去掉“{sign}”后重新输入。")
+        elif isinstance(amount, AmountError) and str(amount):
+            problems.append(str(amount))
+    lowered = norm.lower()
+    for m in _LETTERED.finditer(lowered):
+        if not any(s <= m.start() < e for s, e in covered):
+            problems.append(f"没能读懂金额“{text[m.start():m.end()]}”，请写成 1200万、1,200万元 或 12000000元 这样的形式。")
+    return list(dict.fromkeys(problems))
 
 
 def _group(d: Decimal) -> str:
@@ -208,4 +262,5 @@ def _plain_number(d: Decimal) -> str:
     return s
 
 
-__all__ = ["FEN", "MAX_AMOUNT", "AmountError", "find_amounts", "format_yuan", "parse_amount", "quantize"]
+__all__ = ["FEN", "MAX_AMOUNT", "AmountError", "find_amount_problems", "find_amounts", "format_yuan", "parse_amount",
+           "quantize"]

@@ -7,8 +7,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-import yaml
-
+from corpus.yamlsafe import YamlError, load_yaml_file
 from tools.errors import CalcError
 
 
@@ -45,9 +44,9 @@ def load_cases(folder: Path, doc: str) -> list[PackCase]:
     out: list[PackCase] = []
     for path in sorted((Path(folder) / "tests").glob("*.yaml")):
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as e:
-            raise CalcError(f"测试文件 {path.name} 不是有效的 YAML：{e}") from e
+            data = load_yaml_file(path, name=f"测试文件 {path.name}") or {}
+        except YamlError as e:
+            raise CalcError(str(e)) from None
         if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
             raise CalcError(f"测试文件 {path.name} 应包含 cases 列表。")
         given = data.get("given") or {}

@@ -8,8 +8,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
+from corpus.yamlsafe import YamlError, load_yaml_file
 from tools.errors import ParameterError
 
 
@@ -117,9 +116,9 @@ def load_parameters(doc_id: str | None = None) -> Parameters:
     if not path.is_file():
         raise ParameterError(f"文件 {doc_id} 没有载入奖补规则（{path.name}），无法计算奖补。")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as e:
-        raise ParameterError(f"{path} 不是有效的 YAML：{e}") from e
+        data = load_yaml_file(path, name=f"{doc_id}/{path.name}") or {}
+    except YamlError as e:
+        raise ParameterError(str(e)) from None
     return parse_parameters(data, doc_id, str(path))
 
 

@@ -9,9 +9,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
-import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, WithJsonSchema, create_model
 
+from corpus.yamlsafe import YamlError, load_yaml_file
 from tools.amounts import parse_amount
 from tools.errors import AmountError, ProfileError
 from tools.facts import DateSpan, parse_date, parse_number, parse_quantity, parse_rate
@@ -425,14 +425,12 @@ class Profile:
     @classmethod
     def from_yaml(cls, path: str | Path, doc: str | None = None) -> Profile:
         p = Path(path)
+        if not p.exists():
+            raise ProfileError(f"找不到企业情况文件：{p}")
         try:
-            data = yaml.safe_load(p.read_text(encoding="utf-8"))
-        except FileNotFoundError as e:
-            raise ProfileError(f"找不到企业情况文件：{p}") from e
-        except (OSError, UnicodeDecodeError) as e:
-            raise ProfileError(f"无法读取企业情况文件 {p}：{e}") from e
-        except yaml.YAMLError as e:
-            raise ProfileError(f"企业情况文件 {p} 不是有效的 YAML：{e}") from e
+            data = load_yaml_file(p, name=f"企业情况文件 {p}")
+        except YamlError as e:
+            raise ProfileError(str(e)) from None
         return cls.from_dict(data or {}, doc)
 
     def to_dict(self) -> dict:

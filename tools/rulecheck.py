@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from corpus.packs import ConditionSpec, Pack, PackError, RuleSpec, input_paths, load_pack
+from corpus.yamlsafe import load_yaml_file
 from tools.amounts import format_yuan, quantize
 from tools.award import pct
 from tools.errors import CalcError
@@ -303,9 +304,7 @@ def check_pack(folder: Path, document) -> dict:
         report["ok"] = False
         report["problems"].append(f"文件 {document.id} 没有 rules.yaml，只能查阅条款。")
         return report
-    import yaml
-
-    data = yaml.safe_load((Path(folder) / "rules.yaml").read_text(encoding="utf-8"))
+    data = load_yaml_file(Path(folder) / "rules.yaml")  # read_pack_yaml above has already accepted it
     P = parse_parameters(data, document.id)
     for name, p in pack.rules.parameters.items():
         clause = document.find(p.clause)

@@ -31,9 +31,8 @@ def run_eval(services: Services, case_file: str | None = None, previous: str | N
 
     from evals.metrics import compare_runs, runs_by_mode
     from evals.runner import assistant_backend, run_suite
-    from evals.schema import load_suite
 
-    suite = load_suite([case_file] if case_file else None, services.corpus)
+    suite = services.eval_suite(case_file)
     total = len(suite.cases) + len(suite.groups)
     done = [0]
 

@@ -44,3 +44,4 @@ def launch_chromium(playwright):
 def open_tab(page, url: str, name: str) -> None:
     page.goto(url + "/")
     page.get_by_role("tab", name=name).click()
+

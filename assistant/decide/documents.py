@@ -88,6 +88,9 @@ def _signals(corpus: Corpus, t: str, places: list[PlaceHit]) -> dict[str, list[s
             words += [m.group(0) for m in rx.finditer(t)]
         for _, rx in lex.titles:
             words += [m.group(0) for m in rx.finditer(t)]
+        # a condition stated (接入了二级节点): the words as said, distinct only if no other text has them
+        for _, rx, *_rest in lex.statements:
+            words += [m.group(0) for m in rx.finditer(t) if len(m.group(0)) >= 3]
         # a fact word says which document only where the enterprise states a figure with it
         for _, rx, _spec in [*lex.amounts, *lex.quantities]:
             for m in rx.finditer(t):
@@ -214,6 +217,11 @@ def choose_document(q: str, session: Session, corpus: Corpus, settings) -> Choic
         if current is not None:
             # 注册地在惠州 said later: a fact about the enterprise; the document talked about says it pays nothing
             return Choice(current, "registered_elsewhere", rest, reg)
+        distinct = _distinct_by_text(_signals(corpus, t, hits), corpus)
+        if len(distinct) == 1:
+            # 注册地在赣州，接入了二级节点…: a rule only one document has, asked about from elsewhere; its place
+            # condition answers it
+            return Choice(corpus.document(next(iter(distinct))), "registered_elsewhere", rest, reg)
         return Choice(None, "uncovered", rest, reg, uncovered=reg.name)
     if len(docs) == 1:
         return Choice(corpus.document(docs[0]), "place", rest)
@@ -264,8 +272,15 @@ _PLACE_Q = re.compile(r"(的|有|有没有|有什么|有哪些)?(政策|补贴|�
 
 
 def asks_about_place(t: str, h: PlaceHit) -> bool:
-    """深圳有什么技改补贴 / 瑞金的政策: the question is about that place's own policy."""
-    return bool(_PLACE_Q.search(t[h.span[1]:h.span[1] + 10]) or re.search(r"(在|到)$", t[max(0, h.span[0] - 1):h.span[0]]))
+    """深圳有什么技改补贴 / 瑞金的政策 / 赣州市本级对…: the question is about that place's own policy."""
+    s, e = h.span
+    if _PLACE_Q.search(t[e:e + 10]) or re.search(r"(在|到)$", t[max(0, s - 1):s]):
+        return True
+    # the place opens the sentence as its subject (赣州市本级对技改…的补贴比例是多少)
+    sentence = re.match(r"[^。;；?？!！]*[。;；?？!！]?", t[s:]).group(0)  # up to and with its end mark
+    return bool(re.search(r"(^|[,，。;；?？!！])(请问|问一下|问下|想问)?$", t[max(0, s - 4):s])
+                and re.match(r"(市|县|区|省)?(本级|的|有|对|出台|发布|规定)", t[e:e + 3])
+                and re.search(r"吗|多少|什么|怎么|如何|哪|几|[?？]", sentence))
 
 
 def _rules_out_home(t: str, home: Document | None) -> bool:

@@ -102,6 +102,10 @@ def registered_place(t: str, hits: list[PlaceHit]) -> tuple[PlaceHit | None, boo
             if not neg:
                 return h, False
             continue
+        if workshop_place(t, h):
+            continue  # 在深圳也开了分厂: a branch, not the enterprise's seat
+        if not neg and re.search(r"(我们|我司|我公司|本公司|本企业)(企业|公司)?(就)?在$", before):
+            return h, False  # 我们企业在龙南: where the enterprise is
         if _REG_LOCAL_FIRM.match(after) and (_SELF_BEFORE.search(before) or re.search(r"(是|在)$", before) or s == 0
                                               or re.search(r"[,，。；;]$", before)):
             return h, False  # 瑞金市的企业 / 我们龙南规上企业: the enterprise's own place
