@@ -1,0 +1,1041 @@
+"""One award rule drafted from the segments of a clause: its kind, its parameters with verbatim source words, its inputs,
+conditions and caps, and the questions the text leaves open for the policy office."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from tools.drafting.conditions import (
+    Subject,
+    choice_label,
+    choice_name,
+    date_conditions,
+    is_enterprise_head,
+    negative_condition,
+    place_condition,
+    read_subject,
+)
+from tools.drafting.lexicon import grammar
+from tools.drafting.phrases import Figure, part_bounds
+from tools.drafting.sentences import Segment
+
+PENDING = "待审核"
+_LIST_SEP = "、"
+_RUN_RE = re.compile(r"(?:[^，。；：、]+、)+[^，。；：、]+")
+_BASE_RE = re.compile(r".*(?:按照|按|不超过|最高)\s*(?:其|该)?(?P<b>[^，。；按]*?)的\s*(?:不超过|最高)?\s*$")
+_CTX_BASE_RE = re.compile(r"按(?:照)?(?:经[\u4e00-\u9fa5]{1,4}的)?(?:其|该)?(?P<b>[^，。；]{2,24}?)"
+                          r"(?:计算|核定|给予|分档|确定|实行)")
+_COUNT_RE = re.compile(r"按(?:照)?(?:其|该)?(?P<b>[^，。；]{2,24})，\s*每")
+_EXCLUDE_RE = re.compile(r"不(?:含|包括|包含)([^，。；]+)")
+_EDGE_WORDS = ("达到", "达", "满", "不低于", "不少于", "在", "超过", "高于", "大于", "不足", "低于", "不满", "未达到", "少于",
+               "小于", "投资")
+_LIMIT_ONCE_RE = re.compile(r"限(?:享受|申报|补助|奖励)?一次")
+_EXCESS_RE = re.compile(r"超出部分[^，。；]*")
+_COVER_RE = re.compile(r"由[^，。；]{1,12}?全额承担")
+_MUST_RE = re.compile(r"(?:应当|须|必须|需)")
+LEVEL_RANK = {"national": 5, "provincial": 4, "city": 3, "county": 2, "district": 2}
+
+
+@dataclass
+class Question:
+    """Something the text leaves to the policy office: asked explicitly, with what the draft assumed meanwhile."""
+
+    clause: str
+    text: str
+    rule: str = ""
+    topic: str = ""
+
+    def to_dict(self) -> dict:
+        return {"clause": self.clause, "rule": self.rule, "topic": self.topic, "question": self.text}
+
+
+@dataclass
+class Param:
+    name: str
+    value: Decimal
+    unit: str
+    clause: str
+    source: str
+    quote: str
+    label: str
+    role: str
+
+    def to_yaml(self) -> dict:
+        v = self.value
+        if self.unit == "比例":
+            value = _plain(v)  # a quoted decimal: the pack refuses floats
+        elif v == v.to_integral_value():
+            value = int(v)
+        else:
+            value = _plain(v)
+        return {"label": self.label, "value": value, "unit": self.unit, "clause": self.clause, "source": self.source,
+                "quote": self.quote}
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "value": self.value, "unit": self.unit, "source": self.source,
+                "clause": self.clause, "quote": self.quote, "label": self.label, "role": self.role}
+
+
+def _plain(d: Decimal) -> str:
+    s = format(d.normalize(), "f")
+    return s if "." in s or d != d.to_integral_value() else s
+
+
+@dataclass
+class RateUse:
+    rate: Figure
+    seg: Segment
+    lower: Figure | None = None
+    upper: Figure | None = None
+
+
+@dataclass
+class RuleDraft:
+    """The drafted rule in pack vocabulary (`spec`), what it declares, and its review section."""
+
+    id: str
+    clause: str
+    title: str
+    kind: str
+    spec: dict
+    params: dict[str, Param]
+    inputs: dict[str, dict]
+    questions: list[Question] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    sentences: list[str] = field(default_factory=list)
+    confidence: float = 0.0
+
+    def review(self) -> dict:
+        return {"status": PENDING, "confidence": self.confidence, "questions": [q.text for q in self.questions],
+                "reasons": list(self.reasons), "sentences": list(self.sentences)}
+
+
+@dataclass
+class ClauseContext:
+    """What a clause says before its award sentence: who is paid (对…的…) and on what base (按…计算)."""
+
+    subject: Subject | None = None
+    subject_text: str = ""
+    base: str = ""
+    exclusions: list[str] = field(default_factory=list)
+
+
+def quote_of(seg: Segment, f: Figure) -> str:
+    a, b = part_bounds(seg.text, f.start, f.end)
+    return seg.text[a:b].strip()
+
+
+def condition_words(seg: Segment, f: Figure) -> str:
+    """年节能量达到500吨标准煤（含）以上的节能技术改造项目 → 年节能量达到500吨标准煤（含）以上."""
+    a, b = part_bounds(seg.text, f.start, f.end)
+    a = max(a, seg.text.rfind("、", a, f.start) + 1)
+    end = f.source_end if f.source_end >= 0 else f.end
+    stops = [i for i in (seg.text.find(ch, end, b) for ch in ("的", "、")) if i >= 0]
+    b = min(stops) if stops else b
+    words = re.split(r"的", seg.text[a:f.start])
+    return re.sub(r"^(?:对于|对)", "", words[-1] + seg.text[f.start:b]).strip()
+
+
+def strip_edge_words(label: str) -> str:
+    label = label.strip()
+    changed = True
+    while changed:
+        changed = False
+        for w in _EDGE_WORDS:
+            if label.endswith(w) and len(label) > len(w):
+                label, changed = label[: -len(w)].rstrip(), True
+    return re.sub(r"^(?:对|其|该|按)", "", label).strip()
+
+
+def edge_label(seg: Segment, f: Figure) -> str:
+    a, _ = part_bounds(seg.text, f.start, f.end)
+    before = seg.text[a:f.start]
+    # 投资额50万元（含）以上、不足200万元的: the second edge shares the first one's subject
+    before = re.split(r"[、]", before)[0] if before.strip() in ("", "不足", "低于") else before
+    return strip_edge_words(before)
+
+
+def _stem(label: str) -> str:
+    s = re.sub(r"^(?:经[\u4e00-\u9fa5]{1,4}的|当年|年度|实际|新增|完成|累计|其|该)+", "", label.strip())
+    return re.sub(r"(?:金额|总额|额)$", "", s)
+
+
+def _same_base(edge: str, base: str) -> bool:
+    """项目软硬件投资额 / 软硬件投资额, 当年完成设备投资 / 设备投资额: the edge is on the base; 项目总投资 / 设备投资额 is not."""
+    a, b = _stem(edge), _stem(base)
+    return bool(a and b) and (a.endswith(b) or b.endswith(a))
+
+
+def level_slug(label: str) -> str:
+    g = grammar()
+    for word, slug in g.levels:
+        if label.startswith(word):
+            return slug
+    for word, slug in g.levels:
+        if word.endswith("级") and word in label:
+            return slug
+    return ""
+
+
+def option_slugs(labels: list[str], prefix: str = "opt") -> list[str]:
+    """国家级… → national, 省级… → provincial; AA级 → AA; otherwise opt1, opt2 (unique either way)."""
+    out: list[str] = []
+    for i, label in enumerate(labels, 1):
+        slug = level_slug(label)
+        if not slug:
+            letters = re.match(r"^([A-Za-z]{1,5})(?:级|类|等)?$", label.strip())
+            slug = letters.group(1) if letters else f"{prefix}{i}"
+        base, n = slug, 2
+        while slug in out:
+            slug, n = f"{base}_{n}", n + 1
+        out.append(slug)
+    return out
+
+
+def strip_title_verbs(x: str) -> str:
+    """首次获得国家级… / 新获评省级… → 国家级… (the title, without the verb that introduced the list)."""
+    g = grammar()
+    x = x.strip()
+    for _ in range(2):
+        x = re.sub(r"^(?:首次|新|已|被)", "", x)
+        x = next((x[len(v):] for v in g.title_verbs if x.startswith(v) and len(x) > len(v)), x)
+    return x
+
+
+def label_run(text: str, end: int, n: int) -> tuple[list[str], tuple[int, int]] | None:
+    """The last 、-list of `n` items before `end` (the labels 分别 aligns with n figures), items cleaned."""
+    g = grammar()
+    best = None
+    for m in _RUN_RE.finditer(text[:end]):
+        raw = m.group(0).split(_LIST_SEP)
+        if len(raw) == n - 1:
+            tail = re.split(r"和|及|以及|或", raw[-1], maxsplit=1)
+            if len(tail) == 2:
+                raw = raw[:-1] + tail
+        if len(raw) != n:
+            continue
+        best = (raw, (m.start(), m.end()))
+    if best is None:
+        return None
+    raw, span = best
+    items = [x.strip() for x in raw]
+    items[0] = re.sub(r"^(?:对于|对|按照|按)", "", items[0])
+    if "的" in items[-1]:
+        items[-1] = items[-1][: items[-1].find("的")]
+    items = [strip_title_verbs(x) for x in items]
+    # 年主营业务收入首次突破1000万元、5000万元、1亿元: the bare figures share the first item's words
+    lead = re.match(r"^(.*?)(\d[\d.,]*\s*[万亿千]?元?)$", items[0])
+    if lead and lead.group(1) and all(re.fullmatch(r"\d[\d.,]*\s*[万亿千]?元?|亿元", x) for x in items[1:]):
+        items = [items[0]] + [lead.group(1) + x for x in items[1:]]
+    # 国家级、省级、市级绿色工厂: the short items share the last one's head (绿色工厂)
+    level_words = {w for w, _ in g.levels}
+    if all(x in level_words for x in items[:-1]):
+        lead = next((w for w, _ in g.levels if items[-1].startswith(w)), "")
+        if lead:
+            head = items[-1][len(lead):]
+            items = [x + head for x in items[:-1]] + [items[-1]]
+    if any(not x for x in items):
+        return None
+    return items, span
+
+
+def aligned_figures(seg: Segment, role: str) -> list[Figure]:
+    """Figures of one role written as a list (50万元、20万元、5万元), the list 分别 aligns."""
+    figs = [f for f in seg.figures if f.role == role]
+    if len(figs) < 2:
+        return []
+    run = [figs[0]]
+    for f in figs[1:]:
+        gap = seg.text[run[-1].end:f.start]
+        if re.fullmatch(r"\s*(?:、|和|及|，)?\s*", gap):
+            run.append(f)
+        elif len(run) < 2:
+            run = [f]
+        else:
+            break
+    return run if len(run) >= 2 else []
+
+
+class RuleBuilder:
+    """Collects a rule's segments (and its child clauses' bands) and turns them into a RuleDraft."""
+
+    def __init__(self, drafter, rid: str, clause, seg: Segment, ctx: ClauseContext):
+        self.d = drafter
+        self.id = rid
+        self.clause = clause.id
+        self.clause_obj = clause
+        self.subject = read_subject(seg.text)
+        self.subject_seg = seg if self.subject is not None else None
+        if self.subject is None and ctx.subject is not None:
+            self.subject = ctx.subject
+        self.base = ""
+        self.base_hint = ctx.base
+        self.exclusions = list(ctx.exclusions)
+        self.segs: list[Segment] = []
+        self.rates: list[RateUse] = []
+        self.amounts: list[tuple[Figure, Segment]] = []
+        self.choices: list[tuple[str, Figure, Segment]] = []
+        self.choice_name = ""
+        self.unit_amounts: list[tuple[Figure, Segment]] = []
+        self.ratios: list[tuple[Figure, Segment]] = []
+        self.caps: list[tuple[Figure, Segment]] = []
+        self.thresholds: list[tuple[Figure, Segment, str]] = []
+        self.max_years: list[tuple[Figure, Segment]] = []
+        self.terms: list[tuple[Figure, Segment, str]] = []
+        self.aligned: tuple[list[str], list[Figure], Segment, tuple[int, int]] | None = None
+        self.extra_options: list[tuple[str, Figure, Segment]] = []
+        self.notes: list[str] = []
+        self.extra: list[dict] = []  # conditions from 须 / 应当 / …的，不享受 / 限一次 (text, item?, op)
+        self.dates: list[tuple[str, str, object, str, str]] = []  # (op, event, day, text, clause)
+        self.stacking: set[str] = set()
+        self.tier_words: set[str] = set()
+        self.reimburse = ""
+        self.excess = ""
+        self.unused: list[tuple[Figure, Segment]] = []
+        self.expect_children = False
+        self.questions: list[Question] = []
+        self.reasons: list[str] = []
+        self.add(seg)
+
+    # --- collecting ------------------------------------------------------------------------------
+
+    @property
+    def has_award(self) -> bool:
+        return bool(self.rates or self.amounts or self.unit_amounts or self.ratios or self.choices or self.reimburse
+                    or self.aligned)
+
+    def _new_level(self, seg: Segment) -> str:
+        """对首次认定为市级…的企业，一次性奖励5万元 after a list of 国家级、省级…: one more level of the same titles."""
+        if self.aligned is None or self.aligned[1][0].role != "award" or len(seg.roles("award")) != 1:
+            return ""
+        sub = read_subject(seg.text)
+        if sub is None:
+            return ""
+        label = strip_title_verbs(sub.head_modifiers or sub.head)
+        slug = level_slug(label)
+        have = {level_slug(x) for x in self.aligned[0]} | {level_slug(x[0]) for x in self.extra_options}
+        return label if slug and slug not in have else ""
+
+    def accepts(self, seg: Segment) -> bool:
+        """Whether an award segment continues this rule (another band, another level) rather than starting one."""
+        if self._new_level(seg):
+            return True
+        if read_subject(seg.text) is not None and self.has_award:
+            return False
+        if not self.has_award:
+            return True
+        rates = seg.roles("rate")
+        if rates and self.rates and len(rates) == 1 and (seg.roles("lower", "upper") or "部分" in seg.text):
+            return True  # another band
+        amounts = seg.roles("award")
+        if len(amounts) == 1 and (self.choices or (len(self.amounts) == 1 and not self.rates)) and choice_label(seg.text):
+            return True  # 评定等级为A级的，给予…5万元
+        return False
+
+    def add(self, seg: Segment, clause_id: str | None = None) -> None:
+        g = grammar()
+        self.segs.append(seg)
+        seg.used = f"rule:{self.id}"
+        t = seg.text
+        subject = read_subject(t)
+        figs = seg.figures
+        edges = [f for f in figs if f.role in ("lower", "upper") and f.kind == "money"]
+        taken: set[int] = set()
+        prev_rate_end = 0
+        for f in figs:
+            if f.role == "rate":
+                use = RateUse(f, seg)
+                for e in edges:
+                    if id(e) in taken or not (prev_rate_end <= e.start < f.start):
+                        continue
+                    if e.role == "lower" and use.lower is None:
+                        use.lower = e
+                        taken.add(id(e))
+                    elif e.role == "upper" and use.upper is None:
+                        use.upper = e
+                        taken.add(id(e))
+                prev_rate_end = f.end
+                self.rates.append(use)
+        for f in figs:
+            r = f.role
+            if r in ("lower", "upper") and f.kind == "money" and id(f) in taken:
+                continue
+            if r == "award":
+                continue
+            if r == "unit_amount":
+                self.unit_amounts.append((f, seg))
+            elif r == "ratio":
+                self.ratios.append((f, seg))
+            elif r == "cap":
+                self.caps.append((f, seg))
+            elif r in ("lower", "upper"):
+                self.thresholds.append((f, seg, edge_label(seg, f)))
+            elif r == "term":
+                self.terms.append((f, seg, edge_label(seg, f)))
+            elif r == "max_years":
+                self.max_years.append((f, seg))
+            elif r in ("rate", "budget", "date"):
+                continue
+            else:
+                self.unused.append((f, seg))
+        awards = seg.roles("award")
+        level = self._new_level(seg) if self.segs[:-1] else ""
+        if level:
+            self.extra_options.append((level, awards[0], seg))
+            awards = []
+        if awards:
+            aligned = aligned_figures(seg, "award") if "分别" in t else []
+            if aligned:
+                run = label_run(t, aligned[0].start, len(aligned))
+                if run is not None:
+                    self.aligned = (run[0], aligned, seg, run[1])
+                else:
+                    self.question("alignment", f"“分别”后列出{len(aligned)}个金额，但未找到与之对应的{len(aligned)}个称号或等级，"
+                                  "请逐项写明对应关系。")
+                    self.amounts += [(f, seg) for f in aligned]
+                self.amounts += [(f, seg) for f in awards if f not in aligned]
+            else:
+                label = choice_label(t)
+                if label and len(awards) == 1:
+                    self.choices.append((label, awards[0], seg))
+                    self.choice_name = self.choice_name or choice_name(t[subject.end + 1:] if subject else t)
+                else:
+                    self.amounts += [(f, seg) for f in awards]
+        rates = seg.roles("rate")
+        if "分别" in t and len(rates) >= 2:
+            aligned = aligned_figures(seg, "rate")
+            run = label_run(t, aligned[0].start, len(aligned)) if aligned else None
+            if run is not None:
+                self.aligned = (run[0], aligned, seg, run[1])
+        if g.has(t, g.reimburse):
+            cover = _COVER_RE.search(t)
+            self.reimburse = cover.group(0) if cover else g.first(t, g.reimburse)
+            ex = _EXCESS_RE.search(t)
+            self.excess = ex.group(0) if ex else self.excess
+        self.absorb_words(seg)
+        if not self.base_hint:
+            self.base_hint = context_base(t)
+        if t.rstrip().endswith(("：", ":")) and (g.has(t, g.announce) or g.has(t, g.tiers["marginal"] + g.tiers["whole"])):
+            self.expect_children = True
+
+    def absorb_words(self, seg: Segment) -> None:
+        """Words without figures that shape the rule: stacking, tiers, exclusions, 不享受, 须, 限一次, dates."""
+        g = grammar()
+        t = seg.text
+        if seg not in self.segs:
+            self.segs.append(seg)
+            seg.used = seg.used or f"rule:{self.id}"
+        for kind, words in g.stacking.items():
+            if g.has(t, words):
+                self.stacking.add(kind)
+        for kind, words in g.tiers.items():
+            if g.has(t, words):
+                self.tier_words.add(kind)
+        for x in exclusions_in(t):
+            if x not in self.exclusions:
+                self.exclusions.append(x)
+        neg = negative_condition(t)
+        if neg and not seg.figures:
+            self.extra.append({"text": neg, "op": "false", "clause": seg.clause})
+        elif not seg.figures and g.has(t, g.negations) and not g.has(t, g.stacking["highest"]):
+            self.notes.append(t)
+        if _LIMIT_ONCE_RE.search(t):
+            self.extra.append({"text": "首次享受（" + _LIMIT_ONCE_RE.search(t).group(0) + "）", "op": "true",
+                               "clause": seg.clause, "enterprise": True})
+        for dc in date_conditions(t):
+            self.dates.append((dc.op, dc.event, dc.day, dc.text, seg.clause))
+        if not seg.figures and _MUST_RE.search(t) and not neg and not date_conditions(t) \
+                and read_subject(t) is None and not g.has(t, g.negations):
+            self.extra.append({"text": t, "op": "true", "clause": seg.clause})
+
+    def question(self, topic: str, text: str, clause: str | None = None) -> None:
+        label = self.d.label(clause or self.clause)
+        self.questions.append(Question(clause or self.clause, f"{label}：{text}", self.id, topic))
+
+    # --- the result ------------------------------------------------------------------------------
+
+    def kind(self) -> str:
+        g = grammar()
+        text = "".join(s.text for s in self.segs)
+        if self.rates and g.has(text, g.interest["words"]) and (g.has(text, g.interest["reference"]) or "利息" in text):
+            return "interest"
+        if self.aligned is not None and self.aligned[1][0].role == "rate":
+            return "per_kind"
+        if self.aligned is not None and self.aligned[1][0].role == "award":
+            return "titles"
+        if len(self.choices) >= 2:
+            return "titles"
+        if self.ratios:
+            return "matching"
+        if self.unit_amounts:
+            return "unit"
+        if self.reimburse and not self.rates:
+            return "reimburse"
+        if len(self.rates) >= 2:
+            return "tiers"
+        if self.rates:
+            return "rate"
+        if self.amounts or self.choices:
+            return "fixed"
+        return ""
+
+    def build(self) -> RuleDraft | None:
+        kind = self.kind()
+        if not kind:
+            return None
+        b = _Build(self, kind)
+        return b.run()
+
+
+def context_base(text: str) -> str:
+    """按经核定的软硬件投资额计算补助 → 软硬件投资额: the base a clause names before its figures."""
+    m = _CTX_BASE_RE.search(text)
+    return _clean_base(m.group("b")) if m and not re.search(r"\d", m.group("b")) else ""
+
+
+def exclusions_in(text: str) -> list[str]:
+    """不含土建工程、厂房建设和公用配套设施投入 → what the base does not include."""
+    out: list[str] = []
+    for m in _EXCLUDE_RE.finditer(text):
+        for x in re.split(r"、|和|及|以及|或", m.group(1)):
+            x = re.sub(r"(?:等|在内|的)$", "", x.strip())
+            if x and x not in out:
+                out.append(x)
+    return out
+
+
+def _clean_base(s: str) -> str:
+    s = re.sub(r"^(?:经[\u4e00-\u9fa5]{1,4}的|其|该)", "", s.strip())
+    return s.strip()
+
+
+class _Build:
+    """Turns a RuleBuilder's findings into pack vocabulary: parameters, inputs, conditions, caps, questions."""
+
+    def __init__(self, rb: RuleBuilder, kind: str):
+        self.rb = rb
+        self.kind = kind
+        self.rid = rb.id
+        self.params: dict[str, Param] = {}
+        self.inputs: dict[str, dict] = {}
+        self.fields: dict[str, dict] = {}  # item fields when the rule counts items one by one
+        self.conditions: list[dict] = []
+        self.spec: dict = {"id": rb.id, "clause": rb.clause, "title": "", "kind": kind}
+        self.reasons: list[str] = []
+        self.penalty = 0.0
+        self.consumed: set[int] = set()  # id() of figures that became parameters
+
+    # naming
+    def param(self, role: str, f: Figure, seg: Segment, label: str) -> str:
+        name = f"{self.rid}_{role}"
+        n = 2
+        while name in self.params:
+            name, n = f"{self.rid}_{role}{n}", n + 1
+        self.params[name] = Param(name, f.value, f.unit, seg.clause, f.source(seg.text), quote_of(seg, f), label, role)
+        self.consumed.add(id(f))
+        return name
+
+    def items(self) -> bool:
+        rb = self.rb
+        if self.kind == "interest":
+            return True
+        if rb.subject is not None and rb.subject.item:
+            if self.kind == "unit" and rb.unit_amounts:
+                f = rb.unit_amounts[0][0]
+                if f.per_noun and rb.subject.head.endswith(f.per_noun):
+                    return False
+            return True
+        return any("project" in f.scope or "product" in f.scope for f, _ in rb.caps)
+
+    def fact(self, name: str, spec: dict, per_item: bool) -> str:
+        """Declare an input (an item field when the rule counts items) and return its path."""
+        if per_item and self.for_each:
+            self.fields[name] = spec
+            return f"{self.for_each}.{name}"
+        key = f"{self.rid}_{name}"
+        self.inputs[key] = spec
+        return key
+
+    def run(self) -> RuleDraft:
+        rb = self.rb
+        self.for_each = f"{self.rid}_items" if self.items() else ""
+        item_word = (rb.subject.item if rb.subject is not None and rb.subject.item else
+                     "贷款" if self.kind == "interest" else "项目")
+        head = rb.subject.head if rb.subject is not None and rb.subject.head else ""
+        self.spec["title"] = self.title(head)
+        if self.for_each:
+            self.spec["for_each"] = self.for_each
+        getattr(self, f"_kind_{self.kind}")()
+        self._thresholds()
+        self._conditions()
+        self._caps()
+        if rb.exclusions and self.spec.get("base"):
+            self.spec["exclusions"] = list(rb.exclusions)
+        if rb.notes:
+            self.spec["notes"] = list(dict.fromkeys(rb.notes))
+        if self.conditions:
+            self.spec["conditions"] = self.conditions
+        if self.for_each:
+            label = head if item_word in head else (head or "") + item_word if head else f"{self.spec['title']}{item_word}"
+            self.inputs = {self.for_each: {"type": "list", "label": label or item_word, "item": item_word,
+                                           "fields": self.fields or {"name": {"type": "text", "label": "名称"}}},
+                           **self.inputs}
+        if rb.aligned is not None:
+            a, b = rb.aligned[3]
+            self.consumed |= {id(f) for f in rb.aligned[2].figures if a <= f.start < b}  # labels, not parameters
+        reported: set[int] = set()
+        for f, seg in rb.unused:
+            if id(f) not in self.consumed and id(f) not in reported:
+                reported.add(id(f))
+                self.reasons.append(f"未识别“{f.text}”的作用（{self.rb.d.label(seg.clause)}），未作为参数")
+                self.penalty += 0.1
+        for f, _seg in [*rb.amounts, *rb.unit_amounts, *rb.ratios, *rb.caps, *rb.max_years]:
+            if id(f) not in self.consumed and id(f) not in reported and f.role != "budget":
+                reported.add(id(f))
+                self.reasons.append(f"“{f.text}”未能对应到规则的某一项，未作为参数")
+                self.penalty += 0.15
+        questions = rb.questions
+        confidence = 0.95 - 0.12 * len(questions) - self.penalty
+        confidence = max(0.2, min(0.95, round(confidence, 2)))
+        sentences = list(dict.fromkeys(f"{rb.d.label(s.clause)}：{s.text}" for s in rb.segs))
+        return RuleDraft(rb.id, rb.clause, self.spec["title"], self.kind, self.spec, self.params, self.inputs,
+                         questions, self.reasons, sentences, confidence)
+
+    def title(self, head: str) -> str:
+        """The clause's own heading, else its short lead sentence, else words of the rule itself."""
+        rb = self.rb
+        c = rb.clause_obj
+        if c.heading:
+            return c.heading
+        first = re.split(r"[。；]", c.text, maxsplit=1)[0]
+        lead = first.split("，", 1)[0]
+        for cand in (first, lead):
+            if 2 <= len(cand) <= 16 and not re.search(r"\d", cand) and not cand.startswith("对"):
+                return re.sub(r"^(?:鼓励支持|鼓励|支持|推动|推进|加快|引导)", "", cand) or cand
+        head = re.sub(r"^(?:新|已)", "", head or "")
+        word = {"interest": "贴息", "titles": "奖励", "fixed": "奖励", "matching": "配套支持"}.get(self.kind, "补助")
+        if self.kind in ("rate", "tiers", "reimburse") and rb.base_hint:
+            return f"{rb.base_hint}{word}"
+        if head and "、" not in head and not is_enterprise_head(head):
+            return f"{head}{word}"
+        chunk = next((x.text for x in (rb.subject.chunks if rb.subject else []) if len(x.text) <= 16), "")
+        if chunk:
+            return f"{chunk}{word}"
+        if self.kind == "reimburse":
+            m = re.match(r"^([^，。；]{2,16}?)由", next((s.text for s in rb.segs if rb.reimburse in s.text), ""))
+            if m:
+                return f"{m.group(1)}{word}"
+        return f"{rb.d.label(c.id)}奖补"
+
+    # --- kinds -----------------------------------------------------------------------------------
+
+    def base_label(self, seg: Segment | None = None, f: Figure | None = None) -> str:
+        rb = self.rb
+        if seg is not None and f is not None:
+            a, _ = part_bounds(seg.text, f.start, f.end)
+            m = _BASE_RE.match(seg.text[a:f.start]) or _BASE_RE.match(seg.text[: f.start])
+            if m and m.group("b").strip() and not re.search(r"\d", m.group("b")):
+                return _clean_base(m.group("b"))
+        if rb.base_hint:
+            return rb.base_hint
+        for f2, _s2, label in rb.thresholds:
+            if f2.kind == "money" and label:
+                return label
+        for use in rb.rates:
+            for e in (use.lower, use.upper):
+                if e is not None:
+                    label = edge_label(use.seg, e)
+                    if label:
+                        return label
+        self.reasons.append("文中未写明计算基数的名称，暂称“计算基数”")
+        self.penalty += 0.1
+        return "计算基数"
+
+    def _base_input(self, label: str) -> str:
+        return self.fact("base", {"type": "amount", "label": label}, True)
+
+    def _kind_rate(self) -> None:
+        use = self.rb.rates[0]
+        label = self.base_label(use.seg, use.rate)
+        self.rb.base = label
+        self.spec["base"] = self._base_input(label)
+        self.spec["rate"] = self.param("rate", use.rate, use.seg, f"{label}的补助比例")
+        if use.rate.maximum:
+            self.spec["maximum"] = True
+        if use.lower is not None:
+            self.rb.thresholds.insert(0, (use.lower, use.seg, edge_label(use.seg, use.lower)))
+        if use.upper is not None:
+            self.rb.question("tiers", f"“{use.upper.source(use.seg.text)}”是补助的适用上限还是分档点？草案未使用该数值。",
+                             use.seg.clause)
+            self.rb.unused.append((use.upper, use.seg))
+
+    def _kind_tiers(self) -> None:
+        rb = self.rb
+        first = rb.rates[0]
+        label = self.base_label(first.seg, first.rate)
+        rb.base = label
+        self.spec["base"] = self._base_input(label)
+        marginal = "marginal" in rb.tier_words or any("部分" in u.seg.text for u in rb.rates)
+        whole = "whole" in rb.tier_words or any(
+            _BASE_RE.match(u.seg.text[: u.rate.start]) for u in rb.rates)
+        if marginal and not (whole and "marginal" not in rb.tier_words and not any("部分" in u.seg.text for u in rb.rates)):
+            self.spec["tiers"] = "marginal"
+        elif whole:
+            self.spec["tiers"] = "whole"
+        else:
+            self.spec["tiers"] = "marginal"
+            rb.question("tiers", "文件未写明分档比例是“分段累计”（每档比例只用于落在该档的部分）还是“全额分档”（按所在档次比例计算全部基数）。"
+                        "草案暂按分段累计，请确认。")
+        bands = []
+        if first.lower is not None:
+            rb.thresholds.insert(0, (first.lower, first.seg, edge_label(first.seg, first.lower)))
+        for i, use in enumerate(rb.rates, 1):
+            band = {"rate": self.param(f"band{i}_rate", use.rate, use.seg, f"第{i}档补助比例")}
+            nxt = rb.rates[i] if i < len(rb.rates) else None
+            edge, edge_seg = use.upper, use.seg
+            if edge is None and nxt is not None and nxt.lower is not None:
+                edge, edge_seg = nxt.lower, nxt.seg
+                inclusive = not nxt.lower.inclusive
+            else:
+                inclusive = edge.inclusive if edge is not None else True
+            if nxt is not None:
+                if edge is None:
+                    rb.question("tiers", f"第{i}档没有写明上限，无法确定分档点，请补充。", use.seg.clause)
+                else:
+                    band["upto"] = self.param(f"band{i}_upto", edge, edge_seg, f"第{i}档上限")
+                    if not inclusive:
+                        band["upto_inclusive"] = False
+                    if nxt.lower is not None and nxt.lower is not edge:
+                        self.consumed.add(id(nxt.lower))
+                        if nxt.lower.value == edge.value and edge.inclusive and nxt.lower.inclusive:
+                            rb.question("tiers", f"“{edge.source(edge_seg.text)}”与“{nxt.lower.source(nxt.seg.text)}”都包含本数，"
+                                        f"正好{edge.text}时适用哪一档？草案暂按较低一档，请确认。", nxt.seg.clause)
+                        if nxt.lower.value != edge.value:
+                            rb.question("tiers", f"第{i + 1}档的下限“{nxt.lower.text}”与第{i}档的上限“{edge.text}”不一致，请确认分档点。",
+                                        nxt.seg.clause)
+            bands.append(band)
+        self.spec["bands"] = bands
+
+    def _kind_per_kind(self) -> None:
+        rb = self.rb
+        labels, figs, seg, _ = rb.aligned
+        base = self.base_label(seg, figs[0])
+        rb.base = base
+        slugs = option_slugs(labels, "kind")
+        group = f"{self.rid}_paid"
+        self.inputs[group] = {"type": "group", "label": base,
+                              "fields": {s: {"type": "amount", "label": lab} for s, lab in zip(slugs, labels, strict=True)}}
+        self.spec["base"] = group
+        self.spec["rates"] = {s: self.param(f"rate_{s}", f, seg, f"{lab}的补助比例")
+                              for s, lab, f in zip(slugs, labels, figs, strict=True)}
+        if any(f.maximum for f in figs):
+            self.spec["maximum"] = True
+            self.spec["notes"] = ["各项比例为“不超过”的上限，金额为最高可获"]
+        for use in rb.rates:
+            if use.rate not in figs:
+                rb.unused.append((use.rate, use.seg))
+
+    def _options(self, labels: list[str], figs: list[Figure], segs: list[Segment], name_label: str,
+                 input_type: str) -> None:
+        rb = self.rb
+        slugs = option_slugs(labels)
+        order = sorted(range(len(figs)), key=lambda i: figs[i].value, reverse=True)
+        rank = {i: len(figs) - pos for pos, i in enumerate(order)}
+        key = f"{self.rid}_{'titles' if input_type == 'titles' else 'grade'}"
+        self.inputs[key] = {"type": input_type, "label": name_label,
+                            "options": {s: {"label": lab, "rank": rank[i]} for i, (s, lab) in enumerate(zip(slugs, labels, strict=True))}}
+        self.spec["input"] = key
+        self.spec["options"] = {s: self.param(s, f, seg, f"{lab}奖励")
+                                for s, lab, f, seg in zip(slugs, labels, figs, segs, strict=True)}
+        levels = {level_slug(lab) for lab in labels} - {""}
+        if input_type != "titles":
+            return
+        if "top_up" in rb.stacking:
+            self.spec["stacking"] = {"default": "highest_with_top_up", "before": f"{self.rid}_before"}
+            self.inputs[f"{self.rid}_before"] = {"type": "titles", "label": "此前已按较低层级获得奖励的认定",
+                                                 "options": self.inputs[key]["options"]}
+        elif "highest" in rb.stacking:
+            self.spec["stacking"] = {"default": "highest"}
+        elif "cumulative" in rb.stacking:
+            self.spec["stacking"] = {"default": "cumulative"}
+        elif len(levels) >= 2:
+            unit = rb.d.consult_unit or "主管部门"
+            self.spec["stacking"] = {
+                "default": "cumulative", "allowed": ["cumulative", "highest"],
+                "note": f"文件未明确不同级别{name_label}奖励能否叠加，以{unit}解释为准", "flag": "ambiguity:stacking"}
+            rb.d.need_stacking_input()
+            rb.question("stacking", f"文件写“分别”给予{'、'.join(labels)}奖励，未明确同一企业先后获得不同级别时能否叠加。"
+                        "草案默认累加（可选就高），请确认。")
+
+    def _kind_titles(self) -> None:
+        rb = self.rb
+        if rb.aligned is not None:
+            labels, figs, seg, span = rb.aligned
+            segs = [seg] * len(figs)
+            for label, f, s in rb.extra_options:
+                labels, figs, segs = [*labels, label], [*figs, f], [*segs, s]
+            shared = _shared_head(labels)
+            self._options(labels, figs, segs, shared or "获得的称号或认定", "titles")
+        else:
+            labels = [c[0] for c in rb.choices]
+            self._options(labels, [c[1] for c in rb.choices], [c[2] for c in rb.choices],
+                          rb.choice_name or "等级", "choice")
+        for f, seg in rb.amounts:
+            rb.unused.append((f, seg))
+
+    def _kind_unit(self) -> None:
+        rb = self.rb
+        f, seg = rb.unit_amounts[0]
+        g = grammar()
+        m = _COUNT_RE.search(seg.text[: f.start])
+        count_label = _clean_base(m.group("b")) if m else ""
+        head = rb.subject.head if rb.subject is not None else ""
+        if f.per in g.quantity_units and f.per not in g.count_units:
+            spec = {"type": "quantity", "label": count_label or f"数量（{f.per}）", "unit": f.per}
+            conv = g.quantity_units.get(f.per) or {}
+            if conv:
+                spec["conversions"] = {k: (int(v) if v == v.to_integral_value() else str(v)) for k, v in conv.items()}
+        else:
+            noun = f.per_noun or head or "项"
+            modifiers = rb.subject.head_modifiers if rb.subject is not None and head.endswith(noun) else ""
+            label = count_label or (f"{modifiers}的{noun}个数" if modifiers else f"{noun}数量")
+            spec = {"type": "number", "label": label, "unit": f.per}
+        self.spec["count"] = self.fact("count", spec, True)
+        per = f"每{f.per}{f.per_noun}"
+        self.spec["unit_amount"] = self.param("unit_amount", f, seg, f"{per}补助金额")
+        for f2, s2 in rb.unit_amounts[1:]:
+            rb.unused.append((f2, s2))
+
+    def _kind_matching(self) -> None:
+        rb = self.rb
+        f, seg = rb.ratios[0]
+        sub = rb.subject
+        who = ""
+        if sub is not None:
+            m = re.search(r"(?:获得|经)([\u4e00-\u9fa5]{2,10}?)(?:认定|评定|奖励|支持)", seg.text)
+            who = m.group(1) if m else ""
+        label = f"{who}给予的奖补金额" if who else "上级给予的奖补金额"
+        self.spec["outside"] = self.fact("outside", {"type": "amount", "label": label}, False)
+        self.spec["ratio"] = self.param("ratio", f, seg, "配套比例")
+        self.rb.question("matching", f"配套金额按“{label}”计算，文件未给出该金额，须由企业提供；请确认配套基数。")
+
+    def _kind_interest(self) -> None:
+        rb = self.rb
+        g = grammar()
+        use = rb.rates[0]
+        before = use.seg.text[: use.rate.start]
+        m = re.search(r"按(?:照)?(?P<p>[^，。；和]{2,20})和(?P<r>[^，。；]{2,40}?)计算", before)
+        principal = _clean_base(m.group("p")) if m else "贷款金额"
+        reference = m.group("r") if m else (g.first(before, g.interest["reference"]) or "参考利率")
+        fields = {"principal": {"type": "amount", "label": principal},
+                  "reference_rate": {"type": "rate", "label": reference}}
+        text = "".join(s.text for s in rb.segs)
+        actual = g.first(text, g.interest["actual"])
+        interest = {"principal": "principal", "reference_rate": "reference_rate"}
+        if actual:
+            fields["actual_rate"] = {"type": "rate", "label": actual}
+            interest["actual_rate"] = "actual_rate"
+        self.fields.update(fields)
+        interest["share"] = self.param("share", use.rate, use.seg, "贴息比例")
+        years_key = f"{self.rid}_years"
+        self.inputs[years_key] = {"type": "number", "label": "按几年计算贴息（本金持续在贷）"}
+        interest["years"] = years_key
+        if rb.max_years:
+            f, seg = rb.max_years[0]
+            interest["max_years"] = self.param("max_years", f, seg, "贴息期限上限")
+            self.fields["year"] = {"type": "number", "label": "申请贴息的是贷款发放后第几年"}
+            self.conditions.append({"id": "within_years", "fact": f"{self.for_each}.year", "op": "le",
+                                    "parameter": interest["max_years"], "text": f"在贴息期限内（{f.source(seg.text)}）"})
+        self.spec["interest"] = interest
+        for u in rb.rates[1:]:
+            rb.unused.append((u.rate, u.seg))
+        self.rb.reasons.append(f"参考利率（{reference}）的数值文件未规定，须由企业提供")
+
+    def _kind_reimburse(self) -> None:
+        rb = self.rb
+        seg = next(s for s in rb.segs if grammar().has(s.text, grammar().reimburse))
+        m = re.match(r"^([^，。；]{2,24}?)由", seg.text)
+        label = _clean_base(m.group(1)) if m else self.base_label()
+        self.spec["base"] = self._base_input(label)
+        texts = {"covered": rb.reimburse}
+        if rb.excess:
+            texts["excess"] = rb.excess
+        self.spec["texts"] = texts
+
+    def _kind_fixed(self) -> None:
+        rb = self.rb
+        if rb.choices:
+            label, f, seg = rb.choices[0]
+        else:
+            f, seg = rb.amounts[0]
+        self.spec["amount"] = self.param("amount", f, seg, f"{self.spec['title']}金额")
+        for f2, s2 in rb.amounts[1:]:
+            rb.unused.append((f2, s2))
+        if len(rb.amounts) > 1:
+            rb.question("amounts", "同一条中有多个奖励金额，草案只采用第一个，请确认各金额的适用情形。")
+
+    # --- thresholds, conditions, caps ---------------------------------------------------------------
+
+    def _thresholds(self) -> None:
+        rb = self.rb
+        base = self.spec.get("base", "")
+        base_label = rb.base
+        n = 0
+        for f, seg, label in rb.thresholds:
+            if id(f) in self.consumed:
+                continue
+            if f.role == "upper":
+                rb.question("threshold", f"“{f.source(seg.text)}”是上限条件还是分档点？草案未使用该数值。", seg.clause)
+                continue
+            if f.kind == "money" and base and self.kind in ("rate", "tiers") and "threshold" not in self.spec \
+                    and (not label or _same_base(label, base_label)):
+                self.spec["threshold"] = self.param("threshold", f, seg, f"{base_label}门槛")
+                if not f.inclusive:
+                    self.spec["threshold_inclusive"] = False
+                continue
+            n += 1
+            unit = f.unit
+            ftype = "amount" if f.kind == "money" else "rate" if f.kind == "percent" else "quantity"
+            spec = {"type": ftype, "label": label or "数值"}
+            if ftype == "quantity":
+                spec["unit"] = unit
+                conv = grammar().quantity_units.get(unit) or {}
+                if conv:
+                    spec["conversions"] = {k: (int(v) if v == v.to_integral_value() else str(v)) for k, v in conv.items()}
+            path = self.fact(f"min{n}" if n > 1 else "min", spec, self._item_level(label))
+            pname = self.param("min" if n == 1 else f"min{n}", f, seg, f"{label}门槛")
+            self.conditions.append({"id": pname.removeprefix(f"{self.rid}_"), "fact": path,
+                                    "op": "ge" if f.inclusive else "gt", "parameter": pname,
+                                    "text": condition_words(seg, f), **({"clause": seg.clause} if seg.clause != rb.clause else {})})
+        for f, seg, label in rb.terms:
+            path = self.fact("term", {"type": "number", "label": f"{label or '期限'}（{f.unit}）"}, True)
+            self.conditions.append({"id": "term", "fact": path, "op": "ge" if f.inclusive else "gt",
+                                    "value": int(f.value) if f.value == f.value.to_integral_value() else str(f.value),
+                                    "text": condition_words(seg, f)})
+            self.consumed.add(id(f))
+
+    def _item_level(self, text: str) -> bool:
+        return not is_enterprise_head(text)
+
+    def _conditions(self) -> None:
+        rb = self.rb
+        sub = rb.subject
+        place = rb.d.place
+        n = 0
+        skip_spans = []
+        if rb.aligned is not None and rb.subject_seg is not None and rb.aligned[2] is rb.subject_seg:
+            skip_spans.append(rb.aligned[3])
+        chunks = list(sub.chunks) if sub is not None else []
+        if self.kind == "matching" and sub is not None:
+            chunks = []
+            whole = rb.subject_seg.text[sub.start:sub.end] if rb.subject_seg is not None else ""
+            if whole:
+                n += 1
+                self.conditions.append({"id": "c1", "fact": self.fact("c1", {"type": "bool", "label": whole}, False),
+                                        "text": whole})
+        if self.kind == "unit" and not self.for_each:
+            chunks = [c for c in chunks if not c.modifier]  # 列入…名单的产品: what is counted, not a condition
+        for c in chunks:
+            if any(a <= c.start < b for a, b in skip_spans):
+                continue
+            if rb.subject_seg is not None and any(c.start <= f.start < c.end for f in rb.subject_seg.figures):
+                continue  # a threshold or a term: read with its figure
+            if place_condition(c.text, place):
+                rb.d.need_place_input()
+                self.conditions.append({"id": "registered_place", "fact": "registered_place", "op": "in_place",
+                                        "text": c.text})
+                continue
+            n += 1
+            cid = f"c{n}"
+            self.conditions.append({"id": cid, "fact": self.fact(cid, {"type": "bool", "label": c.text},
+                                                                  not c.enterprise), "text": c.text})
+        for e in rb.extra:
+            n += 1
+            cid = f"c{n}"
+            spec = {"type": "bool", "label": e["text"]}
+            cond = {"id": cid, "fact": self.fact(cid, spec, not e.get("enterprise")), "text": e["text"]}
+            if e["op"] == "false":
+                cond["op"] = "false"
+                cond["text"] = f"不属于“{e['text']}”"
+            if e.get("clause") and e["clause"] != rb.clause:
+                cond["clause"] = e["clause"]
+            self.conditions.append(cond)
+        for op, event, day, text, clause in rb.dates:
+            self._date_condition(op, event, day, text, clause)
+
+    def _date_condition(self, op: str, event: str, day, text: str, clause: str) -> None:
+        rb = self.rb
+        if day is None:
+            day = rb.d.meta.expires
+        if day is None:
+            rb.question("dates", f"“{text}”的日期无法确定（文件未写明有效期），请补充。", clause)
+            return
+        name = "start_date" if "开工" in event else "event_date"
+        label = f"{event}日期" if event else "事项日期"
+        path = self.fact(name, {"type": "date", "label": label}, True)
+        cid = f"{name}_{'from' if op == 'date_ge' else 'until'}"
+        if any(c.get("id") == cid for c in self.conditions):
+            return
+        cond = {"id": cid, "fact": path, "op": op, "value": day, "text": text}
+        if clause != rb.clause:
+            cond["clause"] = clause
+        self.conditions.append(cond)
+
+    def _caps(self) -> None:
+        rb = self.rb
+        caps = []
+        for f, seg in rb.caps:
+            scope = self._scope(f, seg)
+            name = self.param("cap" if not caps else f"cap{len(caps) + 1}", f, seg, f"{self.spec['title']}上限")
+            cap = {"scope": scope, "parameter": name}
+            if scope == "per_enterprise_total":
+                key = f"{self.rid}_received"
+                self.inputs[key] = {"type": "amount", "label": "此前已获本项奖补金额"}
+                cap["less"] = key
+            caps.append(cap)
+        if self.kind == "reimburse" and not caps:
+            rb.question("cap", "全额承担的事项文件未写明上限，草案无法计算，请补充上限。")
+        order = {"per_project": 0, "per_product": 0, "per_item": 0, "per_item_kind": 1, "per_enterprise": 2,
+                 "per_enterprise_year": 2, "per_enterprise_total": 3}
+        if caps:
+            self.spec["caps"] = sorted(caps, key=lambda c: order[c["scope"]])
+
+    def _scope(self, f: Figure, seg: Segment) -> str:
+        sc = f.scope
+        if "product" in sc:
+            return "per_product" if not ("enterprise" in sc or "cumulative" in sc) else self._ent(sc)
+        if "project" in sc and "enterprise" not in sc:
+            return "per_project"
+        if "enterprise" in sc or "year" in sc or "cumulative" in sc:
+            return self._ent(sc)
+        if self.for_each:
+            self.rb.question("cap_scope", f"“{f.source(seg.text)}”未写明是每个{self.rb.subject.item or '项目'}还是单个企业的上限。"
+                             "草案暂按每个项目，请确认。", seg.clause)
+            return "per_project"
+        return "per_enterprise"
+
+    @staticmethod
+    def _ent(sc) -> str:
+        if "year" in sc:
+            return "per_enterprise_year"
+        if "cumulative" in sc:
+            return "per_enterprise_total"
+        return "per_enterprise"
+
+
+def _shared_head(labels: list[str]) -> str:
+    """国家级绿色工厂、省级绿色工厂 → 绿色工厂 (what the options are levels of)."""
+    if len(labels) < 2:
+        return ""
+    a = labels[0]
+    n = 0
+    while n < min(map(len, labels)) and all(x[-1 - n] == a[-1 - n] for x in labels):
+        n += 1
+    tail = (a[len(a) - n:] if n else "").lstrip("级")
+    return tail if len(tail) >= 2 else ""
+
+
+__all__ = ["PENDING", "ClauseContext", "Param", "Question", "RuleBuilder", "RuleDraft", "context_base", "exclusions_in",
+           "level_slug", "quote_of", "strip_title_verbs"]
