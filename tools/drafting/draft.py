@@ -77,6 +77,7 @@ class Drafter:
         self.questions: list[Question] = []
         self.doc_notes: list[tuple[str, str, bool]] = []  # (clause, text, per project)
         self.consumed: set[str] = set()
+        self.eligibility_clauses: set[str] = set()
         self.segments: list[Segment] = []
         self._ids: set[str] = set()
 
@@ -166,6 +167,13 @@ class Drafter:
         if targets and current is None:
             self._targeted(targets, t, clause.id, seg)
             return
+        must = re.search(r"(?:须|应当|必须)", t)
+        if must and current is None and clause.id in self.eligibility_clauses:
+            # 享受本措施的企业须依法诚信经营，近三年内无重大…事故: more conditions of the support object
+            for piece in re.split(r"，|；", t[must.end():]):
+                self._eligible(re.sub(r"^(?:并|且|同时)", "", piece.strip()), clause.id)
+            seg.used = "eligibility"
+            return
         if "核减" in t and any(b.get("clause") == clause.id for b in self.budgets):
             for b in self.budgets:
                 if b.get("clause") == clause.id:
@@ -227,14 +235,18 @@ class Drafter:
         """支持对象 / 基本条件: conditions every rule needs, or only the articles an item names (申报第二条…的)."""
         t = seg.text
         found = False
-        m = re.search(r"适用于(.+)$", t)
+        m = re.search(r"(?:适用于|支持对象为|支持对象是)(.+)$", t)
         if m:
             phrase = m.group(1)
             i = phrase.rfind("的")
-            body = phrase[:i] if i >= 0 else ""
+            body, head = (phrase[:i], phrase[i + 1:]) if i >= 0 else ("", phrase)
             for c in split_chunks(body, 0):
                 self._eligible(c.text, clause.id)
                 found = True
+            head = head.strip()
+            if head and head not in grammar().enterprise_heads:
+                self._eligible(head, clause.id)  # 规模以上工业企业: the kind of enterprise is a condition too
+            self.eligibility_clauses.add(clause.id)
         if re.search(r"下列|以下|如下", t) and clause.children:
             for cid in clause.children:
                 child = self.doc.clauses[cid]

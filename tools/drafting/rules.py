@@ -27,10 +27,10 @@ _RUN_RE = re.compile(r"(?:[^，。；：、]+、)+[^，。；：、]+")
 _BASE_RE = re.compile(r".*(?:按照|按|不超过|最高)\s*(?:其|该)?(?P<b>[^，。；按]*?)的\s*(?:不超过|最高)?\s*$")
 _CTX_BASE_RE = re.compile(r"按(?:照)?(?:经[\u4e00-\u9fa5]{1,4}的)?(?:其|该)?(?P<b>[^，。；]{2,24}?)"
                           r"(?:计算|核定|给予|分档|确定|实行)")
-_COUNT_RE = re.compile(r"按(?:照)?(?:其|该)?(?P<b>[^，。；]{2,24})，\s*每")
+_COUNT_RE = re.compile(r"按(?:照)?(?:其|该)?(?P<b>[^，。；每]{2,24}?)，?\s*每")
 _EXCLUDE_RE = re.compile(r"不(?:含|包括|包含)([^，。；]+)")
 _EDGE_WORDS = ("达到", "达", "满", "不低于", "不少于", "在", "超过", "高于", "大于", "不足", "低于", "不满", "未达到", "少于",
-               "小于", "投资")
+               "小于", "突破")
 _LIMIT_ONCE_RE = re.compile(r"限(?:享受|申报|补助|奖励)?一次")
 _EXCESS_RE = re.compile(r"超出部分[^，。；]*")
 _COVER_RE = re.compile(r"由[^，。；]{1,12}?全额承担")
@@ -150,11 +150,14 @@ def strip_edge_words(label: str) -> str:
 
 
 def edge_label(seg: Segment, f: Figure) -> str:
+    """What an edge is on: 年综合能耗5000吨标准煤以上、单位产品能耗较上年下降10%以上 → 单位产品能耗较上年下降 for the
+    second figure; 投资额50万元（含）以上、不足200万元 → 投资额 for both."""
     a, _ = part_bounds(seg.text, f.start, f.end)
-    before = seg.text[a:f.start]
-    # 投资额50万元（含）以上、不足200万元的: the second edge shares the first one's subject
-    before = re.split(r"[、]", before)[0] if before.strip() in ("", "不足", "低于") else before
-    return strip_edge_words(before)
+    pieces = seg.text[a:f.start].split("、")
+    label = strip_edge_words(pieces[-1])
+    if not label and len(pieces) > 1:
+        label = strip_edge_words(re.split(r"\d", pieces[0], maxsplit=1)[0])
+    return label
 
 
 def _stem(label: str) -> str:
@@ -508,7 +511,7 @@ def exclusions_in(text: str) -> list[str]:
 
 def _clean_base(s: str) -> str:
     s = re.sub(r"^(?:经[\u4e00-\u9fa5]{1,4}的|其|该)", "", s.strip())
-    return s.strip()
+    return re.sub(r"(?:分段|分档|分类|累计)$", "", s.strip()).strip()
 
 
 class _Build:
