@@ -161,8 +161,9 @@ def _print_draft(result, folder: Path) -> None:
         console.print(f"[yellow]？[/] {q}", highlight=False)
     for u in summary["unparsed_detail"]:
         console.print(f"[red]未解析[/] {u['label']}：{u['text']}", highlight=False)
-    console.print(f"草案已写入 {folder}。审核（逐条把 review.status 改为 采纳 / 修改 / 不采纳）后运行："
-                  f"policy-assistant rules accept {folder}", highlight=False)
+    console.print(f"草案 {result.doc_id} 已写入：{folder}", highlight=False, soft_wrap=True)
+    console.print("审核（逐条把 review.status 改为 采纳 / 修改 / 不采纳）后运行：", highlight=False)
+    console.print(f"policy-assistant rules accept {folder}", highlight=False, soft_wrap=True)
 
 
 @rules_app.command("accept")
@@ -186,7 +187,9 @@ def accept(
                     "rejected": result.rejected, "accepted_as_drafted": result.pending,
                     "open_questions": result.questions, "tests": result.tests, "replaced": result.replaced})
         return
-    console.print(f"[green]已安装[/] {result.doc_id} → {result.folder}：{len(result.rules)} 条规则"
+    console.print(f"[green]已安装[/] {result.doc_id} → {result.folder}：{len(result.rules)} 条规则", highlight=False,
+                  soft_wrap=True)
+    console.print(f"规则：{'、'.join(result.rules)}"
                   + (f"（不采纳 {len(result.rejected)} 条：{'、'.join(result.rejected)}）" if result.rejected else "")
                   + (f"，包内测试 {result.tests} 条通过" if result.tests else ""), highlight=False)
     if result.pending:

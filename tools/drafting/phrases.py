@@ -263,7 +263,9 @@ def _edge(text: str, f: Figure, part_start: int, before: str, after: str) -> Fig
         if b.endswith(word):
             if word == "在" and not re.match(r"^\s*(?:（含）|\(含\))?(?:以上|及以上)", after):
                 continue
-            return replace(f, role="lower", inclusive=inclusive)
+            # 超过200万元: the word is what makes the edge exclusive, so it belongs to the source
+            start = part_start + len(b) - len(word) if not inclusive else -1
+            return replace(f, role="lower", inclusive=inclusive, source_start=start)
     return None
 
 

@@ -255,8 +255,10 @@ def clean_pack(meta: dict, rules: dict) -> tuple[dict, dict, dict]:
     new_meta["status"] = str(meta.get("validity") or "文件未规定有效期")
     new_meta.pop("validity", None)
     new_meta["reviewed"] = date.today()
+    open_questions = list(review_doc.get("questions") or [])
+    open_questions += [q for r in record if r["status"] != STATUS_TEXT["rejected"] for q in r.get("questions") or []]
     record_doc = {"accepted": date.today(), "rules": record, "rejected": rejected, "accepted_as_drafted": pending,
-                  "questions": list(review_doc.get("questions") or []),
+                  "questions": open_questions,
                   "unparsed": list(review_doc.get("unparsed") or [])}
     return new_meta, out, record_doc
 
