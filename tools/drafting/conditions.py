@@ -55,6 +55,9 @@ def _subject_end(text: str, start: int) -> int:
             return i
         if ch == "的" and text.startswith(_PREDICATE_AFTER_DE, i + 1):
             return i + 1
+        if text.startswith(("给予", "予以"), i) and i > start:
+            return i  # 对中小企业流动资金贷款给予贴息
+
         if ch in "；。：":
             return i
         i += 1
@@ -146,6 +149,14 @@ def read_subject(text: str) -> Subject | None:
     return Subject(start, end, head.strip(), item_word(head.strip()), chunks, modifiers, choice)
 
 
+def lead_subject(text: str) -> Subject | None:
+    """首次入选国家级…企业的，一次性奖励100万元: a conditional lead without 对, when it carries no figure."""
+    m = re.match(r"^([^，。；：对]{2,40}?)的，", text)
+    if not m or re.search(r"\d", m.group(1)) or not re.match(r"^(?:按|给予|一次性|奖励|补助|补贴|予以|分别)", text[m.end():]):
+        return None
+    return Subject(0, m.end(1), "", "", split_chunks(m.group(1), 0), "", "")
+
+
 def choice_label(text: str) -> str:
     """评定等级为A级的，给予… → A级 (the level a segment's amount belongs to)."""
     m = _CHOICE_LEAD_RE.match(text)
@@ -217,4 +228,5 @@ def date_conditions(text: str) -> list[DateCondition]:
 
 
 __all__ = ["Chunk", "DateCondition", "Subject", "article_targets", "choice_label", "choice_name", "date_conditions",
-           "is_enterprise_head", "item_word", "negative_condition", "place_condition", "read_subject", "split_chunks"]
+           "is_enterprise_head", "item_word", "lead_subject", "negative_condition", "place_condition", "read_subject",
+           "split_chunks"]

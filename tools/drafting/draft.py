@@ -22,9 +22,8 @@ from tools.drafting.rules import (
     level_slug,
     quote_of,
 )
-from tools.drafting.sentences import Segment, clause_sentences
+from tools.drafting.sentences import LIMIT_RE, Segment, clause_sentences
 
-_DOC_CAP_RE = re.compile(r"以(?P<x>[^，。；]{2,60}?)为限")
 _CLASSIFY_RE = re.compile(r"(?:纳入|列入|进入)(?P<t>[^，。；：]*?(?:库|名录|名单))")
 _OVER_RE = re.compile(r"(?:超出|超过|不足)部分[^，。；]*")
 _WINDOW_EVENTS_RE = re.compile(r"(?:前|以)([^，。；]{2,40}?)的(?:事项|时间)")
@@ -122,7 +121,7 @@ class Drafter:
         t = seg.text
         if g.has(t, g.eligibility) and not seg.awards and self.read_eligibility(clause, seg):
             return current
-        m = _DOC_CAP_RE.search(t)
+        m = LIMIT_RE.search(t)
         if m and not any(m.start() <= f.start < m.end() for f in seg.figures) and re.search(r"各项|总额|合计", t[:m.start()]):
             self.read_document_cap(clause, seg, m)
             return current
@@ -299,7 +298,7 @@ class Drafter:
             seg.used = "eligibility"
 
     def read_document_cap(self, clause: Clause, seg: Segment, m: re.Match) -> None:
-        full = m.group("x").strip()
+        full = (m.group("x") or m.group("y")).strip()
         label = re.sub(r"^(?:该企业|本企业|企业|其)", "", full).strip()
         over = _OVER_RE.search(seg.text[m.end():])
         self.document_cap = {"id": "document_cap", "clause": clause.id, "input": "document_cap_base", "label": label,

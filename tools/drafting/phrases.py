@@ -42,6 +42,8 @@ _UPPER_BEFORE = (("不足", False), ("低于", False), ("不满", False), ("未�
 _FLOOR_WORDS = ("不低于", "不少于")
 _MAX_BEFORE = ("不超过", "最高", "不高于", "最多")
 _PART_BREAK = "，,；;：:。"
+_ARRANGE_RE = re.compile(r"(?:安排|设立|统筹|预算)[\u4e00-\u9fa5]{0,20}?(?:资金|基金)")
+_YEAR_MONEY_RE = re.compile(r"(?<![0-9一二三四五六七八九十])年(?:贴息|补助|奖励|补贴|奖补)")
 
 
 @dataclass(frozen=True)
@@ -178,6 +180,8 @@ def scope_kinds(text: str) -> frozenset[str]:
                 found.add(kind)
                 rest = rest.replace(w, "　")  # 每个产品 is not also 每个 (a project)
                 break
+    if _YEAR_MONEY_RE.search(rest):
+        found.add("year")  # 单户企业年贴息额: per enterprise per year
     return frozenset(found)
 
 
@@ -207,12 +211,17 @@ def _role(text: str, f: Figure, part_start: int, before: str, after: str, g) -> 
             return replace(f, role="budget" if _is_budget(before) else "cap", source_start=f.start - 1,
                            source_end=f.end + 2, scope=scope_kinds(before))
         cap = _ends_with(b, g.cap_words)
+        m = re.search(r"(?:最高|最多)[\u4e00-\u9fa5]{0,3}$", b)
+        if not cap and m and not re.search(r"[的为]$", b):
+            cap = m.group(0)  # 最高可达 / 最高给予 / 最多补助
         if cap:
             role = "budget" if _is_budget(before) else "cap"
             return replace(f, role=role, source_start=part_start + len(b) - len(cap), scope=scope_kinds(before))
         edge = _edge(text, f, part_start, before, after)
         if edge is not None:
             return edge
+        if _ARRANGE_RE.search(before) and not g.has(before, ("给予", "奖励", "补助", "补贴")):
+            return replace(f, role="budget", scope=scope_kinds(before))  # 每年安排专项资金3000万元: a programme budget
         per = _per_unit(before, g)
         if f.per or per:
             unit, noun = (f.per, "") if f.per else per
@@ -256,21 +265,23 @@ def _edge(text: str, f: Figure, part_start: int, before: str, after: str) -> Fig
         if after.startswith(word):
             return replace(f, role="upper", inclusive=inclusive, source_end=f.end + len(word))
     b = before.rstrip()
-    for word, inclusive in _UPPER_BEFORE:
-        if b.endswith(word):
+    # the longest edge word wins: 达到 is a lower edge, not the 到 of a range
+    words = [(w, inc, "upper") for w, inc in _UPPER_BEFORE] + [(w, inc, "lower") for w, inc in _LOWER_BEFORE]
+    for word, inclusive, role in sorted(words, key=lambda x: len(x[0]), reverse=True):
+        if not b.endswith(word):
+            continue
+        if word == "在" and not re.match(r"^\s*(?:（含）|\(含\))?(?:以上|及以上)", after):
+            continue
+        if role == "upper":
             return replace(f, role="upper", inclusive=inclusive, source_start=part_start + len(b) - len(word))
-    for word, inclusive in _LOWER_BEFORE:
-        if b.endswith(word):
-            if word == "在" and not re.match(r"^\s*(?:（含）|\(含\))?(?:以上|及以上)", after):
-                continue
-            # 超过200万元: the word is what makes the edge exclusive, so it belongs to the source
-            start = part_start + len(b) - len(word) if not inclusive else -1
-            return replace(f, role="lower", inclusive=inclusive, source_start=start)
+        # 超过200万元: the word is what makes the edge exclusive, so it belongs to the source
+        start = part_start + len(b) - len(word) if not inclusive else -1
+        return replace(f, role="lower", inclusive=inclusive, source_start=start)
     return None
 
 
 def _per_unit(before: str, g) -> tuple[str, str] | None:
-    """每千瓦给予 / 每个产品奖励: the unit and the counted noun of a unit amount, from the words before it."""
+    """每千瓦给予 / 每个产品奖励 / 给予每人: the unit and the counted noun of a unit amount, from the words before it."""
     i = before.rfind("每")
     if i < 0:
         return None
@@ -279,6 +290,8 @@ def _per_unit(before: str, g) -> tuple[str, str] | None:
     if not unit or re.search(r"\d", rest):
         return None
     tail = rest[len(unit):]
+    if not tail.strip():
+        return unit, ""  # 每人3万元 / 给予每台5万元: the amount follows the unit directly
     verb = next((w for w in g.award_words if w in tail), "")
     if not verb:
         return None

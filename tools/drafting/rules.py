@@ -13,6 +13,7 @@ from tools.drafting.conditions import (
     choice_name,
     date_conditions,
     is_enterprise_head,
+    lead_subject,
     negative_condition,
     place_condition,
     read_subject,
@@ -197,6 +198,17 @@ def option_slugs(labels: list[str], prefix: str = "opt") -> list[str]:
     return out
 
 
+def _subject_words(seg: Segment | None, sub: Subject | None) -> str:
+    """企业通过省级企业技术中心认定 → 省级企业技术中心认定: the words that name a title or level in a subject."""
+    if seg is None or sub is None:
+        return ""
+    words = sub.head_modifiers or seg.text[sub.start:sub.end].rstrip("的")
+    if not words or words == sub.head:
+        words = sub.head
+    words = re.sub(r"^(?:企业|单位)", "", words)
+    return strip_title_verbs(words)
+
+
 def strip_title_verbs(x: str) -> str:
     """首次获得国家级… / 新获评省级… → 国家级… (the title, without the verb that introduced the list)."""
     g = grammar()
@@ -269,7 +281,7 @@ class RuleBuilder:
         self.id = rid
         self.clause = clause.id
         self.clause_obj = clause
-        self.subject = read_subject(seg.text)
+        self.subject = read_subject(seg.text) or lead_subject(seg.text)
         self.subject_seg = seg if self.subject is not None else None
         if self.subject is None and ctx.subject is not None:
             self.subject = ctx.subject
@@ -310,15 +322,24 @@ class RuleBuilder:
                     or self.aligned)
 
     def _new_level(self, seg: Segment) -> str:
-        """对首次认定为市级…的企业，一次性奖励5万元 after a list of 国家级、省级…: one more level of the same titles."""
-        if self.aligned is None or self.aligned[1][0].role != "award" or len(seg.roles("award")) != 1:
+        """One more level of the same titles: 对首次认定为市级…的企业，一次性奖励5万元 after a list of 国家级、省级…, or
+        通过国家级…认定的，奖励50万元 after 通过省级…认定的，奖励20万元 (the level words differ, nothing else pays)."""
+        if len(seg.roles("award")) != 1 or seg.roles("rate", "unit_amount", "ratio"):
             return ""
-        sub = read_subject(seg.text)
+        if self.aligned is not None and self.aligned[1][0].role == "award":
+            have = [level_slug(x) for x in self.aligned[0]]
+        elif len(self.amounts) == 1 and not (self.rates or self.choices or self.unit_amounts or self.ratios):
+            have = [level_slug(_subject_words(self.subject_seg, self.subject))]
+            if not have[0]:
+                return ""
+        else:
+            return ""
+        sub = read_subject(seg.text) or lead_subject(seg.text)
         if sub is None:
             return ""
-        label = strip_title_verbs(sub.head_modifiers or sub.head)
+        label = _subject_words(seg, sub)
         slug = level_slug(label)
-        have = {level_slug(x) for x in self.aligned[0]} | {level_slug(x[0]) for x in self.extra_options}
+        have += [level_slug(x[0]) for x in self.extra_options]
         return label if slug and slug not in have else ""
 
     def accepts(self, seg: Segment) -> bool:
@@ -468,7 +489,7 @@ class RuleBuilder:
             return "per_kind"
         if self.aligned is not None and self.aligned[1][0].role == "award":
             return "titles"
-        if len(self.choices) >= 2:
+        if len(self.choices) >= 2 or (self.extra_options and len(self.amounts) == 1):
             return "titles"
         if self.ratios:
             return "matching"
@@ -571,6 +592,9 @@ class _Build:
         if self.for_each:
             self.spec["for_each"] = self.for_each
         getattr(self, f"_kind_{self.kind}")()
+        if rb.aligned is not None:
+            a, b = rb.aligned[3]
+            self.consumed |= {id(f) for f in rb.aligned[2].figures if a <= f.start < b}  # labels, not parameters
         self._thresholds()
         self._conditions()
         self._caps()
@@ -585,9 +609,6 @@ class _Build:
             self.inputs = {self.for_each: {"type": "list", "label": label or item_word, "item": item_word,
                                            "fields": self.fields or {"name": {"type": "text", "label": "名称"}}},
                            **self.inputs}
-        if rb.aligned is not None:
-            a, b = rb.aligned[3]
-            self.consumed |= {id(f) for f in rb.aligned[2].figures if a <= f.start < b}  # labels, not parameters
         reported: set[int] = set()
         for f, seg in rb.unused:
             if id(f) not in self.consumed and id(f) not in reported:
@@ -630,6 +651,9 @@ class _Build:
             m = re.match(r"^([^，。；]{2,16}?)由", next((s.text for s in rb.segs if rb.reimburse in s.text), ""))
             if m:
                 return f"{m.group(1)}{word}"
+        parent = rb.d.doc.find(c.parent) if c.parent else None
+        if parent is not None and parent.heading:
+            return parent.heading
         return f"{rb.d.label(c.id)}奖补"
 
     # --- kinds -----------------------------------------------------------------------------------
@@ -769,7 +793,7 @@ class _Build:
                 "default": "cumulative", "allowed": ["cumulative", "highest"],
                 "note": f"文件未明确不同级别{name_label}奖励能否叠加，以{unit}解释为准", "flag": "ambiguity:stacking"}
             rb.d.need_stacking_input()
-            rb.question("stacking", f"文件写“分别”给予{'、'.join(labels)}奖励，未明确同一企业先后获得不同级别时能否叠加。"
+            rb.question("stacking", f"文件为{'、'.join(labels)}分别规定了奖励，未明确同一企业先后获得不同级别时能否叠加。"
                         "草案默认累加（可选就高），请确认。")
 
     def _kind_titles(self) -> None:
@@ -781,6 +805,15 @@ class _Build:
                 labels, figs, segs = [*labels, label], [*figs, f], [*segs, s]
             shared = _shared_head(labels)
             self._options(labels, figs, segs, shared or "获得的称号或认定", "titles")
+        elif rb.extra_options:
+            first, seg = rb.amounts[0]
+            labels = [_subject_words(rb.subject_seg, rb.subject), *(x[0] for x in rb.extra_options)]
+            figs = [first, *(x[1] for x in rb.extra_options)]
+            self._options(labels, figs, [seg, *(x[2] for x in rb.extra_options)], _shared_head(labels) or "获得的认定",
+                          "titles")
+            rb.amounts = rb.amounts[1:] + [(first, seg)]  # the first amount is an option now, not left over
+            self.consumed.add(id(first))
+            return
         else:
             labels = [c[0] for c in rb.choices]
             self._options(labels, [c[1] for c in rb.choices], [c[2] for c in rb.choices],
@@ -801,9 +834,11 @@ class _Build:
             if conv:
                 spec["conversions"] = {k: (int(v) if v == v.to_integral_value() else str(v)) for k, v in conv.items()}
         else:
-            noun = f.per_noun or head or "项"
+            lead = re.sub(r"^(?:对于|对|给予|按照|按)", "", seg.text[part_bounds(seg.text, f.start, f.end)[0]:f.start])
+            lead = lead[: lead.rfind("每")].strip() if "每" in lead else ""
+            noun = f.per_noun or lead or head or "项"
             modifiers = rb.subject.head_modifiers if rb.subject is not None and head.endswith(noun) else ""
-            label = count_label or (f"{modifiers}的{noun}个数" if modifiers else f"{noun}数量")
+            label = count_label or (f"{modifiers}的{noun}个数" if modifiers else f"{noun}数量（{f.per}）")
             spec = {"type": "number", "label": label, "unit": f.per}
         self.spec["count"] = self.fact("count", spec, True)
         per = f"每{f.per}{f.per_noun}"
@@ -938,6 +973,8 @@ class _Build:
                 n += 1
                 self.conditions.append({"id": "c1", "fact": self.fact("c1", {"type": "bool", "label": whole}, False),
                                         "text": whole})
+        if self.kind == "titles" and rb.extra_options and rb.aligned is None:
+            chunks = []  # 通过省级…认定的 / 通过国家级…认定的: the subjects are the options themselves
         if self.kind == "unit" and not self.for_each:
             chunks = [c for c in chunks if not c.modifier]  # 列入…名单的产品: what is counted, not a condition
         for c in chunks:
@@ -954,6 +991,12 @@ class _Build:
             cid = f"c{n}"
             self.conditions.append({"id": cid, "fact": self.fact(cid, {"type": "bool", "label": c.text},
                                                                   not c.enterprise), "text": c.text})
+        head = sub.head if sub is not None else ""
+        if (self.kind not in ("titles",) and head and is_enterprise_head(head) and head not in grammar().enterprise_heads
+                and "、" not in head and not self.for_each and self.kind != "matching"):
+            n += 1  # 国家高新技术企业 / 物流企业: the kind of enterprise is a condition
+            self.conditions.append({"id": f"c{n}", "fact": self.fact(f"c{n}", {"type": "bool", "label": head}, False),
+                                    "text": head})
         for e in rb.extra:
             n += 1
             cid = f"c{n}"

@@ -12,6 +12,8 @@ from tools.drafting.phrases import Figure, find_figures, read_roles
 _SENTENCE_END = "。！？!?\n"
 _UNITS_RE = re.compile(r"〔[^〕]*〕")
 AWARD_ROLES = ("award", "rate", "unit_amount", "ratio")
+# a limit on awards written without a figure: 以…为限 / 不得超过其当年缴纳税收的县级留成部分
+LIMIT_RE = re.compile(r"以(?P<x>[^，。；]{2,60}?)为限|(?:不得|不|均不)(?:超过|高于)其(?P<y>[^，。；]{2,60})")
 
 
 @dataclass
@@ -24,6 +26,7 @@ class Segment:
     sentence: int  # index of its sentence in the clause
     figures: list[Figure] = field(default_factory=list)
     used: str = ""  # what the drafter made of it: rule:<id>, budget, document_cap, eligibility, note, …
+    continued: bool = False  # in a sentence that speaks of money: an amount here is an award even without the word
 
     @property
     def money_word(self) -> bool:
@@ -32,12 +35,14 @@ class Segment:
     @property
     def candidate(self) -> bool:
         """It speaks of money and carries a figure (or a limit such as 以…为限 / 全额承担): an award sentence."""
+        g = grammar()
+        if self.continued and any(f.kind == "money" for f in self.figures):
+            return True
         if not self.money_word:
             return False
-        g = grammar()
         if any(f.kind != "date" for f in self.figures):
             return True
-        return bool(re.search(r"以.+为限", self.text)) or g.has(self.text, g.reimburse)
+        return bool(LIMIT_RE.search(self.text)) or g.has(self.text, g.reimburse)
 
     def roles(self, *roles: str) -> list[Figure]:
         return [f for f in self.figures if f.role in roles]
@@ -80,9 +85,13 @@ def clause_sentences(clause: Clause) -> list[Sentence]:
                         segs.append(Segment(clause.id, seg_text, k + lead, len(out), figs))
                 k += len(piece)
             if segs:
+                # 给予每人10万元安家补贴；硕士研究生每人3万元: an amount after a money sentence continues it
+                if any(s.candidate for s in segs):
+                    for s in segs:
+                        s.continued = True
                 out.append(Sentence(clause.id, _UNITS_RE.sub("", raw).strip(), segs))
         i = j + 1
     return out
 
 
-__all__ = ["AWARD_ROLES", "Segment", "Sentence", "clause_sentences"]
+__all__ = ["AWARD_ROLES", "LIMIT_RE", "Segment", "Sentence", "clause_sentences"]
