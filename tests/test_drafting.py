@@ -306,3 +306,46 @@ def _yaml(doc_id: str) -> str:
 
 def _spec(doc_id: str, clause: str) -> dict:
     return next(r.spec for r in drafted(doc_id).rules if r.clause == clause)
+
+
+MORE_FORMS = """关于支持企业做大做强的若干措施
+
+一、产值奖励
+分三档给予奖励：年产值1亿元以上的，奖励10万元；5亿元以上的，奖励30万元；10亿元以上的，奖励50万元。
+
+二、新认定企业
+对新认定的省级企业技术中心，给予最高不超过20万元的奖励。
+
+三、厂房补助
+对新建厂房的项目，补助标准为项目投资额的10%，补助以100万元为上限。
+
+四、上市奖励
+对在境内主板上市的企业，奖励标准为每家300万元。
+
+五、基金
+对设立规模3千万元以上产业基金的，给予管理机构50万元奖励。
+"""
+
+
+def test_award_forms_beyond_the_bundled_documents_are_read_and_their_doubts_asked():
+    out = draft_json(draft_text(MORE_FORMS, "more-forms"))
+    rules = {}
+    for r in out["rules"]:
+        rules.setdefault(r["clause"], []).append(r)
+    # amounts by revenue threshold: one rule per step, and whether they add up is asked
+    steps = rules["1"]
+    assert [r["kind"] for r in steps] == ["fixed"] * 3
+    assert [[p["value"] for p in r["parameters"]] for r in steps] == [
+        [Decimal(100000), Decimal(100000000)], [Decimal(300000), Decimal(500000000)], [Decimal(500000), Decimal(10) ** 9]]
+    assert any("最高一档" in q for q in steps[0]["questions"])
+    # an award written only as its maximum
+    only_max = rules["2"][0]
+    assert only_max["kind"] == "fixed" and only_max["parameters"][0]["source"] == "最高不超过20万元"
+    assert any("最高额" in q for q in only_max["questions"])
+    # 标准为…的10% and 以…为上限
+    assert [(p["value"], p["role"]) for p in rules["3"][0]["parameters"]] == [(Decimal("0.1"), "rate"),
+                                                                              (Decimal(1000000), "cap")]
+    # 每家 is a fixed amount per enterprise; 3千万元 is thirty million
+    assert rules["4"][0]["kind"] == "fixed" and rules["4"][0]["parameters"][0]["value"] == Decimal(3000000)
+    assert Decimal(30000000) in [p["value"] for p in rules["5"][0]["parameters"]]
+    assert out["unparsed"] == []

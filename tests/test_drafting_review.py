@@ -224,3 +224,43 @@ def test_the_drafts_own_tests_run_on_acceptance_and_a_failing_one_refuses_it(tmp
     with pytest.raises(DraftError, match="包内测试未通过.*total 为 38000.00，期望 40000"):
         accept_draft(folder, tmp_path / "corpus", replace=True)
     assert (tmp_path / "corpus" / "anyuan-draft" / "rules.yaml").read_text(encoding="utf-8") == installed
+
+
+def test_a_docx_of_the_same_document_drafts_the_same_parameters(tmp_path):
+    import docx
+
+    from corpus.loaders import read_text
+    from tools.drafting import draft_json
+
+    d = docx.Document()
+    for line in XINFENG.read_text(encoding="utf-8").split("\n"):
+        d.add_paragraph(line)
+    path = tmp_path / "xinfeng.docx"
+    d.save(str(path))
+
+    def params(text):
+        return sorted((p["clause"], p["value"], p["unit"], p["source"])
+                      for r in draft_json(draft_text(text, "xf"))["rules"] for p in r["parameters"])
+
+    assert params(read_text(path)) == params(XINFENG.read_text(encoding="utf-8"))
+
+
+def test_a_document_without_award_sentences_drafts_no_rules_and_still_installs(tmp_path):
+    from tools.drafting import draft_json
+
+    text = ("关于加强安全生产工作的通知\n\n一、总体要求\n各单位要落实安全生产责任制，定期开展隐患排查。\n\n"
+            "二、工作措施\n（一）每季度开展一次检查。\n（二）发现问题及时整改。\n")
+    out = draft_json(draft_text(text, "safety-notice"))
+    assert [r for r in out["rules"] if r["kind"] not in ("budget", "classification", "document_cap")] == []
+    assert out["unparsed"] == [] and out["sentences"] == []
+    assert any("印发日期" in q for q in out["questions"]) and any("适用地区" in q for q in out["questions"])
+    folder = tmp_path / "drafts" / "safety-notice"
+    write_draft(draft_text(text, "safety-notice"), folder)
+    assert accept_draft(folder, tmp_path / "corpus").rules == []
+
+
+def test_an_id_is_suggested_from_the_file_name_or_the_document_number():
+    from tools.drafting import suggest_id
+
+    assert suggest_id("Anyuan-2021-9") == "anyuan-2021-9"
+    assert suggest_id("安远县政策", "安府发〔2021〕9号") == "draft-2021-9"

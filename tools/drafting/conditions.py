@@ -182,7 +182,7 @@ def negative_condition(text: str) -> str:
 
 
 def place_condition(text: str, place: dict | None) -> bool:
-    """在龙南注册 / 在安远县境内注册登记: the enterprise's registered place, when it names the document's own."""
+    """在X注册 / 在X县境内注册登记: the enterprise's registered place, when it names the document's own."""
     m = _PLACE_REG_RE.search(text)
     if not m or place is None:
         return False

@@ -130,7 +130,9 @@ class Drafter:
             self.read_classification(clause, seg)
             return current
         reimburse = g.has(t, g.reimburse) and seg.money_word
-        if seg.awards or reimburse:
+        only_max = (not seg.awards and seg.money_word and (read_subject(t) is not None)
+                    and any(not ({"enterprise", "project", "product", "year"} & f.scope) for f in seg.roles("cap")))
+        if seg.awards or reimburse or (only_max and (current is None or current.has_award)):
             if current is not None and current.accepts(seg):
                 current.add(seg)
             else:
@@ -374,6 +376,15 @@ class Drafter:
             for name, p in self.rule_params.get(r.id, {}).items():
                 r.params[name] = p
             rules.append(r)
+        by_clause: dict[str, list[RuleDraft]] = {}
+        for r in rules:
+            if r.kind == "fixed" and any(c.get("op") in ("ge", "gt") for c in r.spec.get("conditions", [])):
+                by_clause.setdefault(r.clause, []).append(r)
+        for clause, group in by_clause.items():
+            if len(group) >= 2:
+                group[0].questions.append(Question(clause, f"{self.label(clause)}：各档奖励按达到的门槛分别起草为{len(group)}条规则，"
+                                                   "文件未写明达到较高一档时是只按最高一档奖励还是各档累加；草案各自计算，请确认。",
+                                                   group[0].id, "tiers"))
         unparsed = []
         sentences = []
         seen = set()

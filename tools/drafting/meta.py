@@ -75,7 +75,7 @@ def _plus_years(start: date, years: int) -> date:
 
 
 def place_from_issuer(issuer: str) -> dict | None:
-    """The lowest jurisdiction named at the head of an issuer (赣州市南康区人民政府办公室 → 南康区 within 赣州市)."""
+    """The lowest jurisdiction named at the head of an issuer (X市Y区人民政府办公室 → Y区 within X市)."""
     s = re.sub(r"^中共", "", issuer.strip())
     units: list[str] = []
     pos = 0

@@ -16,12 +16,13 @@ from tools.errors import AmountError
 
 _CN_DIGITS = "零〇一二两三四五六七八九十百千"
 _NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
-_MULT = {"千": Decimal(1000), "万": Decimal(10) ** 4, "亿": Decimal(10) ** 8, "万亿": Decimal(10) ** 12}
+_MULT = {"千": Decimal(1000), "万": Decimal(10) ** 4, "百万": Decimal(10) ** 6, "千万": Decimal(10) ** 7,
+         "亿": Decimal(10) ** 8, "万亿": Decimal(10) ** 12}
 
 _DATE_RE = re.compile(r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*日)?")
 _YEAR_RE = re.compile(r"\d{4}\s*年(?!\s*\d{1,2}\s*月)")
 _MONEY_RE = re.compile(
-    rf"(?P<num>{_NUM})\s*(?P<mult>万亿|亿|万|千)?\s*元"
+    rf"(?P<num>{_NUM})\s*(?P<mult>万亿|千万|百万|亿|万|千)?\s*元"
     rf"|(?P<cn>[{_CN_DIGITS}]+(?:万亿|亿|万)?)元"
     rf"|(?<![\d{_CN_DIGITS}万.])(?P<bare>亿)元")
 _PER_AFTER_RE = re.compile(r"^\s*/\s*(?P<u>[\u4e00-\u9fa5A-Za-z]{1,4})")
@@ -207,9 +208,11 @@ def _role(text: str, f: Figure, part_start: int, before: str, after: str, g) -> 
     if f.kind == "date":
         return replace(f, role="date")
     if f.kind == "money":
-        if b.endswith("以") and after.startswith("为限"):
-            return replace(f, role="budget" if _is_budget(before) else "cap", source_start=f.start - 1,
-                           source_end=f.end + 2, scope=scope_kinds(before))
+        limit = next((w for w in ("为限", "为上限", "封顶") if after.startswith(w)), "")
+        if limit and (b.endswith("以") or limit == "封顶"):
+            return replace(f, role="budget" if _is_budget(before) else "cap",
+                           source_start=f.start - 1 if b.endswith("以") else -1, source_end=f.end + len(limit),
+                           scope=scope_kinds(before))
         cap = _ends_with(b, g.cap_words)
         m = re.search(r"(?:最高|最多)[\u4e00-\u9fa5]{0,3}$", b)
         if not cap and m and not re.search(r"[的为]$", b):
@@ -225,6 +228,8 @@ def _role(text: str, f: Figure, part_start: int, before: str, after: str, g) -> 
         per = _per_unit(before, g)
         if f.per or per:
             unit, noun = (f.per, "") if f.per else per
+            if unit in ("家", "户") and noun in ("", "企业"):
+                return replace(f, role="award")  # 奖励标准为每家10万元: per enterprise is a fixed amount
             return replace(f, role="unit_amount", per=unit, per_noun=noun)
         if g.has(before, g.award_words) or re.match(r"^\s*的?(?:一次性)?(?:奖励|补助|补贴|奖补|资金|扶持)", after):
             return replace(f, role="award")

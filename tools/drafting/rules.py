@@ -25,7 +25,7 @@ from tools.drafting.sentences import Segment
 PENDING = "待审核"
 _LIST_SEP = "、"
 _RUN_RE = re.compile(r"(?:[^，。；：、]+、)+[^，。；：、]+")
-_BASE_RE = re.compile(r".*(?:按照|按|不超过|最高)\s*(?:其|该)?(?P<b>[^，。；按]*?)的\s*(?:不超过|最高)?\s*$")
+_BASE_RE = re.compile(r".*(?:按照|按|不超过|最高|标准为|比例为|为)\s*(?:其|该)?(?P<b>[^，。；按为]*?)的\s*(?:不超过|最高)?\s*$")
 _CTX_BASE_RE = re.compile(r"按(?:照)?(?:经[\u4e00-\u9fa5]{1,4}的)?(?:其|该)?(?P<b>[^，。；]{2,24}?)"
                           r"(?:计算|核定|给予|分档|确定|实行)")
 _COUNT_RE = re.compile(r"按(?:照)?(?:其|该)?(?P<b>[^，。；每]{2,24}?)，?\s*每")
@@ -503,6 +503,9 @@ class RuleBuilder:
             return "rate"
         if self.amounts or self.choices:
             return "fixed"
+        if self.subject is not None and any(not ({"enterprise", "project", "product", "year"} & f.scope)
+                                            for f, _ in self.caps):
+            return "fixed"  # 对…的企业，给予最高不超过20万元的奖励: the award is written only as its maximum
         return ""
 
     def build(self) -> RuleDraft | None:
@@ -904,6 +907,14 @@ class _Build:
 
     def _kind_fixed(self) -> None:
         rb = self.rb
+        if not rb.amounts and not rb.choices:
+            f, seg = next((c for c in rb.caps if not ({"enterprise", "project", "product", "year"} & c[0].scope)))
+            rb.caps = [c for c in rb.caps if c[0] is not f]
+            self.spec["amount"] = self.param("amount", f, seg, f"{self.spec['title']}最高金额")
+            self.spec["maximum"] = True
+            rb.question("amount", f"文件只写了“{f.source(seg.text)}”，未写明具体标准；草案按最高额计算并说明“最高可获”，请确认评定办法。",
+                        seg.clause)
+            return
         if rb.choices:
             label, f, seg = rb.choices[0]
         else:
