@@ -197,7 +197,9 @@ def article_targets(text: str, doc: Document) -> list[str]:
     ids = []
     for m in _ARTICLE_REF_RE.finditer(text):
         label = f"第{m.group(1)}条"
-        hit = next((c.id for c in doc if c.label == label), None)
+        # 第五条 may sit in a chapter (第二章第五条): the document's own label ends with it
+        hit = next((c.id for c in doc if c.label == label), None) or next(
+            (c.id for c in doc if c.label.endswith(label) and "条" not in c.label[: -len(label)]), None)
         if hit and hit not in ids:
             ids.append(hit)
     return ids

@@ -9,20 +9,13 @@ from dataclasses import dataclass
 from corpus import parse_text
 from corpus.model import Clause, Document
 from tools.drafting.conditions import article_targets, date_conditions, place_condition, read_subject, split_chunks
+from tools.drafting.kinds import build_rule
 from tools.drafting.lexicon import grammar
 from tools.drafting.meta import MetaDraft, draft_meta
-from tools.drafting.rules import (
-    ClauseContext,
-    Param,
-    Question,
-    RuleBuilder,
-    RuleDraft,
-    context_base,
-    exclusions_in,
-    level_slug,
-    quote_of,
-)
+from tools.drafting.model import ClauseContext, Param, Question, RuleDraft
+from tools.drafting.rules import RuleBuilder
 from tools.drafting.sentences import LIMIT_RE, Segment, clause_sentences
+from tools.drafting.words import context_base, exclusions_in, level_slug, quote_of
 
 _CLASSIFY_RE = re.compile(r"(?:纳入|列入|进入)(?P<t>[^，。；：]*?(?:库|名录|名单))")
 _OVER_RE = re.compile(r"(?:超出|超过|不足)部分[^，。；]*")
@@ -365,7 +358,7 @@ class Drafter:
             for _clause, text, per_project in self.doc_notes:
                 if not per_project or (rb.subject is not None and rb.subject.item == "项目"):
                     rb.notes.append(text)
-            r = rb.build()
+            r = build_rule(rb)
             if r is None:
                 for s in rb.segs:
                     if s.used == f"rule:{rb.id}":

@@ -223,7 +223,8 @@ def _role(text: str, f: Figure, part_start: int, before: str, after: str, g) -> 
         edge = _edge(text, f, part_start, before, after)
         if edge is not None:
             return edge
-        if _ARRANGE_RE.search(before) and not g.has(before, ("给予", "奖励", "补助", "补贴")):
+        if (_ARRANGE_RE.search(before) or (g.has(before, g.budget_words) and _is_budget(before))) \
+                and not g.has(before, ("给予", "奖励", "补助", "补贴")):
             return replace(f, role="budget", scope=scope_kinds(before))  # 每年安排专项资金3000万元: a programme budget
         per = _per_unit(before, g)
         if f.per or per:

@@ -16,7 +16,7 @@ import yaml
 from corpus import CorpusError, parse_text
 from corpus.packs import PackError, load_pack
 from corpus.store import BUNDLED_DIR, document_dirs, is_draft
-from tools.drafting.rules import PENDING
+from tools.drafting.model import PENDING
 from tools.drafting.writer import RULES_HEADER, dump_yaml
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")

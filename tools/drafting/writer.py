@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from tools.drafting.draft import Draft
-from tools.drafting.rules import PENDING
+from tools.drafting.model import PENDING
 
 DRAFT_STATUS = "draft"
 RULES_HEADER = (
