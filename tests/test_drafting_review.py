@@ -121,7 +121,7 @@ def test_rules_draft_refuses_an_unsupported_file_in_chinese(tmp_path):
     bad = tmp_path / "policy.xls"
     bad.write_bytes(b"not a policy")
     r = run_cli("rules", "draft", str(bad), data_dir=tmp_path)
-    assert r.returncode == 1 and "不支持的文件类型" in flat(r.stderr) and "Traceback" not in r.stderr
+    assert r.returncode == 1 and "不支持" in flat(r.stderr) and "Traceback" not in r.stderr
 
 
 def test_rules_draft_never_overwrites_an_installed_pack_folder(tmp_path):
