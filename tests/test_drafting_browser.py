@@ -1,4 +1,4 @@
-"""The 规则草案 tab in headless chromium: upload a new document, see each rule beside its clause with the parameters'
+"""The 规则草案 panel of the policy office's tab in headless chromium: upload a new document, see each rule beside its clause with the parameters'
 source words highlighted, reject one, edit one, see a bad edit refused, and install the reviewed draft."""
 
 from __future__ import annotations
@@ -57,7 +57,8 @@ def choose_rule(page, label_start: str, rule_id: str) -> None:
 
 
 def test_a_document_uploaded_in_the_tab_is_drafted_and_shown_beside_its_clause(page, server, data_dir):
-    open_tab(page, server.url, "规则草案")
+    open_tab(page, server.url, "一致性评测")  # the policy office's tab
+    page.locator("#draft-panel").get_by_text("规则草案：从新文件起草奖补规则并逐条审核").click()
     page.locator("#draft-file input[type=file]").set_input_files(str(XINFENG))
     page.locator("#draft-file td.filename").wait_for()
     page.locator("#draft-make").click()

@@ -1,4 +1,4 @@
-"""The 规则草案 tab: draft a pack from an uploaded document, review it rule by rule beside the clause text (each
+"""The 规则草案 panel (in the policy office's 一致性评测 tab): draft a pack from an uploaded document, review it rule by rule beside the clause text (each
 parameter's source words highlighted), accept / edit / reject each rule, and install the reviewed draft."""
 
 from __future__ import annotations
@@ -208,7 +208,7 @@ def _error(exc: BaseException) -> str:
 
 
 def build(services: Services) -> None:
-    """The tab's components, inside the caller's gr.Blocks / gr.Tab."""
+    """The panel's components, inside the caller's gr.Blocks (a gr.Tab or gr.Accordion)."""
     gr.Markdown("上传一份新的政策文件，系统从原文起草奖补规则（**待审核**，审核前不会用于任何回答）。"
                 "逐条核对原文中标出的数字，采纳、修改或不采纳，然后安装。")
     with gr.Row():

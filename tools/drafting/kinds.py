@@ -373,12 +373,12 @@ class RuleWriter:
         self.fields.update(fields)
         interest["share"] = self.param("share", use.rate, use.seg, "贴息比例")
         years_key = f"{self.rid}_years"
-        self.inputs[years_key] = {"type": "number", "label": "按几年计算贴息（本金持续在贷）"}
+        self.inputs[years_key] = {"type": "number", "label": "计算贴息的年数"}
         interest["years"] = years_key
         if rb.max_years:
             f, seg = rb.max_years[0]
             interest["max_years"] = self.param("max_years", f, seg, "贴息期限上限")
-            self.fields["year"] = {"type": "number", "label": "申请贴息的是贷款发放后第几年"}
+            self.fields["year"] = {"type": "number", "label": "本次申请的是贷款发放后的第几个年度"}
             self.conditions.append({"id": "within_years", "fact": f"{self.for_each}.year", "op": "le",
                                     "parameter": interest["max_years"], "text": f"在贴息期限内（{f.source(seg.text)}）"})
         self.spec["interest"] = interest
