@@ -15,7 +15,7 @@ DRAFT_STATUS = "draft"
 RULES_HEADER = (
     "# 规则草案（待审核）：由 `policy-assistant rules draft` 从原文起草，审核前不会用于任何回答。\n"
     "# 每条规则的 review 段写明置信度、依据的原文和需要政策办确认的问题；逐条把 review.status 改为\n"
-    "# 采纳 / 修改 / 不采纳（或在网页“规则草案”页操作），然后运行 `policy-assistant rules accept 草案目录`。\n"
+    "# 采纳 / 修改 / 不采纳（或在网页“一致性评测”页的“规则草案”面板操作），然后运行 `policy-assistant rules accept 草案目录`。\n"
     "# 词汇见 docs/packs.md；金额单位为元，比例为带引号的小数。\n"
 )
 META_HEADER = "# 文件信息草案（待审核）：status: draft 的文件夹不会被载入。审核通过后由 rules accept 改写。\n"
