@@ -10,3 +10,4 @@ echo "== ask ==";        "$PY" benchmarks/ask.py
 echo "== evals ==";      "$PY" benchmarks/evals.py
 echo "== serve ==";      "$PY" benchmarks/serve.py
 echo "== import ==";     "$PY" benchmarks/import_bench.py
+echo "== drafting ==";   "$PY" benchmarks/drafting.py

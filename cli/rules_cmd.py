@@ -1,4 +1,5 @@
-"""`rules check|inputs`: the policy office's view of a pack — validation, tests, boundary table, declared inputs."""
+"""`rules check|inputs|draft|accept`: the policy office's view of a pack — validation, tests, boundary table, declared
+inputs — and drafting a pack from a new document, then accepting the reviewed draft into the data directory."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import typer
 
 from cli.common import console, fail, load_corpus_for_cli, print_json
 
-rules_app = typer.Typer(help="政策包（奖补规则）的检查与说明。", no_args_is_help=True)
+rules_app = typer.Typer(help="政策包（奖补规则）的检查、说明、起草与审核。", no_args_is_help=True)
 
 
 def _document(doc: str | None):
@@ -99,6 +100,103 @@ def inputs(
         flag = f"--{spec.flag}" + (f" / --not-{spec.flag}" if spec.type == "bool" else "") if spec.flag else ""
         t.add_row(path, spec.label, kind, flag)
     console.print(t)
+
+
+@rules_app.command("draft")
+def draft(
+    file: Path = typer.Argument(..., help="新的政策文件（.txt/.md/.docx/.pdf）"),
+    doc_id: str = typer.Option(None, "--id", help="文件编号，如 ganzhou-2023-12（缺省取文件名）"),
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出草案（规则、参数、条件、置信度、未解析的句子、问题）"),
+    out: Path = typer.Option(None, "-o", "--out", help="草案目录（缺省为数据目录下 drafts/<文件编号>/）"),
+) -> None:
+    """从新文件起草政策包：找出每一句奖补规定，写成规则草案（待审核），并列出需要政策办确认的问题。"""
+    from assistant.settings import load_settings
+    from corpus import CorpusError
+    from corpus.loaders import read_text
+    from tools.drafting import (
+        DraftError,
+        check_id,
+        draft_json,
+        draft_text,
+        prepare_output,
+        suggest_id,
+        write_draft,
+    )
+
+    try:
+        text = read_text(file)
+        if doc_id:
+            check_id(doc_id)
+        provisional = draft_text(text, doc_id or "draft")
+        doc_id = doc_id or suggest_id(Path(file).stem, provisional.meta.doc_number)
+        result = provisional if provisional.doc_id == doc_id else draft_text(text, doc_id)
+        folder = prepare_output(out or load_settings().data_dir / "drafts" / doc_id)
+        write_draft(result, folder)
+    except (DraftError, CorpusError) as e:
+        fail(str(e))
+    except OSError as e:
+        fail(f"无法写入草案目录：{e}")
+    if as_json:
+        print_json(draft_json(result))
+        return
+    _print_draft(result, folder)
+
+
+def _print_draft(result, folder: Path) -> None:
+    from rich.table import Table
+
+    from tools.drafting import draft_json
+
+    summary = draft_json(result)
+    meta = summary["meta"]
+    console.print(f"[bold]{meta.get('doc_number') or result.doc_id}[/] {meta.get('title', '')}（待审核草案）", highlight=False)
+    t = Table(title="起草的规则", show_lines=False)
+    for col in ("条款", "规则", "类型", "参数（原文）", "置信度"):
+        t.add_column(col)
+    for r in summary["rules"]:
+        params = "；".join(f"{p['source']}" for p in r["parameters"])
+        t.add_row(r["label"], r["title"], r["kind"], params, f"{r['confidence']:.2f}")
+    console.print(t)
+    for q in summary["questions"]:
+        console.print(f"[yellow]？[/] {q}", highlight=False)
+    for u in summary["unparsed_detail"]:
+        console.print(f"[red]未解析[/] {u['label']}：{u['text']}", highlight=False)
+    console.print(f"草案 {result.doc_id} 已写入：{folder}", highlight=False, soft_wrap=True)
+    console.print("审核（逐条把 review.status 改为 采纳 / 修改 / 不采纳）后运行：", highlight=False)
+    console.print(f"policy-assistant rules accept {folder}", highlight=False, soft_wrap=True)
+
+
+@rules_app.command("accept")
+def accept(
+    folder: Path = typer.Argument(..., help="审核过的草案目录（rules draft 的输出）"),
+    replace: bool = typer.Option(False, "--replace", help="数据目录中已有同一文件编号时替换它"),
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出安装结果"),
+) -> None:
+    """校验审核过的草案（包的校验、原文用词、包内测试、边界表），通过后安装到数据目录，供问答和测算使用。"""
+    from assistant.settings import load_settings
+    from tools.drafting import DraftError, accept_draft
+
+    try:
+        result = accept_draft(folder, load_settings().corpus_dir, replace=replace)
+    except DraftError as e:
+        fail(str(e))
+    except OSError as e:
+        fail(f"安装失败，未作任何改动：{e}")
+    if as_json:
+        print_json({"doc": result.doc_id, "folder": str(result.folder), "rules": result.rules,
+                    "rejected": result.rejected, "accepted_as_drafted": result.pending,
+                    "open_questions": result.questions, "tests": result.tests, "replaced": result.replaced})
+        return
+    console.print(f"[green]已安装[/] {result.doc_id} → {result.folder}：{len(result.rules)} 条规则", highlight=False,
+                  soft_wrap=True)
+    console.print(f"规则：{'、'.join(result.rules)}"
+                  + (f"（不采纳 {len(result.rejected)} 条：{'、'.join(result.rejected)}）" if result.rejected else "")
+                  + (f"，包内测试 {result.tests} 条通过" if result.tests else ""), highlight=False)
+    if result.pending:
+        console.print(f"[yellow]注意[/]：{'、'.join(result.pending)} 未逐条标记，按草案原样采纳。", highlight=False)
+    if result.questions:
+        console.print(f"草案中有 {result.questions} 个问题已记入 review.yaml，请在口径（interpretations.yaml）中记录政策办的解释。",
+                      highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -236,6 +236,7 @@ class RuleSpec(_Model):
     hint: str = ""  # the rule in one phrase, for when the amount is not known
     texts: dict[str, str] = Field(default_factory=dict)  # wording overrides for steps and notes
     eligibility: bool = True  # whether the pack's `eligibility` conditions apply to this rule
+    review: dict[str, Any] | None = None  # a draft's review section (rules draft); removed when the draft is accepted
 
     @field_validator("clause", mode="before")
     @classmethod
@@ -321,6 +322,7 @@ class RulesFile(_Model):
     budgets: tuple[BudgetSpec, ...] = ()
     classifications: tuple[ClassificationSpec, ...] = ()
     texts: dict[str, str] = Field(default_factory=dict)
+    review: dict[str, Any] | None = None  # a draft's open questions and unparsed sentences; removed on acceptance
 
 
 class TopicWords(_Model):

@@ -33,13 +33,24 @@ def library() -> dict:
     return read_yaml(path) if path.is_file() else {}
 
 
+def is_draft(folder: Path) -> bool:
+    """A folder whose meta.yaml says `status: draft` (a drafted pack awaiting review): never loaded for answers."""
+    try:
+        meta = yaml.safe_load((Path(folder) / "meta.yaml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return False  # a broken meta is reported by load_document, not hidden
+    return isinstance(meta, dict) and str(meta.get("status", "")).strip().lower() == "draft"
+
+
 def document_dirs(root: Path) -> list[Path]:
-    """The document folders under `root`: those the library lists first, in its order, then the rest by name."""
+    """The document folders under `root`: those the library lists first, in its order, then the rest by name.
+    Draft folders (`status: draft`) are skipped: nothing drafted is used until it is reviewed and accepted."""
     if not root.is_dir():
         return []
     # dot-folders are imports in progress or replaced ones waiting for removal (see add_document)
     found = sorted(p for p in root.iterdir()
-                   if not p.name.startswith(".") and (p / "meta.yaml").is_file() and (p / "source.txt").is_file())
+                   if not p.name.startswith(".") and (p / "meta.yaml").is_file() and (p / "source.txt").is_file()
+                   and not is_draft(p))
     order = {name: i for i, name in enumerate(library().get("order") or [])} if root == BUNDLED_DIR else {}
     return sorted(found, key=lambda p: (order.get(p.name, len(order)), p.name))
 

@@ -247,6 +247,10 @@ def build_ui(services: Services) -> gr.Blocks:
                 from webapp import evaltab
 
                 evaltab.build(services, area, feedback)
+                from webapp import drafttab
+
+                with gr.Accordion("规则草案：从新文件起草奖补规则并逐条审核", open=False, elem_id="draft-panel"):
+                    drafttab.build(services)
 
         def open_from_chat(evt: gr.EventData):
             data = getattr(evt, "_data", None) or {}
