@@ -58,21 +58,22 @@ def settings():
     return load_settings()
 
 
-def loaded_corpus() -> Corpus:
-    """The bundled documents plus those added under the data directory (`settings.corpus_dir`)."""
-    from corpus import default_corpus, load_corpus
+def loaded_corpus(config=None) -> Corpus:
+    """The bundled documents plus those added under the data directory (`settings.corpus_dir`), installed as the
+    process's library (`corpus.use_library`) so the calculator reads the same documents as the dialogue."""
+    from corpus import bundled_corpus, load_corpus, use_library
 
-    s = settings()
+    s = config or settings()
     folder = Path(s.corpus_dir)
     key = (*_corpus_key(folder), s.default_doc)
     if not key[1] and not s.default_doc:
-        return default_corpus()
+        return use_library(bundled_corpus())
     corpus = CORPUS_CACHE.get(key)
     if corpus is None:
         corpus = load_corpus([folder], default=s.default_doc or None)
         CORPUS_CACHE.clear()  # only the current state of the folder is worth keeping
         CORPUS_CACHE[key] = corpus
-    return corpus
+    return use_library(corpus)
 
 
 # --- the turn ------------------------------------------------------------------------------------
@@ -123,7 +124,15 @@ def _carry_over(session: Session, old: str | None, new, corpus: Corpus) -> None:
 def deterministic_answer(question: str, session: Session, corpus: Corpus | None = None, max_chars: int = 2000,
                          as_of: date | None = None) -> Answer:
     """The rule-based answer: no model involved. Updates `session`."""
+    from corpus import reading
+
     corpus = corpus or loaded_corpus()
+    with reading(corpus):  # the calculator and the compose layer look documents up in the same corpus
+        return _deterministic_answer(question, session, corpus, max_chars, as_of)
+
+
+def _deterministic_answer(question: str, session: Session, corpus: Corpus, max_chars: int,
+                          as_of: date | None) -> Answer:
     q = question if isinstance(question, str) else ""
     if len(q) > max_chars:
         doc = corpus.documents.get(session.doc or "") or corpus.default_document
@@ -329,9 +338,11 @@ def ask(question: str, session: Session | None = None, *, corpus: Corpus | None 
     ans = deterministic_answer(question, session, corpus, s.max_question_chars, as_of)
     if llm is not False and (llm is not None or s.llm) and not ans.abstained and "input:too_long" not in ans.flags:
         from assistant.llm import llm_answer
+        from corpus import reading
 
-        ans = llm_answer(question, ans, session=session, corpus=corpus, model=llm or None, settings=s,
-                         profile_before=before)
+        with reading(corpus):
+            ans = llm_answer(question, ans, session=session, corpus=corpus, model=llm or None, settings=s,
+                             profile_before=before)
     session.last_answer = ans
     session.history.append((question if isinstance(question, str) else "", ans.answer))
     return ans

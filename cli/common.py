@@ -25,12 +25,11 @@ def print_json(obj) -> None:
 
 def load_corpus_for_cli():
     """Bundled documents plus those the user added under the data directory."""
-    from assistant.settings import load_settings
-    from corpus import CorpusError, load_corpus
+    from assistant.pipeline import loaded_corpus
+    from corpus import CorpusError
 
-    settings = load_settings()
     try:
-        return load_corpus([settings.corpus_dir], default=settings.default_doc or None)
+        return loaded_corpus()
     except CorpusError as e:
         fail(str(e))
 

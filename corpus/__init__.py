@@ -9,6 +9,7 @@ from corpus.store import (
     BUNDLED_DIR,
     ImportedDocument,
     add_document,
+    bundled_corpus,
     default_corpus,
     default_document_id,
     document_data,
@@ -16,10 +17,13 @@ from corpus.store import (
     load_corpus,
     load_document,
     read_yaml,
+    reading,
+    use_library,
 )
 
 __all__ = [
     "BUNDLED_DIR", "Clause", "ClauseNotFound", "Corpus", "CorpusError", "Document", "ImportLimits", "ImportRefused",
     "ImportReport", "ImportedDocument", "add_document", "inspect_import", "prepare_import",
     "default_corpus", "default_document_id", "document_data", "interpretations", "load_corpus", "load_document", "named_clause_ids", "normalise_reference", "parse_text", "read_yaml",
+    "bundled_corpus", "reading", "use_library",
 ]

@@ -7,6 +7,7 @@ import re
 import shutil
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -93,15 +94,41 @@ def load_corpus(extra_roots: list[Path] | None = None, bundled: bool = True, def
     return corpus
 
 
-_DEFAULT: Corpus | None = None
+_BUNDLED: Corpus | None = None
+_ACTIVE: Corpus | None = None
+
+
+def bundled_corpus() -> Corpus:
+    """The documents shipped in corpus/, parsed once per process (read-only data)."""
+    global _BUNDLED
+    if _BUNDLED is None:
+        _BUNDLED = load_corpus()
+    return _BUNDLED
 
 
 def default_corpus() -> Corpus:
-    """The bundled corpus, parsed once per process (it is read-only data)."""
-    global _DEFAULT
-    if _DEFAULT is None:
-        _DEFAULT = load_corpus()
-    return _DEFAULT
+    """The library the process answers from: the bundled documents until `use_library` installs the bundled plus
+    the data directory's (the app and the CLI do, so the calculator and the dialogue see every installed pack)."""
+    return _ACTIVE if _ACTIVE is not None else bundled_corpus()
+
+
+@contextmanager
+def reading(corpus: Corpus):
+    """Within the block, `default_corpus()` is CORPUS (one answer computed on the corpus its caller passed)."""
+    global _ACTIVE
+    before = _ACTIVE
+    _ACTIVE = corpus
+    try:
+        yield corpus
+    finally:
+        _ACTIVE = before
+
+
+def use_library(corpus: Corpus | None) -> Corpus:
+    """Make CORPUS what `default_corpus()` returns from now on (None: the bundled documents again)."""
+    global _ACTIVE
+    _ACTIVE = corpus
+    return default_corpus()
 
 
 _DATE_FIELDS = {"issued": "印发日期", "effective": "施行日期", "expires": "有效期截止日期"}

@@ -505,7 +505,14 @@ def _default_hint(ctx: Ctx, rule: RuleSpec) -> str:
         spec = ctx.paths.get(rule.input)
         return "、".join(f"{spec.options[o].label if spec and o in spec.options else o} {ctx.fmt(p)}"
                         for o, p in rule.options.items())
-    return ""
+    # otherwise the clause's own words, without its heading (节能技术改造。…): verbatim, bands and caps in order
+    clause = ctx.doc.find(rule.clause)
+    if clause is None:
+        return ""
+    text = clause.text.strip()
+    if rule.title and text.startswith(rule.title):
+        text = text[len(rule.title):].lstrip("。.:：、 ")
+    return text.rstrip("。")
 
 
 def evaluate_rule(ctx: Ctx, rule: RuleSpec) -> AwardItem:

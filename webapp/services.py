@@ -178,11 +178,11 @@ class Services:
     @property
     def corpus(self):
         if self._corpus is None:
-            from corpus import load_corpus
+            from assistant.pipeline import loaded_corpus
 
             with self._lock:
                 if self._corpus is None:
-                    self._corpus = load_corpus([self.settings.corpus_dir])
+                    self._corpus = loaded_corpus(self.settings)
         return self._corpus
 
     def index(self, progress=None):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from assistant.answer import Answer
-from assistant.compose.common import add_followup, finish, followup_for, place_line, rule_rows, status_line
+from assistant.compose.common import add_followup, finish, followup_for, place_line, rule_rows, status_line, yours
 from assistant.compose.text import add_citation, best_quote, citation, sentences, units_text
 from assistant.session import Session
 from assistant.understand.lexicon import Lex
@@ -138,7 +138,7 @@ def _known_total_lines(lex: Lex, award: dict, items: list[dict]) -> list[str]:
         else:
             lines = [f"合计：{'最高' if maximum else ''}{format_yuan(total)}。"]
             if uncapped > 0:
-                lines.append(f"按{label}，奖补合计以贵企业{dc.full.removeprefix('企业')}为限；未提供该数额，以上为未封顶金额。")
+                lines.append(f"按{label}，奖补合计以{yours(dc.full)}为限；未提供该数额，以上为未封顶金额。")
     if any(i["status"] == "unknown" for i in items):
         lines.append("以上合计以待确认条件全部满足为前提；任一条件不满足，该项不予奖补。")
     return lines

@@ -113,4 +113,9 @@ def place_line(lex: Lex) -> str:
     return f"按{place.name}政策（{lex.doc.doc_number or lex.id}）测算" if place else f"按{lex.doc.doc_number or lex.id}测算"
 
 
-__all__ = ["add_followup", "finish", "followup_for", "place_line", "rule_rows", "status_line"]
+def yours(label: str) -> str:
+    """A pack's label about the enterprise, said to it: 该企业上一年度…的贡献额 → 贵企业上一年度…的贡献额."""
+    return "贵企业" + re.sub(r"^(该|本)?企业(的)?", "", label)
+
+
+__all__ = ["add_followup", "finish", "followup_for", "place_line", "rule_rows", "status_line", "yours"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from assistant.answer import Answer
-from assistant.compose.common import add_followup, finish, followup_for
+from assistant.compose.common import add_followup, finish, followup_for, yours
 from assistant.compose.text import add_citation, best_quote, citation, sentences, units_text
 from assistant.session import Session
 from assistant.understand.facts import concepts
@@ -145,7 +145,7 @@ def cap_distance_answer(lex: Lex, session: Session, question: str) -> Answer:
     asks: list[dict] = []
     if cap is None:
         head = f"目前可测算的各项奖补合计{format_yuan(uncapped)}："
-        tail = [rule + f"未提供该数额，无法计算离上限还差多少；请告知贵企业{dc.label}的金额。"]
+        tail = [rule + f"未提供该数额，无法计算离上限还差多少；请告知{yours(dc.label)}的金额。"]
         add_followup(followups, asks, ask_q, ask)
     else:
         d = distance_to_tax_cap(uncapped, cap)

@@ -205,6 +205,20 @@ def _topic_slot(session: Session, turn: Turn, lex: Lex) -> tuple | None:
     return (fact, None) if fact else None
 
 
+def _money_slot(session: Session, turn: Turn, lex: Lex) -> tuple | None:
+    """Where a sum of money with no keyword goes: the last amount stated, unless that was a count or a quantity
+    (年节能量600吨 said after the investment), then the amount of the rule talked about."""
+    last = session.last_slot
+    if last is not None:
+        spec = lex.inputs.get(lex.path(last[0]))
+        if spec is None or spec.type == "amount":
+            return last
+    slot = _topic_slot(session, turn, lex)
+    if slot is not None and (lex.inputs.get(lex.path(slot[0])) is None or lex.inputs[lex.path(slot[0])].type == "amount"):
+        return slot
+    return last
+
+
 def _apply_place(session: Session, turn: Turn, lex: Lex) -> None:
     if turn.registered_place and PLACE_INPUT in lex.inputs:
         session.profile[PLACE_INPUT] = turn.registered_place
@@ -316,7 +330,7 @@ def apply_turn(session: Session, turn: Turn, lex: Lex) -> list[str]:
         current = value_at(session, lex, where)
         set_value(session, lex, where[0], max(amount + (current or Decimal("0")), Decimal("0")), index=where[1])
     # an amount with no keyword: a what-if on the last amount (那如果是5000万呢); 两个项目各600万呢 → one item each
-    slot = session.last_slot or _topic_slot(session, turn, lex)
+    slot = _money_slot(session, turn, lex)
     if len(turn.unresolved_amounts) > 1 and slot is not None:
         head, field, kind = _split(lex, slot[0])
         if kind == "list" and field:
@@ -326,7 +340,7 @@ def apply_turn(session: Session, turn: Turn, lex: Lex) -> list[str]:
             session.last_slot = (slot[0], len(turn.unresolved_amounts) - 1)
             return problems
     for amount in turn.unresolved_amounts:
-        slot = session.last_slot or _topic_slot(session, turn, lex)
+        slot = _money_slot(session, turn, lex)
         if slot is None:
             names = "、".join(lex.inputs[lex.path(f)].label for f in dict.fromkeys(lex.words.followup_amounts.values())
                              if lex.path(f) in lex.inputs) or "哪一项"

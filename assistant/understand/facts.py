@@ -57,7 +57,7 @@ _LEVELS = [
 # a title already rewarded earlier (2023年获评市级数字化车间，已获20万元 / 之前拿过市级的奖励)
 _PRIOR = re.compile(r"已(经)?(获|拿|领)(到|了|过)?(奖励|奖金|补助|\d)|之前|此前|以前|早先|先前|去年|前年|曾(经)?")
 # a title-like name (a level and a kind of recognition) for documents that list their titles by name
-_TITLE_LIKE = re.compile(r"(国家级?|省级?|(赣州)?市级?|国字号)[\u4e00-\u9fa5]{0,8}?(示范工厂|智能工厂|数字化车间|示范企业|标杆企业|"
+_TITLE_LIKE = re.compile(r"(国家级?|省级?|([\u4e00-\u9fa5]{2,3}?)?市级?|国字号)[\u4e00-\u9fa5]{0,8}?(示范工厂|智能工厂|数字化车间|示范企业|标杆企业|"
                          r"示范车间|灯塔工厂|绿色工厂|车间|工厂)")
 _TITLE_STATED = re.compile(r"是|获得|获评|评为|评上|评了|评定为|通过|列为|拿到|拿了|有|被认定|认定|当选|入选|新获|刚获")
 _LEVEL_Q_MONEY = re.compile(r"奖多少|奖励多少|多少钱|能拿|拿多少|奖励是多少|补多少|有(奖励|奖金|钱)吗|给多少|能得|能获得|可以拿")

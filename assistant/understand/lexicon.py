@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from corpus import Document
-from corpus.packs import Pack, input_paths, pack_for
+from corpus.packs import AmountWords, Lexicon, Pack, TitleFamily, TopicWords, input_paths, pack_for
 
 
 @dataclass
@@ -33,6 +33,7 @@ class Lex:
     facts: dict[str, str] = field(default_factory=dict)  # fact id → input path
     edges: frozenset = frozenset()  # the document's thresholds, band edges and caps in yuan
     inputs: dict = field(default_factory=dict)  # input path → spec
+    lexicon: Lexicon | None = None
 
     @property
     def doc(self) -> Document:
@@ -43,8 +44,9 @@ class Lex:
         return self.pack.id
 
     @property
-    def words(self):
-        return self.pack.lexicon
+    def words(self) -> Lexicon:
+        """The pack's lexicon with what it leaves out derived from its rules (`derived_lexicon`)."""
+        return self.lexicon if self.lexicon is not None else self.pack.lexicon
 
     @property
     def has_rules(self) -> bool:
@@ -120,9 +122,82 @@ def lexicon_for(doc: Document) -> Lex:
     return lex
 
 
-def compile_lexicon(pack: Pack) -> Lex:
+# --- what a pack's lexicon leaves out, derived from its rules (a drafted pack has no lexicon.yaml) -------------
+
+_LEAD = re.compile(r"^(支持|鼓励|推进|推动|加快|加大|实施|开展|对|给予)+")
+_TAIL = re.compile(r"(的)?(奖励|补助|补贴|奖补|扶持|支持|资金|金额|数额|额)+$")
+_LEVEL_PREFIX = (("national", re.compile(r"^国家(级)?")), ("provincial", re.compile(r"^省(级)?")),
+                 ("city", re.compile(r"^市(级)?")), ("county", re.compile(r"^(县|区)(级)?")))
+
+
+def _phrases(label: str) -> list[str]:
+    """A label and its core (支持节能技术改造 → 节能技术改造; 项目节能设备投资额 → 节能设备投资), as regex parts."""
+    core = _TAIL.sub("", _LEAD.sub("", label.strip()))
+    short = re.sub(r"^(项目|企业|单个|每个|申报)", "", core)
+    # a core of two characters (投资额 → 投资) is every document's word: only the label itself then
+    return [re.escape(x) for x in dict.fromkeys((label.strip(), core, short)) if len(x) >= 3 or x == label.strip()]
+
+
+def derived_lexicon(pack: Pack) -> Lexicon:
+    """The pack's lexicon, with what it does not say filled in from the rules: each rule's title as its topic,
+    each titles input's option labels as a title family with levels, each amount or quantity input's label as
+    the words for that fact. What the lexicon writes always wins."""
     w = pack.lexicon
-    lex = Lex(pack)
+    if pack.rules is None:
+        return w
+    topics = list(w.topics)
+    have_topics = {t.clause for t in w.topics}
+    for r in pack.rules.rules:
+        if r.clause not in have_topics and _phrases(r.title):
+            topics.append(TopicWords(clause=r.clause, words="|".join(_phrases(r.title))))
+            have_topics.add(r.clause)
+    paths = input_paths(pack.rules)
+    titles = list(w.titles)
+    have_titles = {f.clause for f in w.titles}
+    for r in pack.rules.rules:
+        spec = paths.get(r.input) if r.kind == "titles" else None
+        if spec is None or r.clause in have_titles or spec.type != "titles":
+            continue
+        levels: dict[str, str] = {}
+        names: list[str] = []
+        for oid, opt in spec.options.items():
+            for lv, rx in _LEVEL_PREFIX:
+                if rx.match(opt.label) and lv not in levels:
+                    levels[lv] = oid
+                    names.append(rx.sub("", opt.label))
+        name = next((n for n in names if len(n) >= 2), "")
+        if levels and name and all(n == name for n in names):
+            titles.append(TitleFamily(family=r.input, words=re.escape(name), name=name, levels=levels,
+                                      clause=r.clause))
+            have_titles.add(r.clause)
+    known = {a.fact for a in (*w.amounts, *w.quantities)} | {w.facts.get(a.fact, a.fact)
+                                                             for a in (*w.amounts, *w.quantities)}
+    amounts, quantities = list(w.amounts), list(w.quantities)
+    units = [spec.unit for spec in paths.values() if spec.type in ("quantity", "number") and spec.unit]
+    for path, spec in paths.items():
+        if path in known or spec.type not in ("amount", "quantity", "number"):
+            continue
+        phrases = _phrases(spec.label)
+        if spec.type != "amount" and spec.unit and units.count(spec.unit) == 1:
+            phrases.append(re.escape(spec.unit))  # 10辆: the only input counted in 辆
+        if phrases:
+            words = AmountWords(fact=path, words="|".join(phrases))
+            (amounts if spec.type == "amount" else quantities).append(words)
+    # 那如果是2000万呢 / a bare 投了300万 under a rule: the amount the rule's rate applies to
+    follow = dict(w.followup_amounts)
+    topic_amounts = dict(w.topic_amounts)
+    for r in pack.rules.rules:
+        if r.base in paths and paths[r.base].type == "amount":
+            follow.setdefault(r.clause, r.base)
+            topic_amounts.setdefault(r.clause, r.base)
+    return w.model_copy(update={"topics": tuple(topics), "titles": tuple(titles), "amounts": tuple(amounts),
+                                "quantities": tuple(quantities), "followup_amounts": follow,
+                                "topic_amounts": topic_amounts})
+
+
+def compile_lexicon(pack: Pack) -> Lex:
+    w = derived_lexicon(pack)
+    lex = Lex(pack, lexicon=w)
     lex.inputs = input_paths(pack.rules) if pack.rules else {}
     lex.facts = dict(w.facts)
     for t in w.topics:
@@ -151,4 +226,4 @@ def compile_lexicon(pack: Pack) -> Lex:
     return lex
 
 
-__all__ = ["Lex", "compile_lexicon", "lexicon_for"]
+__all__ = ["Lex", "compile_lexicon", "derived_lexicon", "lexicon_for"]
