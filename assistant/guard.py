@@ -200,6 +200,12 @@ def guard(text: str, *, award=None, citations: list[dict] | None = None, corpus=
             cl = corpus.clause(ref)
             clause_texts.append(cl.full_text)
             clause_texts.append(cl.label)
+            # a clause cited whole includes its items (第二条's bands sit in 第二条（一）（二）)
+            doc = corpus.document(c.get("doc")) if c.get("doc") else None
+            for child in cl.children:
+                sub = doc.find(child) if doc is not None else None
+                if sub is not None:
+                    clause_texts.append(sub.full_text)
         except Exception:  # noqa: BLE001,S112 - reported by check_citations
             continue
     allowed = allowed_from(award, clause_texts, extra_texts)

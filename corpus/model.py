@@ -59,6 +59,14 @@ class Document:
     def doc_number(self) -> str:
         return str(self.meta.get("doc_number") or "")
 
+    def example_reference(self) -> str:
+        """A real clause reference of this document for a prompt's example (its deepest first leaf: "4.1.1 或 四（一）1")."""
+        leaves = [c for c in self if c.is_leaf and c.id.count(".") >= 1]
+        if not leaves:
+            return ""
+        c = max(leaves, key=lambda c: c.id.count("."))
+        return f"{c.id} 或 {c.label}" if c.label and c.label != c.id else c.id
+
     def clause(self, ref: str) -> Clause:
         cid = normalise_reference(ref)
         if cid in self.clauses:

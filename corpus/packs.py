@@ -79,6 +79,12 @@ class Meta(_Model):
     def _issuers(cls, v):
         return (v,) if isinstance(v, str) else v
 
+    @field_validator("place", mode="before")
+    @classmethod
+    def _place(cls, v):
+        # `place: 赣州市` (what `corpus add` infers from the issuer) is the place's name, with no aliases
+        return {"name": v.strip()} if isinstance(v, str) and v.strip() else (None if isinstance(v, str) else v)
+
 
 # --- rules.yaml ----------------------------------------------------------------------------------
 

@@ -27,3 +27,13 @@ def seed_corpus():
     from corpus import default_corpus
 
     return default_corpus()
+
+
+@pytest.fixture(autouse=True)
+def _bundled_library_after_each_test():
+    """A test that loads a data directory's documents (`loaded_corpus`) makes them the process's library; the next
+    test starts from the bundled documents again."""
+    yield
+    from corpus import use_library
+
+    use_library(None)

@@ -42,6 +42,30 @@ def test_calc_accepts_the_profile_wrapped_in_a_profile_key(client):
     assert client.post("/api/calc", json={"profile": PROFILE_1200W}).json()["total"] == 720000
 
 
+def test_calc_computes_the_document_named_by_doc_on_the_day_given_by_as_of(client):
+    body = {"profile": {"green_factory": ["national"], "registered_place": "安远县"}, "doc": "anyuan-2021-9"}
+    in_force = client.post("/api/calc", json={**body, "as_of": "2022-06-01"})
+    assert in_force.status_code == 200, in_force.text
+    assert in_force.json()["total"] == 500000 and in_force.json()["doc"] == "anyuan-2021-9"
+    expired = client.post("/api/calc", json={**body, "as_of": "2024-06-01"}).json()
+    assert expired["total"] == 0  # 安府发〔2021〕9号 ran to 2023-12-31
+
+
+def test_calc_all_lists_every_document_in_force_and_only_the_registered_places_once_it_is_given(client):
+    r = client.post("/api/calc", json={"profile": {}, "all": True, "as_of": "2023-08-01"})
+    assert r.status_code == 200, r.text
+    assert {d["doc"] for d in r.json()["documents"]} == {"longnan-2022-40", "nankang-2023-15", "anyuan-2021-9"}
+    r = client.post("/api/calc", json={"profile": {"registered_place": "安远县"}, "all": True, "as_of": "2023-08-01"})
+    assert [(d["doc"], d["applies"]) for d in r.json()["documents"]] == [("anyuan-2021-9", True)]
+
+
+def test_calc_refuses_an_unknown_document_and_a_bad_date_in_chinese(client):
+    r = client.post("/api/calc", json={"profile": {}, "doc": "no-such-doc"})
+    assert r.status_code == 404 and "未找到文件" in error_message(r)
+    r = client.post("/api/calc", json={"profile": {}, "as_of": "昨天"})
+    assert r.status_code == 400 and "as_of" in error_message(r) and "日期" in error_message(r)
+
+
 def test_calc_amounts_keep_the_fen_exactly(client):
     # 6% of 5,000,000.33 is 300,000.0198 → 300,000.02 half-up
     profile = {**PROFILE_1200W, "projects": [{**PROFILE_1200W["projects"][0], "equipment": "5000000.33"}]}

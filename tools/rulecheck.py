@@ -277,7 +277,7 @@ def _document_sample(pack: Pack, P, day: date) -> tuple[dict, Decimal] | None:
         if rule.kind in ("rate", "tiers", "reimburse"):
             _set(prof, rule.base, _sample_base(rule, P, paths.get(rule.base)), rule.for_each)
         elif rule.kind == "unit":
-            _set(prof, rule.count, Decimal(10), rule.for_each)
+            _set(prof, rule.count, _sample_base(rule, P, paths.get(rule.count)), rule.for_each)
         elif rule.kind == "titles":
             prof[rule.input] = [next(iter(rule.options))] if paths[rule.input].type == "titles" else next(iter(rule.options))
         else:

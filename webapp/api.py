@@ -12,6 +12,7 @@ import re
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
@@ -54,6 +55,15 @@ class ResetBody(_Body):
     session_id: StrictStr | None = None
 
 
+class CalcBody(_Body):
+    """POST /api/calc: {"profile": {...}} (or the bare profile), which document, on which day, or every document."""
+
+    profile: dict = Field(default_factory=dict)
+    doc: StrictStr | None = None  # a loaded document's id; else the profile's `doc`, else the default document
+    as_of: date | None = None  # the day validity is judged on (default today)
+    all: StrictBool = False  # every document in force (政策找企业) instead of one
+
+
 class ContentPart(_Body):
     type: StrictStr
     text: StrictStr | None = None
@@ -78,6 +88,8 @@ _FIELD_ERRORS = {
     "bool_type": "必须是 true 或 false", "int_type": "必须是整数", "int_parsing": "必须是整数",
     "float_type": "必须是数字", "float_parsing": "必须是数字", "too_short": "不能为空",
     "union_tag_invalid": "类型不正确", "extra_forbidden": "不是可用的字段",
+    "date_from_datetime_parsing": "必须是日期，写成 2024-06-30", "date_parsing": "必须是日期，写成 2024-06-30",
+    "date_type": "必须是日期，写成 2024-06-30",
 }
 # where a field sits in an error, as a user reads it: messages[0].content, not ('messages', 0, 'content', 'str')
 _TYPE_LOCS = {"str", "list[ContentPart]", "ContentPart", "int", "bool", "float", "dict", "list"}
@@ -240,10 +252,13 @@ def build_router(services: Services) -> APIRouter:
         data = await read_json(request, limit)
         if not isinstance(data, dict):
             raise UserError("请求体必须是 JSON 对象。", 422)
-        # accept the bare profile (DESIGN §4a) or {"profile": {...}}; the profile's own contract checks the fields
-        profile = data["profile"] if isinstance(data.get("profile"), dict) else data
-        award = await run_in_threadpool(services.calc, profile)
-        claim = await run_in_threadpool(services.claimable, profile)
+        # accept the bare profile (DESIGN §4a) or {"profile": {...}, "doc", "as_of", "all"}; the profile's own
+        # contract checks its fields
+        body = _model(CalcBody, data if isinstance(data.get("profile"), dict) else {"profile": data})
+        if body.all:
+            return JSONResponse(plain(await run_in_threadpool(services.calc_all, body.profile, body.as_of)))
+        award = await run_in_threadpool(services.calc, body.profile, body.doc, body.as_of)
+        claim = await run_in_threadpool(services.claimable, body.profile, body.doc, body.as_of)
         return JSONResponse(plain({**award, "claimable": claim}))
 
     @router.get("/api/clause/{ref:path}")

@@ -287,22 +287,46 @@ class Services:
         self._storage(lambda: store.reset(session_id))
 
     # ----- calculator -----
-    def profile(self, data: Any):
+    def profile(self, data: Any, doc: str | None = None):
         from tools.profile import Profile
 
         if not isinstance(data, dict):
-            raise UserError("企业情况必须是一个 JSON 对象，例如 {\"above_scale\": true}。", 400)
-        return Profile.from_dict(data)
+            raise UserError("企业情况必须是一个 JSON 对象，例如 {\"字段\": true}（字段见 policy-assistant rules inputs）。", 400)
+        return Profile.from_dict(data, doc)
 
-    def calc(self, data: Any) -> dict:
+    def _document(self, doc: str | None) -> str | None:
+        if doc is not None and doc not in self.corpus.documents:
+            ids = "、".join(d.id for d in self.corpus)
+            raise UserError(f"未找到文件“{doc[:60]}”。已载入：{ids}。", 404)
+        return doc
+
+    def calc(self, data: Any, doc: str | None = None, as_of=None) -> dict:
+        from corpus import reading
         from tools.calculator import calculate
 
-        return calculate(self.profile(data)).to_dict()
+        with reading(self.corpus):
+            doc = self._document(doc)
+            profile = self.profile(data, doc)
+            return calculate(profile, doc_id=doc or profile.doc, as_of=as_of).to_dict()
 
-    def claimable(self, data: Any) -> list[dict]:
+    def claimable(self, data: Any, doc: str | None = None, as_of=None) -> list[dict]:
+        from corpus import reading
         from tools.calculator import claimable
 
-        return list(claimable(self.profile(data)))
+        with reading(self.corpus):
+            doc = self._document(doc)
+            profile = self.profile(data, doc)
+            return list(claimable(profile, doc_id=doc or profile.doc, as_of=as_of))
+
+    def calc_all(self, data: Any, as_of=None) -> dict:
+        """Every in-force document's award for the facts given (政策找企业)."""
+        from corpus import reading
+        from tools.calculator import calculate_all
+
+        if not isinstance(data, dict):
+            raise UserError("企业情况必须是一个 JSON 对象。", 400)
+        with reading(self.corpus):
+            return calculate_all(data, as_of=as_of)
 
     # ----- clauses -----
     def clause(self, ref: str) -> dict:
@@ -310,7 +334,8 @@ class Services:
 
         ref = (ref or "").strip()
         if not ref:
-            raise UserError("请输入条款编号，例如 4.3.5 或 四（三）5。", 400)
+            example = self.corpus.default_document().example_reference() if len(self.corpus) else ""
+            raise UserError(f"请输入条款编号，例如 {example}。" if example else "请输入条款编号。", 400)
         return lookup_clause(self.corpus, ref)
 
     def outline(self) -> list[dict]:

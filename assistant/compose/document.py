@@ -29,6 +29,13 @@ def _procedure_sentence(doc: Document) -> tuple[str, str] | None:
         for s in sentences(c.text):
             if re.search(r"申报(要求|时间|程序)[^。]{0,30}(按相关规定执行|另行发布|为准)", s):
                 return c.id, s
+    # else the first sentence of the document's application section (三、申报程序 → 三（一）)
+    for c in doc:
+        if re.search(r"申报|申请|程序|兑现|办理", c.heading or "") and not c.text.strip():
+            for child in c.children:
+                sub = doc.find(child)
+                if sub is not None and sentences(sub.text):
+                    return sub.id, sentences(sub.text)[0]
     return None
 
 

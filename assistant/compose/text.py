@@ -160,7 +160,15 @@ def interpretation(doc: Document, iid: str) -> dict | None:
 
 
 def consult_unit(doc: Document) -> str:
-    return str(doc.meta.get("consult_unit") or "") or "发文单位"
+    """Whom to ask: the pack's consult unit, else the first responsible unit the document names, else 发文单位."""
+    named = str(doc.meta.get("consult_unit") or "")
+    if named:
+        return named
+    for c in doc:
+        units = doc.responsible_units(c.id)
+        if units:
+            return units[0]
+    return "发文单位"
 
 
 __all__ = [

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from assistant.session import Session
 from assistant.understand.lexicon import Lex, lexicon_for
-from assistant.understand.places import PlaceHit, find_places, registered_place, workshop_place
+from assistant.understand.places import PlaceHit, containing_places, find_places, registered_place, workshop_place
 from assistant.understand.text import normalise
 from corpus import Corpus, Document
 from corpus.packs import pack_for
@@ -233,7 +233,9 @@ def choose_document(q: str, session: Session, corpus: Corpus, settings) -> Choic
     if uncovered and not reg and asks_about_place(t, uncovered[0]):
         return Choice(None, "uncovered", rest, uncovered=uncovered[0].name)
     if _generic_abstention(t):
-        return Choice(current or home or corpus.default_document, "session" if current else "home", rest)
+        if current is not None:
+            return Choice(current, "session", rest)
+        return _home_choice(t, corpus, home, rest) if home is not None else Choice(corpus.default_document, "home", rest)
     signals = _signals(corpus, t, hits)
     # a word says which document only if no other document's text has it: 省级数字化车间, 屋顶光伏 and 二级节点 do;
     # 绿色工厂 (a 龙南 task and an 安远 title) and 技改 do not
@@ -265,6 +267,25 @@ def choose_document(q: str, session: Session, corpus: Corpus, settings) -> Choic
         if len(corpus) == 1:
             return Choice(corpus.default_document, "home", rest)
         return Choice(None, "ask", rest, ask=True, candidates=list(corpus))
+    return _home_choice(t, corpus, home, rest)
+
+
+def _home_choice(t: str, corpus: Corpus, home: Document, rest: str) -> Choice:
+    """The home place's documents apply, and so do those of the places containing it (a 赣州市 policy for a 龙南
+    enterprise): with several, the one whose text answers the question (retrieval above the floor), else home."""
+    pl = pack_for(home).place
+    wider = containing_places(pl.name, corpus) if pl is not None else []
+    applying = [d for d in corpus if d is not home and pack_for(d).place is not None and pack_for(d).place.name in wider]
+    if not applying:
+        return Choice(home, "home", rest)
+    from assistant.retrieval import relevant_clauses
+
+    try:
+        hits = relevant_clauses(t, corpus, [home.id, *(d.id for d in applying)], k=1)
+    except Exception:  # noqa: BLE001 - without the index the home document answers
+        hits = []
+    if hits and hits[0].doc != home.id:
+        return Choice(corpus.document(hits[0].doc), "retrieval", rest)
     return Choice(home, "home", rest)
 
 

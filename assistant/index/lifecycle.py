@@ -630,12 +630,13 @@ def corpus_key(corpus: Corpus) -> str:
 
 def default_corpus_for(settings) -> Corpus:
     """The bundled documents plus those the user added under the data directory."""
-    from corpus import default_corpus, load_corpus
-    from corpus.store import document_dirs
+    from corpus import load_corpus
+    from corpus.store import bundled_corpus, document_dirs
 
+    # Never the process's active library: a corpus installed for another data directory is not this one's.
     if document_dirs(Path(settings.corpus_dir)):
         return load_corpus([settings.corpus_dir])
-    return default_corpus()
+    return bundled_corpus()
 
 
 def get_index(settings=None, corpus: Corpus | None = None, progress=None):

@@ -78,6 +78,18 @@ def find_places(t: str, corpus: Corpus, masked: list[tuple[int, int]] | None = N
     return sorted(hits, key=lambda h: h.span[0])
 
 
+def containing_places(name: str, corpus: Corpus) -> list[str]:
+    """The jurisdictions that contain place NAME, nearest first (龙南市 → 赣州市 → 江西省), from the packs' and the
+    gazetteer's `within`."""
+    table, _, _ = _table(corpus)
+    parent = {canon: within for _, canon, _, within in table if within}
+    out: list[str] = []
+    while name in parent and parent[name] not in out and len(out) < 8:
+        name = parent[name]
+        out.append(name)
+    return out
+
+
 def says_elsewhere(t: str, corpus: Corpus) -> bool:
     _, rx, _ = _table(corpus)
     return bool(rx and rx.search(t))
@@ -124,4 +136,4 @@ def workshop_place(t: str, h: PlaceHit) -> bool:
     return bool(_NOT_REG.match(t[e:e + 12].lstrip("市县区")) or _NOT_REG.search(t[e:e + 12]))
 
 
-__all__ = ["PlaceHit", "find_places", "registered_place", "says_elsewhere", "workshop_place"]
+__all__ = ["PlaceHit", "containing_places", "find_places", "registered_place", "says_elsewhere", "workshop_place"]
