@@ -4,6 +4,7 @@ tools → compose → guard. `ask()` is the public entry point (DESIGN §4)."""
 from __future__ import annotations
 
 import copy
+import re
 from datetime import date
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from assistant.compose.document import (
     abstain_answer,
     ask_place_answer,
     docfacts_answer,
+    elsewhere_note,
     help_answer,
     no_clause_answer,
     too_long_answer,
@@ -27,7 +29,7 @@ from assistant.compose.whatif import whatif_answer
 from assistant.decide.documents import choose_document
 from assistant.decide.state import fill_asked, reply_condition
 from assistant.session import Session
-from assistant.understand import understand
+from assistant.understand import normalise, understand
 from assistant.understand.focus import REQUIRE_Q
 from assistant.understand.lexicon import Lex, lexicon_for
 from assistant.understand.places import PlaceHit
@@ -170,8 +172,12 @@ def _deterministic_answer(question: str, session: Session, corpus: Corpus, max_c
     if own_condition:
         intent = "award"
     before = copy.deepcopy(session.profile)
+    # 评上了省级绿色工厂，能拿20万吧，什么时候到账: a money question beside one the document is silent on; both answered
+    mixed = bool(intent == "abstain" and turn.abstain_kind not in (None, "unrelated") and lex.has_rules
+                 and (turn.titles or any(not isinstance(v, bool) for _, v in turn.facts))
+                 and (turn.asks_money or turn.claimed))
     if intent in ("award", "claimable", "lookup", "unit", "search", "targets", "eligibility", "validity") \
-            or turn.registered_place:
+            or turn.registered_place or mixed:
         problems += session.apply(turn)
     changed = session.profile != before
     if turn.year is not None and session.last_intent == "targets" and not turn.facts and (
@@ -187,6 +193,14 @@ def _deterministic_answer(question: str, session: Session, corpus: Corpus, max_c
         ans = help_answer(lex)
     elif intent == "abstain":
         ans = abstain_answer(lex, turn.abstain_kind or "unrelated", q)
+        money = award_answer(lex, session, turn, q, changed=changed, as_of=as_of) if mixed else None
+        if money is not None:
+            silent = ans.answer.rstrip().removesuffix(stamp(doc)).rstrip()
+            _insert_before_stamp(money, silent)
+            money.citations += [c for c in ans.citations if c not in money.citations]
+            money.flags += ans.flags
+            money.sources += ans.sources
+            ans = money
     elif intent == "validity":
         ans = validity_answer(lex, as_of)
     elif intent == "docfacts":
@@ -211,7 +225,10 @@ def _deterministic_answer(question: str, session: Session, corpus: Corpus, max_c
         ans = whatif_answer(lex, session, turn, q)
     else:
         ans = None
-        if lex.has_rules and (intent == "award" or (turn.whatif and session.profile)):
+        if intent == "award" and _unknown_subject(q, corpus, lex, turn):
+            ans = abstain_answer(lex, "uncovered", q, corpus)  # 研发投入补贴多少: no loaded clause is about it
+            problems = list(turn.problems)  # where its amounts would go is moot; unreadable amounts still say so
+        elif lex.has_rules and (intent == "award" or (turn.whatif and session.profile)):
             ans = award_answer(lex, session, turn, q, changed=changed, as_of=as_of)
         if ans is None and turn.missing_info and lex.has_rules:
             ans = claimable_answer(lex, session.profile, q, as_of)
@@ -227,7 +244,7 @@ def _deterministic_answer(question: str, session: Session, corpus: Corpus, max_c
             elif (intent == "award" or turn.injection) and lex.has_rules:
                 ans = claimable_answer(lex, session.profile, q, as_of)
             else:
-                ans = abstain_answer(lex, "uncovered" if intent == "search" else "unrelated", q, corpus)
+                ans = abstain_answer(lex, "uncovered" if intent in ("search", "award") else "unrelated", q, corpus)
     if problems:
         note = "没能完全理解：" + "".join(p if p.endswith("。") else p + "。" for p in dict.fromkeys(problems))
         ans.answer = note + "\n" + ans.answer
@@ -243,6 +260,11 @@ def _deterministic_answer(question: str, session: Session, corpus: Corpus, max_c
                 + "是约数，以上按所写金额测算；实际以核定的金额为准，如有准确数字请告知。")
         _insert_before_stamp(ans, note)
         ans.sources.append(note)
+    if reg is not None and reg.doc != doc.id and ans.award is None and not ans.abstained and ans.citations:
+        note = elsewhere_note(doc, corpus)  # 我们不在龙南，技改补贴怎么算: the rule, and that it pays its own place only
+        if note:
+            _insert_before_stamp(ans, note)
+            ans.sources.append(note)
     if turn.injection:
         ans.answer = "（问题中要求改变回答规则的内容已忽略：金额只由计算器按文件条款计算。）\n" + ans.answer
         ans.flags.append("input:injection")
@@ -253,6 +275,28 @@ def _deterministic_answer(question: str, session: Session, corpus: Corpus, max_c
     session.asked = list(ans.asks)
     ans.doc = ans.doc or doc.id
     return ans
+
+
+# 研发投入补贴比例多少: the subsidy a question names (the words before 补贴/补助/奖励), not a question word
+_SUBJECT = re.compile(r"([\u4e00-\u9fa5a-z]{2,8}?)(的)?(补贴|补助|奖励|奖补|扶持资金|支持资金)")
+_NOT_A_SUBJECT = re.compile(r"^(什么|哪些|哪个|哪种|多少|能拿|可以|可拿|有没有|有什么|这个|那个|这些|各项|我们|我司|相关|政策|"
+                            r"申请|享受|获得|能|可|给|拿|的)+$")
+
+
+def _unknown_subject(q: str, corpus: Corpus, lex: Lex, turn) -> bool:
+    """A money question naming a subsidy no loaded clause is about (研发投入补贴, 人才公寓补助): above no relevance floor,
+    so the answer abstains instead of listing the document's awards. Asked only when the turn placed no fact."""
+    if turn.topics or turn.facts or turn.titles or _replies_only(turn):
+        return False
+    m = _SUBJECT.search(normalise(q))
+    if m is None or _NOT_A_SUBJECT.match(m.group(1)):
+        return False
+    return not _search(q, corpus, lex)
+
+
+def _replies_only(turn) -> bool:
+    """A turn that only replies (是的 / 50万) is about what the conversation was about."""
+    return turn.reply is not None or turn.reply_amount is not None
 
 
 def _bare_reply(session: Session, turn, lex: Lex) -> None:
@@ -306,7 +350,6 @@ def _insert_before_stamp(ans: Answer, line: str) -> None:
     ans.answer = f"{body}\n{line}\n{last}" if sep else f"{line}\n{last}"
 
 
-import re  # noqa: E402
 
 # A question written without Chinese (English and the like): keywords cannot place it, dense retrieval may.
 _FOREIGN = re.compile(r"[^\u4e00-\u9fff]*[A-Za-z]{3,}[^\u4e00-\u9fff]*")

@@ -4,28 +4,20 @@ match for questions written without Chinese.
     from assistant.retrieval import search_clauses, is_relevant
     hits = search_clauses("屋顶光伏每千瓦补多少钱", docs=["anyuan-2021-9"], as_of="2023-06-30")
     if is_relevant(hits): cite [h for h in hits if h.relevant]
-    else: the loaded documents do not cover the question
-
-`_search`, `_dense_clause` and `_index` are the names the dialogue used before; they stay as thin aliases,
-with their old behaviour (`_search` does not apply the floor), until the dialogue is rewritten."""
+    else: the loaded documents do not cover the question"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
-from corpus import Corpus, Document
+from corpus import Corpus
 
 if TYPE_CHECKING:  # pragma: no cover
     from assistant.index.hybrid import Hit, HybridIndex
 
-__all__ = ["dense_clause", "is_relevant", "relevant_clauses", "search_clauses"]
-
-# A question written without Chinese (English and the like): keywords cannot place it, dense retrieval may.
-_FOREIGN = re.compile(r"[^\u4e00-\u9fff]*[A-Za-z]{3,}[^\u4e00-\u9fff]*")
-
+__all__ = ["dense_clause", "is_relevant", "relevant_clauses", "search_clauses", "search_index"]
 
 def search_index(corpus: Corpus | None = None) -> HybridIndex:
     """The search index over CORPUS (None: the index's own default, bundled plus added documents)."""
@@ -69,32 +61,3 @@ def dense_clause(question: str, corpus: Corpus | None = None, docs: Sequence[str
         return None
     hits[0].relevant = True
     return hits[0]
-
-
-# --- the names the dialogue uses today (thin aliases) ---------------------------------------------------
-
-def _index(corpus: Corpus | None = None):
-    return search_index(corpus)
-
-
-def _only(corpus: Corpus | None, doc: Document | None) -> list[str] | None:
-    """Restrict a search to DOC only when several documents are loaded (one document: search as before)."""
-    return [doc.id] if doc is not None and corpus is not None and len(corpus) > 1 else None
-
-
-def _dense_clause(question: str, corpus: Corpus | None = None, doc: Document | None = None) -> str | None:
-    try:
-        hit = dense_clause(question, corpus, _only(corpus, doc))
-    except Exception:  # noqa: BLE001 - without the index a foreign-language question is abstained
-        return None
-    return hit.clause if hit is not None else None
-
-
-def _search(question: str, corpus: Corpus | None = None, doc: Document | None = None) -> list[str]:
-    """Retrieval as the fallback router: the best clause ids, as before the floor existed (the dialogue's
-    rewrite moves to `relevant_clauses` / `is_relevant`, which apply it)."""
-    try:
-        hits = search_clauses(question, corpus, _only(corpus, doc), k=3)
-    except Exception:  # noqa: BLE001 - the index is optional for the deterministic path
-        return []
-    return [h.clause for h in hits][:2]

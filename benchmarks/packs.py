@@ -54,23 +54,33 @@ def load_bundled() -> dict:
     return {"packs": len(corpus), "min_ms": min(times) * 1000, "median_ms": statistics.median(times) * 1000}
 
 
-def load_generated(n: int) -> dict:
+def write_generated(root: Path, n: int) -> list[str]:
+    """N packs under ROOT, copies of the bundled ones under new ids, places and 文号 (the ids)."""
     import yaml
 
+    root.mkdir(parents=True, exist_ok=True)
+    sources = [ROOT / "corpus" / d for d in PROFILES]
+    ids = []
+    for i in range(n):
+        src = sources[i % len(sources)]
+        dst = root / f"gen-{i:03d}"
+        shutil.copytree(src, dst, ignore=shutil.ignore_patterns("tests"))
+        meta = yaml.safe_load((dst / "meta.yaml").read_text(encoding="utf-8"))
+        meta["id"] = dst.name
+        meta["doc_number"] = f"示{i}发〔2024〕{i + 1}号"
+        meta["place"] = {"name": f"示例{i}县", "aliases": [f"示例{i}"], "within": "示例市"}
+        (dst / "meta.yaml").write_text(yaml.safe_dump(meta, allow_unicode=True), encoding="utf-8")
+        ids.append(dst.name)
+    return ids
+
+
+def load_generated(n: int) -> dict:
     from corpus import load_corpus
     from corpus.packs import _PACKS, pack_for
 
     tmp = Path(tempfile.mkdtemp(prefix="pa-bench-packs-"))
     try:
-        sources = [ROOT / "corpus" / d for d in PROFILES]
-        for i in range(n):
-            src = sources[i % len(sources)]
-            dst = tmp / f"gen-{i:03d}"
-            shutil.copytree(src, dst, ignore=shutil.ignore_patterns("tests"))
-            meta = yaml.safe_load((dst / "meta.yaml").read_text(encoding="utf-8"))
-            meta["id"] = dst.name
-            meta["place"] = {"name": f"示例{i}县", "aliases": [f"示例{i}"], "within": "示例市"}
-            (dst / "meta.yaml").write_text(yaml.safe_dump(meta, allow_unicode=True), encoding="utf-8")
+        write_generated(tmp, n)
         times = []
         for _ in range(3):
             _PACKS.clear()

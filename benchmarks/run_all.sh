@@ -7,6 +7,8 @@ docs=1000
 [ "${1:-}" = "--quick" ] && docs=0
 echo "== retrieval ==";  "$PY" benchmarks/retrieval.py --docs "$docs"
 echo "== ask ==";        "$PY" benchmarks/ask.py
+echo "== ask, 50 more packs =="; "$PY" benchmarks/ask.py --packs 50
+echo "== packs ==";      "$PY" benchmarks/packs.py
 echo "== evals ==";      "$PY" benchmarks/evals.py
 echo "== serve ==";      "$PY" benchmarks/serve.py
 echo "== import ==";     "$PY" benchmarks/import_bench.py

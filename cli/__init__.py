@@ -9,6 +9,10 @@ import sys
 
 import typer
 
+from cli.zh import install as _install_chinese
+
+_install_chinese()  # usage errors and help of the framework itself in Chinese, like every message of ours
+
 app = typer.Typer(
     name="policy-assistant",
     help="产业扶持政策问答助手：按已载入的政策文件回答、引用条款并测算奖补。",

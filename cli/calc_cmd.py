@@ -85,6 +85,44 @@ def _parse_extra(args: list[str], flags: dict) -> list[tuple[str, object, object
     return out
 
 
+_YES = {"是", "有", "对", "已", "满足", "符合"}
+_NO = {"否", "没有", "无", "不是", "未", "不满足", "不符合"}
+
+
+def resolve_input(key: str, pack) -> tuple[str, object]:
+    """`--set` names a fact by its path (green_factory) or as people do, by its label (绿色工厂, 节能设备投资额):
+    (path, spec); a name fitting several labels or none is refused, listing what fits."""
+    from corpus.packs import input_paths
+
+    paths = input_paths(pack.rules)
+    if key in paths:
+        return key, paths[key]
+    want = _squash(key)
+    labels = {path: _squash(spec.label) for path, spec in paths.items() if spec.label}
+    found = ([p for p, lab in labels.items() if lab == want] or [p for p, lab in labels.items() if want and lab.startswith(want)]
+             or [p for p, lab in labels.items() if want and want in lab]
+             or [p for p, lab in labels.items() if len(want) >= 3 and _subsequence(want, lab)])  # 在县内依法纳税
+    if len(found) == 1:
+        return found[0], paths[found[0]]
+    if found:
+        fail(f"“{key}”可能是：{'、'.join(f'{paths[p].label}（{p}）' for p in found)}。请写字段名或完整名称。")
+    fail(f"企业情况中没有“{key}”这一项。字段名与名称见 policy-assistant rules inputs。")
+
+
+def _set_value(spec, value: str):
+    """A --set value as its input reads it: titles by their names (省级), yes/no as 是/否, the rest as YAML."""
+    import yaml
+
+    text = value.strip()
+    if spec is not None and spec.type == "titles":
+        names = yaml.safe_load(text) if text.startswith("[") else re.split(r"[,，、;；]", text)
+        return resolve_titles([str(t).strip() for t in names or [] if str(t).strip()], spec)
+    if spec is not None and spec.type == "bool" and text in _YES | _NO:
+        return text in _YES
+    parsed = yaml.safe_load(text) if text else None
+    return parsed if isinstance(parsed, (bool, list, dict)) or parsed is None else value
+
+
 def _place(data: dict, path: str, value, pack) -> None:
     """Put one value at an input path; a list field goes to the first item (flags describe the first project)."""
     from corpus.packs import input_paths
@@ -103,7 +141,6 @@ def _place(data: dict, path: str, value, pack) -> None:
 
 
 def _build_profile(pack, profile_path: Path | None, sets: list[str], extra: list[str]) -> dict:
-    import yaml
 
     from corpus.yamlsafe import YamlError, load_yaml_file
     from tools.amounts import parse_amount
@@ -134,9 +171,8 @@ def _build_profile(pack, profile_path: Path | None, sets: list[str], extra: list
         key, eq, value = item.partition("=")
         if not eq or not key.strip():
             fail(f"--set 应写成 字段=值（字段名见 policy-assistant rules inputs），例如 --set 某字段=1200万，收到“{item}”。")
-        parsed = yaml.safe_load(value) if value.strip() else None
-        _place(data, key.strip(), parsed if isinstance(parsed, (bool, list, dict)) or parsed is None else value,
-               pack)
+        path, spec = resolve_input(key.strip(), pack)
+        _place(data, path, _set_value(spec, value), pack)
     return data
 
 

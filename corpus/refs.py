@@ -7,7 +7,9 @@ import re
 from corpus.model import normalise_reference
 
 _CN = "一二三四五六七八九十"
-_NOT_AMOUNT = r"(?!\s*(?:万|亿|元|千|百|%|％|倍|年|月|日|号|个|家|项|名|人|次|亩|吨|米|:|：\d))"
+# a number followed by a unit measures something (1.2亿, 2.5MW, 3.5千瓦, 1.5吨): it names no clause
+_NOT_AMOUNT = (r"(?!\s*(?:万|亿|元|千|百|%|％|倍|年|月|日|号|个|家|项|名|人|次|亩|吨|米|瓦|兆|度|小时|平方|公里|公斤|斤|"
+               r"[a-zA-Z]|:|：\d))")
 _REF_PATTERNS = [
     # 4.3.5 / 第4.3.5条 (at least one dot; never part of a longer number or an amount such as 1.2亿)
     re.compile(rf"(?<![\d.．])(\d{{1,2}}(?:[.．]\d{{1,2}}){{1,3}})(?![\d.．]){_NOT_AMOUNT}"),

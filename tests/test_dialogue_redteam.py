@@ -308,7 +308,7 @@ CASES = [
     C("w2-not-above-scale-but-completed", "我们不是规上，但项目竣工了，设备600万，可以申请吗", first="4.3.1", total=Decimal("0")),
     C("w2-cloud-stage-missing", "上云花了8万，能补多少", first="4.3.5", inc=["上云阶段"]),
     C("w2-cloud-equipment-stage-cap", "设备资源上云10万，能补多少", first="4.3.5", total=Decimal("50000"), exc=["四（三）1"]),
-    C("w2-cloud-fraction", "平台系统上云实际支付了2.5万元，能补多少", first="4.3.5", total=Decimal("12500"), inc=["12,500元"]),
+    C("w2-cloud-fraction", "平台系统上云实际支付了2.5万元，能补多少", first="4.3.5", total=Decimal("12500"), inc=["1.25万元"]),
     C("w2-service-national", "我们是国家级服务型制造示范企业，有多少奖励", first="4.3.4", total=Decimal("100000")),
     C("w2-lianghua-provincial-short", "我们拿了省两化融合示范，能奖多少", first="4.3.3", total=Decimal("30000")),
     C("w2-two-city-titles", "市级两化融合示范和市级服务型制造示范我们都有，能拿多少", cites=["4.3.3", "4.3.4"],

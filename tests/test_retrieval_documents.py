@@ -128,14 +128,14 @@ def test_search_clauses_takes_documents_and_a_date(three):
     assert hits[0].citation == f"{AY}#3.1.1" and hits[0].relevant
 
 
-def test_the_old_dialogue_names_still_answer(three):
+def test_the_dialogues_retrieval_calls_place_questions_in_one_document(three):
     from assistant import retrieval
 
     _, corpus, _ = three
-    assert retrieval._search("屋顶光伏每千瓦补多少钱", corpus, corpus.document(AY))[0] == "3.3"
-    assert retrieval._dense_clause("What is the subsidy for cloud adoption?", corpus, corpus.document(LN)) == "4.3.5"
-    assert retrieval._dense_clause("What is the weather like today?", corpus, corpus.document(LN)) is None
-    assert retrieval._index(corpus) is retrieval.search_index(corpus)
+    assert retrieval.relevant_clauses("屋顶光伏每千瓦补多少钱", corpus, [AY])[0].clause == "3.3"
+    assert retrieval.dense_clause("What is the subsidy for cloud adoption?", corpus, [LN]).clause == "4.3.5"
+    assert retrieval.dense_clause("What is the weather like today?", corpus, [LN]) is None
+    assert retrieval.search_index(corpus) is retrieval.search_index(corpus)  # opened once per process
 
 
 def test_the_floor_is_data_its_threshold_decides(three, tmp_path):

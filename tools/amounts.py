@@ -170,6 +170,9 @@ def _money_tokens(norm: str):
         has_unit = bool(cur or pre or w or re.search(r"[万亿]", num_stripped))
         if not has_unit:
             continue
+        # 两块都能补吗 / 这一块: 块 after a small numeral in characters counts pieces; money says 块钱 or 50块
+        if cur and cur.strip() == "块" and not pre and re.fullmatch(r"[一二两三四五六七八九十几]+", num_stripped):
+            continue
         if _FOREIGN_AFTER.match(norm[m.end():]):
             continue
         start = m.start()
@@ -242,7 +245,7 @@ def _group(d: Decimal) -> str:
 
 
 def format_yuan(amount: Decimal | int | str) -> str:
-    """An amount as a Chinese official writes it: 72万元, 1.2亿元, 1,999,999.98元, 1,234元, 0元."""
+    """An amount as a Chinese official writes it: 72万元, 4.5万元, 1.2亿元, 1,999,999.98元, 1,234元, 0元."""
     d = amount if isinstance(amount, Decimal) else parse_amount(amount)
     if d < 0:
         return "-" + format_yuan(-d)
@@ -251,8 +254,9 @@ def format_yuan(amount: Decimal | int | str) -> str:
         return "0元"
     if d >= YI and (d / YI * 100) == (d / YI * 100).to_integral_value():
         return f"{_plain_number(d / YI)}亿元"
-    if d >= WAN and d % WAN == 0:
-        return f"{_group(d / WAN)}万元"
+    if d >= WAN and d % 100 == 0:  # 4.5万元 / 12.5万元 / 1,200万元: to two places of 万, as officials write it
+        whole, frac = divmod(d, WAN)
+        return f"{_group(whole)}{_plain_number(frac / WAN)[1:] if frac else ''}万元"
     return f"{_group(d)}元"
 
 

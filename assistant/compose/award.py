@@ -248,12 +248,15 @@ def award_answer(lex: Lex, session: Session, turn: Turn, question: str, *, chang
         flags.append(f"status:{result.doc_status}")
     if turn.separate:
         text += _separate_rules(lex, award, turn, cites, followups, asks)
+    quoted = []  # the user's own figure, echoed only to say whether it agrees: the guard lets it through
     if turn.claimed:
-        text += "\n" + _claim_check(turn, award)
+        quoted.append(_claim_check(turn, award))
+        text += "\n" + quoted[-1]
     if turn.unlisted_titles:
         named = "、".join(f"“{x}”" for x in dict.fromkeys(turn.unlisted_titles))
         text += (f"\n注：{named}不在文件所列的称号之内，按该条不予奖励；是否另有支持，请向{lex.consult}咨询。")
-    return finish(doc, head + "\n" + text, citations=cites, award=award, flags=flags, followups=followups, asks=asks)
+    return finish(doc, head + "\n" + text, citations=cites, award=award, flags=flags, followups=followups, asks=asks,
+                  sources=quoted)
 
 
 def _claim_check(turn: Turn, award: dict) -> str:

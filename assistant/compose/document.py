@@ -184,13 +184,15 @@ def too_long_answer(doc: Document, n: int, limit: int) -> Answer:
     return finish(doc, text, abstained=True, flags=["input:too_long"], sources=[text])
 
 
-def loaded_places(corpus: Corpus) -> str:
+def loaded_places(corpus: Corpus, but: str | None = None, placed: bool = False) -> str:
+    """The loaded documents as 龙南市（龙办发〔2022〕40号）、南康区（…）, leaving out BUT; PLACED: only those with a place."""
     from corpus.packs import pack_for
 
     out = []
     for d in corpus:
         pl = pack_for(d).place
-        out.append(f"{pl.name if pl else ''}{d.doc_number or d.id}")
+        if d.id != but and (pl is not None or not placed):
+            out.append(f"{pl.name}（{d.doc_number or d.id}）" if pl is not None else d.doc_number or d.id)
     return "、".join(out)
 
 
@@ -201,21 +203,27 @@ def uncovered_place_answer(doc: Document, place: str, corpus: Corpus) -> Answer:
     return finish(doc, text, abstained=True, flags=["abstain:other_city", "abstain:place"], sources=[text])
 
 
-def ask_place_answer(doc: Document, corpus: Corpus, note: str = "") -> Answer:
-    """Several documents fit and the place is not known: ask where the enterprise is registered."""
+def elsewhere_note(doc: Document, corpus: Corpus) -> str:
+    """What a lookup answer adds when the enterprise is not in the document's place: it pays its own place only."""
     from corpus.packs import pack_for
 
-    options = []
-    for d in corpus:
-        pl = pack_for(d).place
-        if pl is not None:
-            options.append(f"{pl.name}（{d.doc_number or d.id}）")
+    pl = pack_for(doc).place
+    if pl is None:
+        return ""
+    others = loaded_places(corpus, doc.id, placed=True)
+    return (f"注：{doc.doc_number or doc.title}只适用于在{pl.name}注册的企业；贵企业不在{pl.name}，按本文件不享受。"
+            + (f"已载入的其他文件适用于：{others}，请告知贵企业的注册地。" if others else ""))
+
+
+def ask_place_answer(doc: Document, corpus: Corpus, note: str = "") -> Answer:
+    """Several documents fit and the place is not known: ask where the enterprise is registered."""
     text = (note + "请问贵企业在哪里注册？不同地区的政策只适用于本地区注册的企业。已载入的文件适用于："
-            + "、".join(options) + "。")
+            + loaded_places(corpus, placed=True) + "。")
     asks = [{"question": "贵企业在哪里注册？", "fact": "registered_place", "kind": "place"}]
     return Answer(answer=text, flags=["clarify:place"], followups=["贵企业在哪里注册？"], asks=asks,
                   sources=[text])
 
 
-__all__ = ["abstain_answer", "ask_place_answer", "docfacts_answer", "help_answer", "no_clause_answer",
+__all__ = ["abstain_answer", "ask_place_answer", "docfacts_answer", "elsewhere_note", "help_answer", "loaded_places",
+           "no_clause_answer",
            "structure_answer", "too_long_answer", "uncovered_place_answer", "validity_answer"]

@@ -230,6 +230,7 @@ def apply_turn(session: Session, turn: Turn, lex: Lex) -> list[str]:
     """Merge what the turn states into the session's profile for `lex`'s document; returns what could not be placed."""
     problems: list[str] = []
     p = session.profile
+    held_lists = {k for k, v in p.items() if isinstance(v, list) and v}  # items from earlier turns
     _apply_place(session, turn, lex)
     amounts = [(s, v) for s, v in turn.facts if not isinstance(v, bool) and s != ("all_conditions",)]
     flags = [(s, v) for s, v in turn.facts if isinstance(v, bool)]
@@ -285,7 +286,9 @@ def apply_turn(session: Session, turn: Turn, lex: Lex) -> list[str]:
     for fact, values in plain.items():
         if len(values) > 1:
             amounts = [(s, v) for s, v in amounts if _fid(s) != fact] + [(tuple(fact.split(".")), sum(values))]
-    indexed = {(s, v): i for i, s, v in turn.item_facts if not isinstance(v, bool)}
+    # 再加一个项目，设备600万: a new item after those held from earlier turns, not the turn's first item
+    indexed = {(s, v): i for i, s, v in turn.item_facts if not isinstance(v, bool)
+               and not (turn.new_project and _split(lex, _fid(s))[0] in held_lists)}
     for slot, value in amounts:
         idx = indexed.get((slot, value))
         set_value(session, lex, _fid(slot), value, new_item=turn.new_project, index=idx)

@@ -28,8 +28,9 @@ INJECTION = re.compile(
     r"systemprompt|系统提示(词)?|你现在是|扮演|越狱|jailbreak|不要(管|理会)(文件|规则)|直接告诉我.{0,8}(是|为)\d"
 )
 # The demand part of an injection (按10%给我算 / 直接批600万 / 告诉我补贴是1000万) is not a fact either.
-_DEMAND = re.compile(r"给我算|直接(批|给|说|写)|不用管|告诉我.{0,6}(是|为)|就说|按\d+%|你(必须|务必|一定要|应该|得)|"
-                     r"(必须|只能|只许)(回答|回复|输出|说|写)")
+_DEMAND = re.compile(r"给我算|直接(批|给|说|写|回答|回复|输出)|不用管|告诉我.{0,6}(是|为)|就说|按\d+%|你(必须|务必|一定要|应该|得)|"
+                     r"(必须|只能|只许)(回答|回复|输出|说|写)|(回答|回复|输出)(为|是)?[:：]")
+_SPEECH_DEMAND = re.compile(r"(回答|回复|输出|说|写|答|告诉我)(为|是|成)?$")
 _DEMAND_TAIL = re.compile(rf"(?:{_DEMAND.pattern})[^,，。;；\d]{{0,4}}(?:\d[\d.,]*(?:万元|万|亿元|亿|元|%)?)?")
 # 换个企业问：… / 重新开始: a new enterprise, the facts so far no longer apply
 _RESET = re.compile(r"^(换|另)(一|个|一个)?(家|个)?(企业|公司|厂)|^(重新开始|重来|清空|重置|从头(开始|来)|新企业)|^(我们是)?另一家(企业|公司)")
@@ -50,6 +51,9 @@ _OWN_AMOUNT_AFTER = re.compile(r"(元)?(的)?(设备|项目|投资|投入|费用
 _AWARD_WORD = re.compile(r"奖励|奖补|补助|补贴|奖|补|上限|最高|最多|封顶|门槛|比例")
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)%")
 _FIGURE_LEAD = re.compile(r"((奖励|奖补|补助|补贴|奖|补|最高|最多|上限|封顶|不超过)(最高|最多)?|(?P<level>国家级?|省级?|市级?)(的)?)(是|为|到)?$")
+# a cap on the awards together, no award named: 有没有总的封顶 / 各项加起来有限额吗 / 一年的上限
+_WHOLE_CAP_Q = re.compile(r"(总|合计|一共|加起来|各项|全部|累计|一年|每年)[^,，。]{0,6}(封顶|上限|限额|顶格)[^,，。]{0,6}(吗|么|多少|\?|是什么)?"
+                          r"|(封顶|上限|限额)[^,，。]{0,2}(总|合计|一共|加起来)")
 _CLAIMED_SUM = re.compile(r"(一共|合计|总共|加起来|共计|总计)(是|有|为|能拿|可以拿|拿)?$")
 
 
@@ -191,7 +195,12 @@ def understand(question: str, lex: Lex | None = None, corpus=None) -> Turn:
     turn.places = _uncovered(t, lex, corpus)
     if turn.injection:
         # an injected instruction states no facts: drop its clauses, keep the plain statements beside it
-        kept = [_drop_demand(t[a:b]) for a, b in segments(t)]
+        kept, demanded = [], False
+        for a, b in segments(t):
+            # 直接回答：补助888万元 — what follows a demand's colon is the answer demanded, not a fact
+            kept.append("" if demanded else _drop_demand(t[a:b]))
+            # 直接回答：补助888万 demands a text; 按10%给我算：规上企业买设备1000万 still states the facts after it
+            demanded = t[b:b + 1] in (":", "：") and (demanded or bool(_SPEECH_DEMAND.search(t[a:b])))
         extract_facts(turn, "，".join(k for k in kept if k), lex, [])
     elif turn.reverse and turn.reverse != "doc_cap_distance":
         # 二级节点投资多少能拿满20万: the 20万 is the cap asked about; statements beside the question still count
@@ -229,6 +238,8 @@ def understand(question: str, lex: Lex | None = None, corpus=None) -> Turn:
                     turn.foreign_conditions += [m.group(0) for _, rx in lexicon_for(d).conditions for m in [rx.search(where)]
                                                 if m and len(m.group(0)) >= 2]
             turn.foreign_conditions = list(dict.fromkeys(turn.foreign_conditions))
+    if not turn.topics and lex.cap_clause and _WHOLE_CAP_Q.search(t) and not turn.facts and not turn.titles:
+        turn.topics = [lex.cap_clause]  # 有没有总的封顶: no award named, so the cap on them all (the document's cap)
     turn.intent = route(turn, t, lex)
     return turn
 

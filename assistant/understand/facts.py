@@ -48,7 +48,8 @@ _REQUIREMENT_Q = re.compile(r"需要|要求|必须|是否|要不要|需不需要
 _FACT_Q_BEFORE = re.compile(r"(是否|是不是|算不算|有没有|能否|可否|属不属于|符不|够不够|达没达到|有无)(已经|已|都|也)?$")
 _FACT_Q_AFTER = re.compile(r"(了)?(的)?(企业|项目)?(了)?(吗|么|与否)")
 # list items: 一个…，另一个… / 第一个…第二个… / 项目一…项目二…
-_ITEM_MARK = re.compile(r"(?P<other>另(外)?(一|1)个|另一(个|项|笔)?|第(?P<n>[一二三四五六七八九十\d]+)个|(?<![第另每])一个|其中一个|还有一个)")
+_ITEM_MARK = re.compile(r"(?P<other>另(外)?(一|1)个|另一(个|项|笔)?|还有一个)|第(?P<n>[一二三四五六七八九十\d]+)个|"
+                        r"(?<![第另每])一个(?!(企业|公司|厂|单位|问题))|其中一个")
 _LEVELS = [
     ("national", re.compile(r"国家(级)?(?!产业|统计|政策)|国字号")),
     ("provincial", re.compile(r"(?<![节反])省(级)?(?![钱去掉])")),
@@ -65,7 +66,9 @@ _HELD_BACK = re.compile(r"(我们|我司|本企业|我公司|本公司|我单位
                         r"(有|拿到|拿了|获得|评上|是|具备)(了)?")
 _FIGURE_AFTER = re.compile(r"(奖励|奖补|补助|补贴|奖|补)(是|为)?_+")
 _LEVEL_FIGURE = re.compile(r"(国家级?|省级?|市级?)(的)?(奖励|奖|补)?(是|为)?_+(元)?")
-_DATE_IN_TEXT = re.compile(r"(20\d\d)\s*年(?:\s*(\d{1,2})\s*月(?:份)?(?:\s*(\d{1,2})\s*[日号])?)?")
+# 22年12月 / 25年开工: a two-digit year is this century's; 10年以上 / 3年内 count years, they date nothing
+_DATE_IN_TEXT = re.compile(r"(?<![\d.])(20\d\d|[12]\d(?=\s*年(?![以之内来多后前间了半度])))\s*年"
+                           r"(?:\s*(\d{1,2})\s*月(?:份)?(?:\s*(\d{1,2})\s*[日号])?)?")
 
 
 def negated(t: str, seg: tuple[int, int], start: int) -> bool:
@@ -117,7 +120,7 @@ def item_index(t: str, pos: int) -> int | None:
         elif m.group("other"):
             idx = (idx or 0) + 1
         else:
-            idx = 0 if idx is None else idx
+            idx = 0 if idx is None else idx + 1  # 一个2500万 一个900万: each 一个 opens the next item
         count += 1
     return idx if found else None
 
@@ -253,16 +256,30 @@ def _list_count(t: str) -> tuple[int, str] | None:
     return _COUNT_WORD.get(m.group(1), 1), m.group(0)
 
 
+def _parts_of_one_item(turn: Turn, t: str, words: dict, count) -> None:
+    """Amounts of one item field, each named by a different word (智能装备860万 软件140万), with nothing saying there
+    are several items, are the parts of one item's figure: their sum (several items say 两个 / 一个…另一个)."""
+    for slot, named in words.items():
+        amounts = [v for s_, v in turn.facts if s_ == slot]
+        if (len(amounts) < 2 or len(named) != len(amounts) or None in named or len(set(named)) < len(named)
+                or (count and count[0] > 1) or turn.new_project or any(s_ == slot for _, s_, _ in turn.item_facts)):
+            continue
+        turn.facts = [(s_, v) for s_, v in turn.facts if s_ != slot] + [(slot, sum(amounts))]
+
+
 def _amount_facts(turn: Turn, t: str, segs, lex: Lex) -> None:
     found, problems, bare, turn.approx = find_money(t)
     turn.problems.extend(problems)
     count = _list_count(t)
     unresolved: list[Decimal] = []
+    words: dict[tuple, list[str | None]] = {}  # list field → the word each of its amounts was named by
+    prev_end = 0
     for amount, span in found:
+        own_words, prev_end = (prev_end, span[0]), span[1]  # what this amount's own words are: since the last one
         seg = segment_of(segs, span[0])
         seg_text = t[seg[0]:seg[1]]
         role = amount_role(t, seg, span, lex.edges, amount)
-        if role in ("threshold", "budget") and not (role == "threshold" and _SELF_STRONG.search(seg_text)
+        if role in ("threshold", "budget", "derived") and not (role == "threshold" and _SELF_STRONG.search(seg_text)
                                                     and not Q_MARK.search(t[seg[0]:seg[1] + 1])):
             turn.figures.append(amount)
             continue  # 就差一点到500万 / 补助资金总额500万: a figure the user mentions, not the enterprise's own
@@ -289,6 +306,12 @@ def _amount_facts(turn: Turn, t: str, segs, lex: Lex) -> None:
             turn.tax_whatif.append(amount)  # 税收如果是100万呢: the session replaces the figure it holds
             continue
         slot = _slot_for(t, seg, span, lex)
+        if slot and not slot.startswith("~") and turn.topics:
+            # 网络化改造总投资200万: 总投资 also names a field of another rule's items; the topic's own amount wins
+            own = lex.words.topic_amounts.get(turn.topics[0])
+            reading = lex.clauses_reading(lex.path(slot))
+            if own and own != slot and reading and not reading & set(turn.topics):
+                slot = own
         spec = _spec_of(lex, slot) if slot else None
         if slot == "~other":
             continue  # 年产值6000万 / 注册资本5000万: the enterprise's figures, not award inputs
@@ -338,13 +361,21 @@ def _amount_facts(turn: Turn, t: str, segs, lex: Lex) -> None:
             continue  # 分别400万和400万，加起来800万: the sum of the listed projects
         copies = 1
         path = lex.path(slot)
+        excluded = lex.excluded_words(path)
+        if excluded is not None and excluded.search(t, *own_words):
+            turn.figures.append(amount)
+            continue  # 厂房改造土建350万: the rule's base does not include it (the answer says what it excludes)
         in_list = "." in path and lex.kind(path.split(".")[0]) == "list"
+        if in_list:
+            named = [t[a:b] for a, b, f in concepts(t, *own_words, lex) if f == slot]
+            words.setdefault(key(slot), []).append(named[-1] if named else None)
         if in_list and count and _EACH.search(t[seg[0]:span[0]] + t[span[1]:span[1] + 2]):
             copies = count[0]  # 两个项目每个都买了2000万 / 三个项目各600万
         turn.facts.extend([(key(slot), amount)] * copies)
         idx = item_index(t, span[0])
         if idx is not None and copies == 1:
             turn.item_facts.append((idx, key(slot), amount))
+    _parts_of_one_item(turn, t, words, count)
     # an amount with no keyword is a what-if on the last amount (那如果是5000万呢), unless the turn places amounts of
     # its own: then it is another figure of the enterprise and is not taken for any of them
     if not any(isinstance(v, Decimal) for _, v in turn.facts) and not turn.deltas:
@@ -401,8 +432,10 @@ def _dates(turn: Turn, t: str, segs, lex: Lex) -> None:
             cands = [d for d in _DATE_IN_TEXT.finditer(t, seg[0], seg[1])]
             if not cands:
                 continue
-            d = min(cands, key=lambda x: abs(x.start() - m.start()))
-            text = d.group(1) + (f"-{int(d.group(2)):02d}" if d.group(2) else "") + (
+            # the gap between the date and the word (22年12月开工 24年投用: 开工 is 22年12月's, 投用 24年's)
+            d = min(cands, key=lambda x: m.start() - x.end() if x.end() <= m.start() else abs(x.start() - m.end()))
+            year = d.group(1) if len(d.group(1)) == 4 else "20" + d.group(1)
+            text = year + (f"-{int(d.group(2)):02d}" if d.group(2) else "") + (
                 f"-{int(d.group(3)):02d}" if d.group(3) else "")
             try:
                 turn.facts.append((key(fact), parse_date(text)))
@@ -560,6 +593,30 @@ def _all_conditions(turn: Turn, t: str, segs, lex: Lex) -> None:
         turn.facts.append((("all_conditions",), not neg))
 
 
+def _rehome(turn: Turn, lex: Lex) -> None:
+    """Item facts worded like another rule's items go to the items of the rule the turn is about (网络化改造 25年开工
+    已投用: the network project's start and completion, not an intelligent-upgrade project's)."""
+    if not turn.topics:
+        return
+    rules = lex.pack.rules.rules if lex.pack.rules else ()
+    head = next((r.for_each for r in rules if r.clause == turn.topics[0] and r.for_each), "")
+    if not head:
+        return
+
+    def move(k: tuple) -> tuple:
+        path = lex.path(".".join(k))
+        if "." not in path or path.split(".")[0] == head:
+            return k
+        reading = lex.clauses_reading(path)
+        target = f"{head}.{path.split('.', 1)[1]}"
+        if not reading or reading & set(turn.topics) or target not in lex.inputs:
+            return k
+        return key(lex.fact_of(target))
+
+    turn.facts = [(move(k), v) for k, v in turn.facts]
+    turn.item_facts = [(i, move(k), v) for i, k, v in turn.item_facts]
+
+
 def extract_facts(turn: Turn, t: str, lex: Lex, places: list[tuple[int, int]]) -> None:
     """Every fact the (normalised) text states, read with `lex`; `places` are spans of place names to skip."""
     segs = segments(t)
@@ -569,6 +626,7 @@ def extract_facts(turn: Turn, t: str, lex: Lex, places: list[tuple[int, int]]) -
     _quantities(turn, t, segs, lex)
     _dates(turn, t, segs, lex)
     _rates(turn, t, segs, lex)
+    _rehome(turn, lex)
     _all_conditions(turn, t, segs, lex)
     question_like = re.search(r"还是|吗|是否|能否|能不能|可不可以", t)
     if re.search(r"就高|取最高|按最高|只(能)?拿(一个|最高)|不(能|可以)?叠加", t) and not question_like:

@@ -76,6 +76,26 @@ class Lex:
     def award_clauses(self) -> tuple[str, ...]:
         return tuple(self.rule_clauses.values())
 
+    def clauses_reading(self, path: str) -> set[str]:
+        """The clauses of the rules that read an input (its list or group head counts: projects.x → projects)."""
+        head = path.split(".")[0]
+        out = set()
+        for r in (self.pack.rules.rules if self.pack.rules else ()):
+            used = {r.for_each, r.base, r.count, r.input, r.outside, *(c.fact for c in r.conditions)}
+            if any(u and (u == path or u.split(".")[0] == head) for u in used):
+                out.add(r.clause)
+        return out
+
+    def excluded_words(self, path: str) -> re.Pattern | None:
+        """What the rules on an input say it does not include (不含土建工程、厂房建设 → 土建|厂房), as one regex of
+        the words' cores (a user writes 厂房改造土建, not the text's 土建工程)."""
+        cores = []
+        for r in (self.pack.rules.rules if self.pack.rules else ()):
+            if r.base == path:
+                cores += [re.sub(r"(工程|建设|设施|投入|费用|支出)$", "", e) or e for e in r.exclusions]
+        cores = sorted({c for c in cores if len(c) >= 2}, key=len, reverse=True)
+        return re.compile("|".join(map(re.escape, cores))) if cores else None
+
     @property
     def cap_clause(self) -> str | None:
         dc = self.pack.rules.document_cap if self.pack.rules else None

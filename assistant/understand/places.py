@@ -100,8 +100,11 @@ _REG_BEFORE = re.compile(r"(注册(地|地址)?|登记(地)?|落户|工商(注�
 _REG_AFTER = re.compile(r"^(市|县|区)?(这边|那边|本地)?(的)?(注册|登记|落户)")
 _REG_LOCAL_FIRM = re.compile(r"^(市|县|区)?(本地|当地|这边|那边)?(的)?[^,，。；;]{0,4}?(企业|公司|工厂|厂)")
 _SELF_BEFORE = re.compile(r"(我们|我司|我公司|本公司|本企业|公司|企业)(是|属于|在)?(一家)?$")
-_NOT_REG = re.compile(r"(也|还)?(有|设|开|建|办)(了)?(个|一个|一家)?(分厂|车间|分公司|子公司|厂区|项目|基地|工厂|厂)|"
+_NOT_REG = re.compile(r"(也|还)?(有|设|开|建|办)(了)?(个|一个|一家)?(分厂|车间|分公司|厂区|项目|基地|工厂|厂)|"
                       r"(在|到)[^,，。]{0,6}(实施|建设|建|投资|投产)")
+
+
+_SUBSIDIARY = re.compile(r"^(市|县|区)?(这边|那边)?(还|也)?(有|设|开|成立|注册)(了)?(个|一个|一家)?(全资|控股)?子公司")
 
 
 def registered_place(t: str, hits: list[PlaceHit]) -> tuple[PlaceHit | None, bool]:
@@ -114,6 +117,8 @@ def registered_place(t: str, hits: list[PlaceHit]) -> tuple[PlaceHit | None, boo
             if not neg:
                 return h, False
             continue
+        if _SUBSIDIARY.match(t[e:e + 12]) and not neg:
+            return h, False  # 在安远还有个子公司，…那个能拿多少: a subsidiary is an enterprise registered there
         if workshop_place(t, h):
             continue  # 在深圳也开了分厂: a branch, not the enterprise's seat
         if not neg and re.search(r"(我们|我司|我公司|本公司|本企业)(企业|公司)?(就)?在$", before):

@@ -79,6 +79,12 @@ def _named_unit(t: str, lex: Lex) -> str | None:
     return None
 
 
+# who a document is for, as a whole: 哪些企业可以享受 / 能不能享受这个办法 / 适用于哪些企业
+_WHO_QUALIFIES_Q = re.compile(r"(哪些|什么样的?|哪类|哪种)(企业|单位|公司)[^,，。]{0,4}(可以|能|能够)?(享受|申请|申报|适用)|"
+                              r"(能不能|能否|可不可以|可否|是否(可以|能))(享受|适用|申请)[^,，。\d]{0,12}(办法|文件|政策|措施|意见)|"
+                              r"(能不能|能否|可不可以|可否)享受$|适用(于)?(哪些|什么)(企业|范围)|适用范围")
+
+
 def route(turn: Turn, t: str, lex: Lex) -> str:
     """The kind of question a turn is, read against one document's lexicon."""
     if _HELP_Q.search(t):
@@ -136,6 +142,11 @@ def route(turn: Turn, t: str, lex: Lex) -> str:
         return "award"  # 我们是省级的 / 那国家级呢: the level of the title family talked about
     # a rule named in a statement (我们上云花了10万，还有什么扶持政策) is a fact, not the rule asked about
     specific = [c for c in topics_of(focus, lex) if c in lex.award_clauses]
+    elig = lex.pack.rules.eligibility if lex.pack.rules else ()
+    if elig and not specific and not has_facts and _WHO_QUALIFIES_Q.search(focus):
+        # 规下企业能不能享受这个办法 / 哪些企业可以享受: who the document is for, in its own eligibility clauses
+        turn.topics = list(dict.fromkeys(c.clause for c in elig if c.clause and lex.doc.find(c.clause)))
+        return "lookup"
     if _CLAIMABLE_Q.search(focus) and not re.search(r"条件", t) and not specific:
         return "claimable"
     if has_facts and (turn.asks_money or turn.whatif or turn.titles or any(isinstance(v, Decimal) for _, v in turn.facts)):
