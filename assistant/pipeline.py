@@ -27,7 +27,7 @@ from assistant.compose.lookup import lookup_answer, targets_answer, unit_answer,
 from assistant.compose.text import stamp
 from assistant.compose.whatif import whatif_answer
 from assistant.decide.documents import choose_document
-from assistant.decide.state import fill_asked, reply_condition
+from assistant.decide.state import apply_turn, fill_asked, reply_condition
 from assistant.session import Session
 from assistant.understand import normalise, understand
 from assistant.understand.focus import REQUIRE_Q
@@ -178,7 +178,7 @@ def _deterministic_answer(question: str, session: Session, corpus: Corpus, max_c
                  and (turn.asks_money or turn.claimed))
     if intent in ("award", "claimable", "lookup", "unit", "search", "targets", "eligibility", "validity") \
             or turn.registered_place or mixed:
-        problems += session.apply(turn)
+        problems += apply_turn(session, turn, lexicon_for(corpus.document(turn.doc or session.doc)))
     changed = session.profile != before
     if turn.year is not None and session.last_intent == "targets" and not turn.facts and (
             intent in ("search", "lookup") and not turn.topics or turn.abstain_kind == "unrelated"):

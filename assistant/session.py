@@ -67,15 +67,6 @@ class Session:
         self.awaiting_place = False
         self.history = []
 
-    def apply(self, turn) -> list[str]:
-        """Merge what a turn states into the profile of its document; returns what could not be placed."""
-        from assistant.decide.state import apply_turn
-        from assistant.understand.lexicon import lexicon_for
-        from corpus import default_corpus
-
-        doc = default_corpus().document(turn.doc or self.doc)
-        return apply_turn(self, turn, lexicon_for(doc))
-
 
 # Tagged JSON for to_state/from_state: {"$decimal": "1200000.00"}, {"$tuple": [...]}, {"$set": [...]},
 # {"$answer": {...}}, and {"$dict": [[k, v], ...]} for a mapping whose keys are not all plain strings.

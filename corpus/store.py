@@ -98,6 +98,14 @@ _BUNDLED: Corpus | None = None
 _ACTIVE: Corpus | None = None
 
 
+def library_at(root: Path) -> Corpus:
+    """The bundled documents plus those added under ROOT (a data directory's corpus folder); only the bundled ones
+    when it holds none. Never the process's active library: one installed for another directory is not this one's."""
+    if document_dirs(Path(root)):
+        return load_corpus([root])
+    return bundled_corpus()
+
+
 def bundled_corpus() -> Corpus:
     """The documents shipped in corpus/, parsed once per process (read-only data)."""
     global _BUNDLED

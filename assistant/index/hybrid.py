@@ -83,17 +83,6 @@ class HybridIndex:
     def dimension(self) -> int:
         return int(self.manifest.get("dim") or 0)
 
-    # --- lifecycle ---------------------------------------------------------------------------
-    def build(self, progress=None, force: bool = False) -> dict:
-        """Bring the on-disk index up to date with this corpus (changed documents only unless FORCE)."""
-        from assistant.index import lifecycle
-
-        report, fresh = lifecycle.build_and_open(
-            self.settings, self.corpus, progress=progress, force=force, encoder=self.embeddings
-        )
-        self.__dict__.update(fresh.__dict__)
-        return report
-
     # --- ranked lists ------------------------------------------------------------------------
     def query_vector(self, query: str):
         with self._qlock:

@@ -630,13 +630,9 @@ def corpus_key(corpus: Corpus) -> str:
 
 def default_corpus_for(settings) -> Corpus:
     """The bundled documents plus those the user added under the data directory."""
-    from corpus import load_corpus
-    from corpus.store import bundled_corpus, document_dirs
+    from corpus.store import library_at
 
-    # Never the process's active library: a corpus installed for another data directory is not this one's.
-    if document_dirs(Path(settings.corpus_dir)):
-        return load_corpus([settings.corpus_dir])
-    return bundled_corpus()
+    return library_at(Path(settings.corpus_dir))
 
 
 def get_index(settings=None, corpus: Corpus | None = None, progress=None):

@@ -268,10 +268,10 @@ def default_tokenizer() -> PolicyTokenizer:
     with _DEFAULT_LOCK:
         if _DEFAULT_TOKENIZER is None:
             from assistant.index.chunks import corpus_chunks
-            from assistant.index.lifecycle import default_corpus_for
             from assistant.settings import load_settings
+            from corpus.store import library_at
 
             settings = load_settings()
-            texts = [c.embed_text for cs in corpus_chunks(default_corpus_for(settings)).values() for c in cs]
+            texts = [c.embed_text for cs in corpus_chunks(library_at(Path(settings.corpus_dir))).values() for c in cs]
             _DEFAULT_TOKENIZER = PolicyTokenizer.for_texts(texts, Path(settings.data_dir) / "cache")
         return _DEFAULT_TOKENIZER
