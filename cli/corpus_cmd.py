@@ -89,9 +89,10 @@ def corpus_add(
     replace: bool = typer.Option(False, "--replace", help="编号已存在时用新文件替换"),
     max_pages: int = typer.Option(None, "--max-pages", help="PDF/图片页数上限（缺省取设置）"),
     no_ocr: bool = typer.Option(False, "--no-ocr", help="不做文字识别（扫描件将被拒绝）"),
+    rules: Path = typer.Option(None, "--rules", help="该文件的奖补规则 rules.yaml（写法见 docs/packs.md；导入前校验）"),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出导入报告"),
 ) -> None:
-    """导入一份政策文件，解析为条款树，并给出导入报告。"""
+    """导入一份政策文件，解析为条款树，并给出导入报告；带 --rules 时同时装入奖补规则。"""
     from assistant.settings import load_settings
     from corpus import CorpusError, ImportRefused, add_document
 
@@ -101,7 +102,7 @@ def corpus_add(
     try:
         with _page_progress() as progress:
             doc = add_document(files if len(files) > 1 else files[0], doc_id, settings.corpus_dir, meta,
-                               replace=replace, limits=limits, progress=progress)
+                               replace=replace, limits=limits, progress=progress, rules=rules)
     except ImportRefused as e:
         if as_json:
             print_json(e.report.to_dict())
@@ -114,7 +115,8 @@ def corpus_add(
         print_json(doc.report.to_dict())
         return
     console.print(doc.report.to_text(), highlight=False, markup=False)
-    console.print(f"已导入 {doc.id}：{doc.title}，共 {len(doc)} 条。", highlight=False)
+    console.print(f"已导入 {doc.id}：{doc.title}，共 {len(doc)} 条" + ("，已装入奖补规则" if rules else "")
+                  + "。", highlight=False)
 
 
 def _import_limits(settings, **overrides):

@@ -151,13 +151,15 @@ class ImportedDocument(Document):
 
 def add_document(file: Path | list[Path], doc_id: str, root: Path, meta: dict | None = None, *,
                  replace: bool = False, limits: ImportLimits = DEFAULT_LIMITS,
-                 progress: Progress | None = None, require_doc_number: bool = True) -> ImportedDocument:
+                 progress: Progress | None = None, require_doc_number: bool = True,
+                 rules: Path | None = None) -> ImportedDocument:
     """Import FILE as document DOC_ID under ROOT (a folder ROOT/DOC_ID with source.txt and meta.yaml).
 
     Everything is read and checked before anything is written, and the folder appears whole or not at
     all (written beside it, then renamed into place). An existing DOC_ID is refused unless REPLACE.
     A file that is not a policy raises ImportRefused, whose `report` says what was found; REQUIRE_DOC_NUMBER
-    False accepts a document with clauses but no 文号 (it is then cited by its id)."""
+    False accepts a document with clauses but no 文号 (it is then cited by its id). RULES: a rules.yaml for it,
+    checked as the pack's (its clauses, parameters and source words against this text) before anything appears."""
     if not _ID_RE.match(doc_id):
         raise CorpusError(f"文件编号“{doc_id}”不合法：只能用小写字母、数字、- 和 _，例如 ganzhou-2023-12。")
     if any(d.name == doc_id for d in document_dirs(BUNDLED_DIR)):
@@ -176,6 +178,7 @@ def add_document(file: Path | list[Path], doc_id: str, root: Path, meta: dict | 
                 date.fromisoformat(meta[key])
             except ValueError:
                 raise CorpusError(f"{name}“{meta[key]}”格式不对，应为 YYYY-MM-DD，例如 2023-06-28。") from None
+    rules_text = _read_rules(rules, limits) if rules is not None else None
     prepared = prepare_import(file, doc_id, meta, limits, progress, require_doc_number=require_doc_number)
     if not prepared.report.accepted:
         raise ImportRefused(f"未导入：{prepared.report.refused_reason}", prepared.report)
@@ -185,7 +188,8 @@ def add_document(file: Path | list[Path], doc_id: str, root: Path, meta: dict | 
             meta_out[key] = date.fromisoformat(meta_out[key])  # written as YAML dates, like the bundled packs
     meta_out.setdefault("source_file", prepared.report.source_file)
     meta_out.setdefault("added", date.today())
-    _write_atomically(root, doc_id, prepared.text, meta_out, replace)
+    _write_atomically(root, doc_id, prepared.text, meta_out, replace,
+                      extra={"rules.yaml": rules_text} if rules_text is not None else None)
     try:
         doc = load_document(target)
     except OSError as e:
@@ -193,7 +197,28 @@ def add_document(file: Path | list[Path], doc_id: str, root: Path, meta: dict | 
     return ImportedDocument(id=doc.id, meta=doc.meta, source=doc.source, clauses=doc.clauses, report=prepared.report)
 
 
-def _write_atomically(root: Path, doc_id: str, text: str, meta: dict, replace: bool) -> None:
+def _read_rules(path: Path, limits: ImportLimits) -> str:
+    """A rules file given with an import: a regular file within the size limit, as text."""
+    path = Path(path)
+    if path.is_symlink() or not path.is_file():
+        raise CorpusError(f"规则文件 {path.name} 不是普通文件（或不存在）。文件未导入，资料库未改动。")
+    if path.stat().st_size > limits.max_file_bytes:
+        raise CorpusError(f"规则文件 {path.name} 过大。文件未导入，资料库未改动。")
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise CorpusError(f"无法读取规则文件 {path.name}：{e.__class__.__name__}。文件未导入，资料库未改动。") from None
+
+
+def _check_pack(folder: Path) -> None:
+    """The written folder loads as a pack (rules checked against its text), else PackError and nothing installed."""
+    from corpus.packs import load_pack
+
+    load_pack(folder, load_document(folder))
+
+
+def _write_atomically(root: Path, doc_id: str, text: str, meta: dict, replace: bool,
+                      extra: dict[str, str] | None = None) -> None:
     target = root / doc_id
     try:
         root.mkdir(parents=True, exist_ok=True)
@@ -206,6 +231,10 @@ def _write_atomically(root: Path, doc_id: str, text: str, meta: dict, replace: b
     try:
         (tmp / "source.txt").write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
         (tmp / "meta.yaml").write_text(yaml.safe_dump(meta, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        for name, content in (extra or {}).items():
+            (tmp / name).write_text(content, encoding="utf-8")
+        if extra:
+            _check_pack(tmp)
         if target.exists() or target.is_symlink():
             if not replace:
                 raise CorpusError(f"文件编号 {doc_id} 已存在。如要替换，请加 --replace。")

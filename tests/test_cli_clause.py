@@ -71,3 +71,23 @@ def test_corpus_add_of_an_empty_file_fails_cleanly(tmp_path):
     src.write_text("", encoding="utf-8")
     r = run_cli("corpus", "add", str(src), "--id", "empty", data_dir=tmp_path / "data")
     assert r.returncode != 0 and "空文件" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_corpus_add_with_rules_installs_a_pack_that_computes_and_refuses_rules_of_another_text(tmp_path):
+    from corpus import BUNDLED_DIR
+
+    src = BUNDLED_DIR / "anyuan-2021-9"
+    data = tmp_path / "data"
+    r = run_cli("corpus", "add", str(src / "source.txt"), "--id", "ay-copy", "--rules", str(src / "rules.yaml"),
+                data_dir=data)
+    assert r.returncode == 0, r.stderr
+    assert "已装入奖补规则" in r.stdout
+    r = run_cli("calc", "--doc", "ay-copy", "--set", "绿色工厂=省级", "--as-of", "2022-06-01", "--json", data_dir=data)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["total"] == 200000
+
+    other = BUNDLED_DIR / "nankang-2023-15" / "rules.yaml"
+    r = run_cli("corpus", "add", str(src / "source.txt"), "--id", "ay-bad", "--rules", str(other), data_dir=data)
+    assert r.returncode != 0
+    assert "不在条款" in r.stderr and "Traceback" not in r.stderr
+    assert sorted(p.name for p in (data / "corpus").iterdir() if not p.name.startswith(".")) == ["ay-copy"]
