@@ -15,7 +15,7 @@ from assistant.understand.turn import Turn
 from tools.amounts import format_yuan
 
 
-def _cap_sentence(lex: Lex) -> tuple[str, dict | None]:
+def cap_sentence(lex: Lex) -> tuple[str, dict | None]:
     """The document-wide cap as one sentence, and its citation (None when the document has none)."""
     dc = lex.pack.rules.document_cap if lex.pack.rules else None
     if dc is None:
@@ -75,7 +75,7 @@ def claimable_answer(lex: Lex, profile: dict, question: str, as_of: date | None 
     for r in rows:
         add_citation(cites, citation(doc, r["clause"], question))
         lines.append(f"· {r['label']} {r['title']}：{r['rule_text'] if not profile else _claim_status(r)}。")
-    cap_text, cap_cite = _cap_sentence(lex)
+    cap_text, cap_cite = cap_sentence(lex)
     if cap_text:
         lines.append(cap_text.replace("另按", "以上各项合计按"))
         add_citation(cites, cap_cite)
@@ -289,11 +289,11 @@ def _separate_rules(lex: Lex, award: dict, turn: Turn, cites: list[dict], follow
             add_followup(followups, asks, q, ask)
     if not lines:
         return ""
-    cap_text, cap_cite = _cap_sentence(lex)
+    cap_text, cap_cite = cap_sentence(lex)
     lines.append("各项奖补分别计算后相加" + ("，" + cap_text.removeprefix("另按").rstrip("。") + "。" if cap_text else "。"))
     if cap_cite:
         add_citation(cites, cap_cite)
     return "\n" + "\n".join(lines)
 
 
-__all__ = ["award_answer", "claimable_answer", "compose_award", "library_answer"]
+__all__ = ["award_answer", "cap_sentence", "claimable_answer", "compose_award", "library_answer"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from assistant.answer import Answer
-from assistant.compose.award import _cap_sentence
+from assistant.compose.award import cap_sentence
 from assistant.compose.common import finish, rule_rows, status_line
 from assistant.compose.text import (
     add_citation,
@@ -99,7 +99,7 @@ def lookup_answer(lex: Lex, cids: list[str], question: str, turn: Turn | None = 
         ask_for = lex.words.rule_questions.get(rule.id)
         if ask_for:
             followups.append(ask_for)
-        cap_text, cap_cite = _cap_sentence(lex)
+        cap_text, cap_cite = cap_sentence(lex)
         if cap_text:
             lines.append(cap_text)
             add_citation(cites, cap_cite)
@@ -132,7 +132,7 @@ def combination_answer(lex: Lex, rules: list[str], question: str) -> Answer:
     labels = "和".join(rows[c]["label"] for c in rules)
     lines.append(f"{labels}是文件分别规定的奖补，各按自身条件分别计算，符合条件的各项相加。"
                  f"文件没有禁止同时享受，但也没有明确写明可以同时享受，以{consult_unit(doc)}解释为准。")
-    cap_text, cap_cite = _cap_sentence(lex)
+    cap_text, cap_cite = cap_sentence(lex)
     if cap_text:
         lines.append(cap_text.replace("另按", "各项合计按"))
         add_citation(cites, cap_cite)
