@@ -6,7 +6,6 @@ import pytest
 
 from webapp import render
 from webapp.services import Services, UserError
-from webapp.ui import build_profile
 
 
 @pytest.fixture(scope="module")
@@ -42,28 +41,6 @@ def test_a_citation_card_shows_label_path_units_and_the_marked_quote(services):
 def test_a_citation_to_a_missing_clause_is_shown_as_such(services):
     card = render.citations_html(services, [{"doc": "longnan-2022-40", "clause": "9.9", "label": "九（九）"}])
     assert "未能在文件中找到该条款" in card
-
-
-def test_blank_form_fields_stay_unknown_in_the_profile():
-    empty_project = ("", "", "未填写", "未填写", "未填写")
-    prof = build_profile("未填写", empty_project, empty_project, [], "", [""] * 5, ("", "未填写", "未填写"), "",
-                         "累计（各级称号分别奖励）")
-    assert prof == {"stacking": "cumulative"}
-
-
-def test_filled_form_fields_become_the_design_profile():
-    p1 = ("1200万", "", "是", "否", "未填写")
-    prof = build_profile("是", p1, ("", "", "未填写", "未填写", "未填写"), ["service_city"], "",
-                         ["10万", "", "", "", ""], ("80万", "是", "未填写"), "50万", "就高（只取最高一项）")
-    assert prof == {
-        "above_scale": True,
-        "projects": [{"equipment": "1200万", "completed": True, "in_national_stats": False}],
-        "titles": ["service_city"],
-        "cloud": {"infrastructure": "10万"},
-        "node": {"investment": "80万", "registered_in_longnan": True},
-        "local_tax_retained": "50万",
-        "stacking": "highest",
-    }
 
 
 def test_the_calculators_pdf_from_the_web_form_is_written_in_the_bounded_temp_area(services, tmp_path):

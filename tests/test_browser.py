@@ -93,12 +93,35 @@ def test_an_empty_question_gets_a_chinese_message_in_the_chat(page, server):
 
 
 # ---------------------------------------------------------------- 奖补测算
+def field(page, path: str):
+    """A calculator field by its input path: projects.1.equipment → #calc-field-projects-1-equipment."""
+    return page.locator("#calc-field-" + path.replace(".", "-"))
+
+
+def answer(page, path: str, value: str = "是") -> None:
+    field(page, path).get_by_label(value, exact=True).check()
+
+
+def open_calculator(page, url: str, doc: str | None = None) -> None:
+    """The calculator tab with the form of `doc` (default: the default document) rendered and blanked."""
+    from corpus import default_corpus
+
+    open_tab(page, url, "奖补测算")
+    corpus = default_corpus()
+    target = doc or corpus.default_document.id
+    if doc is not None:
+        d = corpus.document(doc)
+        page.locator("#calc-doc").get_by_role("combobox").click()
+        page.get_by_role("option", name=f"{d.doc_number}《{d.title}》", exact=True).click()
+    page.locator(f"#calc-doc-info [data-doc='{target}']").wait_for()
+
+
 def test_the_calculator_form_shows_720000_yuan_for_12_million_of_equipment(page, server):
-    open_tab(page, server.url, "奖补测算")
-    page.locator("#calc-above-scale").get_by_label("是").check()
-    textbox(page, "calc-p1-equipment").fill("1200万")
-    for field in ("completed", "stats", "policy"):
-        page.locator(f"#calc-p1-{field}").get_by_label("是").check()
+    open_calculator(page, server.url)
+    answer(page, "above_scale")
+    textbox(page, "calc-field-projects-1-equipment").fill("1200万")
+    for f in ("completed", "in_national_stats", "complies_industrial_policy"):
+        answer(page, f"projects.1.{f}")
     page.locator("#calc-go").click()
     total = page.locator("#calc-total .pa-total-amount")
     total.wait_for()
@@ -110,12 +133,77 @@ def test_the_calculator_form_shows_720000_yuan_for_12_million_of_equipment(page,
 
 
 def test_an_unreadable_amount_gives_a_chinese_message_not_a_crash(page, server):
-    open_tab(page, server.url, "奖补测算")
-    textbox(page, "calc-p1-equipment").fill("很多钱")
+    open_calculator(page, server.url)
+    textbox(page, "calc-field-projects-1-equipment").fill("很多钱")
     page.locator("#calc-go").click()
     error = page.locator("#calc-total .pa-error")
     error.wait_for()
-    assert "很多钱" in error.inner_text()
+    assert "很多钱" in error.inner_text() and "购买设备投资额" in error.inner_text()
+
+
+def first_open_amount(doc_id: str):
+    """The first amount field of a document's form that is shown without opening a box."""
+    from tools.sheet import input_specs
+    from webapp.calcform import form_sections
+
+    return next(f for s in form_sections(input_specs(doc_id)) if s.open for f in s.fields if f.spec.type == "amount")
+
+
+def test_the_second_document_in_the_picker_gets_its_own_form_and_a_non_zero_award(page, server):
+    from corpus import default_corpus
+    from corpus.packs import pack_for
+    from tools.sheet import total_text
+    from webapp.calcform import form_profile
+    from webapp.services import Services
+    from webapp.ui import document_choices
+
+    services = Services()
+    choices = document_choices(services)
+    assert len(choices) >= 2
+    second = choices[1][1]
+    open_calculator(page, server.url)
+    textbox(page, "calc-field-projects-1-equipment").fill("1200万")
+    page.locator("#calc-go").click()
+    page.locator("#calc-total .pa-total-amount").wait_for()
+
+    open_calculator(page, server.url, second)
+    expect(page.locator("#calc-total")).to_have_text("")  # the other document's result went with its form
+    expect(page.locator("#calc-field-projects-1-equipment")).to_have_count(0)
+    amount = first_open_amount(second)
+    box = textbox(page, amount.elem_id)
+    expect(box).to_have_value("")  # nothing typed for the other document is carried over
+    box.fill("520万")
+    page.locator("#calc-go").click()
+    total = page.locator("#calc-total .pa-total-amount")
+    total.wait_for()
+    assert total.inner_text() not in ("", "0元")
+    # the picked document's rules computed it, not the default document's
+    expected = services.calc(form_profile([amount], ["520万"]), second)
+    assert total.inner_text() == total_text(expected)
+    rules = {r.id for r in pack_for(default_corpus().document(second)).rules.rules}
+    shown = {r.get_attribute("data-rule") for r in page.locator("#calc-result tr[data-rule]").all()}
+    assert shown and shown <= rules
+    expect(page.locator("#calc-download")).to_be_visible()
+
+
+def test_picking_an_expired_document_says_it_has_expired_in_the_headline(page, server):
+    import datetime
+    import re
+
+    from corpus import default_corpus
+    from corpus.packs import pack_for
+
+    anyuan = "anyuan-2021-9"
+    assert pack_for(default_corpus().document(anyuan)).status_on(datetime.date.today()) == "expired"  # to 2023-12-31
+    open_calculator(page, server.url, anyuan)
+    expired_words = re.compile(r"已(于.+)?失效")  # 本文件已于2023年12月31日失效
+    expect(page.locator("#calc-doc-info")).to_contain_text(expired_words)
+    textbox(page, "calc-field-design_products").fill("2")
+    page.locator("#calc-go").click()
+    status = page.locator("#calc-total .pa-doc-status")
+    status.wait_for()
+    assert expired_words.search(status.inner_text())
+    assert page.locator("#calc-total .pa-total-amount").inner_text() == "0元"  # nothing is paid under it
 
 
 # ---------------------------------------------------------------- 条款查阅
@@ -279,13 +367,13 @@ def test_the_clause_picker_filters_as_one_types(page, server):
 
 
 def fill_calculator(page, equipment: str = "1200万") -> None:
-    page.locator("#calc-above-scale").get_by_label("是").check()
-    textbox(page, "calc-p1-equipment").fill(equipment)
-    page.locator("#calc-p1-completed").get_by_label("是").check()
+    answer(page, "above_scale")
+    textbox(page, "calc-field-projects-1-equipment").fill(equipment)
+    answer(page, "projects.1.completed")
 
 
 def test_an_empty_calculator_form_asks_for_facts_instead_of_showing_0_yuan(page, server):
-    open_tab(page, server.url, "奖补测算")
+    open_calculator(page, server.url)
     page.locator("#calc-go").click()
     total = page.locator("#calc-total .pa-ask")
     total.wait_for()
@@ -295,7 +383,7 @@ def test_an_empty_calculator_form_asks_for_facts_instead_of_showing_0_yuan(page,
 
 
 def test_unknown_conditions_are_said_in_the_headline_listed_and_the_sheet_downloads(page, server, tmp_path):
-    open_tab(page, server.url, "奖补测算")
+    open_calculator(page, server.url)
     fill_calculator(page)
     page.locator("#calc-go").click()
     headline = page.locator("#calc-total .pa-headline")
@@ -319,8 +407,9 @@ def test_unknown_conditions_are_said_in_the_headline_listed_and_the_sheet_downlo
 
     page.locator("#calc-reset").click()
     expect(page.locator("#calc-total")).to_have_text("")
-    assert textbox(page, "calc-p1-equipment").input_value() == ""
-    expect(page.locator("#calc-above-scale").get_by_label("未填写")).to_be_checked()
+    expect(textbox(page, "calc-field-projects-1-equipment")).to_have_value("")
+    expect(field(page, "above_scale").get_by_label("未填写", exact=True)).to_be_checked()
+    expect(field(page, "projects.1.completed").get_by_label("未填写", exact=True)).to_be_checked()
 
 
 def test_on_a_390px_phone_every_tab_is_reachable_and_the_calculator_table_scrolls_in_its_box(browser, server):
@@ -338,6 +427,7 @@ def test_on_a_390px_phone_every_tab_is_reachable_and_the_calculator_table_scroll
         page.get_by_role("tab", name="一致性评测").click()
         expect(page.locator("#eval-run")).to_be_visible()
         page.get_by_role("tab", name="奖补测算").click()
+        page.locator("#calc-doc-info [data-doc]").wait_for()
         fill_calculator(page)
         page.locator("#calc-go").click()
         wrap = page.locator("#calc-result .pa-table-wrap")

@@ -18,13 +18,6 @@ log = logging.getLogger("policy_assistant.webapp")
 
 APP_TITLE = "产业政策问答助手"
 STATIC = Path(__file__).resolve().parent / "static"  # icons drawn as SVG: no emoji font needed on the user's machine
-EXAMPLES = [
-    "我们是规上企业，技改项目已竣工并列入国家统计库，符合产业政策，买设备花了1200万，能拿多少？",
-    "上云补贴比例是多少？",
-    "服务型制造示范企业有什么奖励？",
-    "这个文件的文号是多少？",
-    "我们还能申请哪些奖励？",
-]
 MAX_FOLLOWUPS = 3
 NEW_CHAT_NOTICE = "已开始新对话：之前提供的企业情况已全部清除。"
 
@@ -130,11 +123,6 @@ PAGE_JS = """
   document.addEventListener('compositionend', nudge, true);
 }
 """
-TRI = ["未填写", "是", "否"]  # a missing fact is unknown, not false (DESIGN §4a)
-STACKING_CHOICES = ["累计（各级称号分别奖励）", "就高（只取最高一项）"]
-CLOUD_STAGE_KEYS = ("infrastructure", "platform", "application", "equipment", "manufacturing")
-
-
 def mount_options(services: Services) -> dict:
     """What the server passes when mounting this UI: theme, styles, no framework footer, the temp area's folder."""
     return {"theme": THEME, "css": CSS, "js": PAGE_JS, "footer_links": [],
@@ -148,69 +136,6 @@ def temp_root(services: Services) -> Path:
 def error_html(exc: BaseException) -> str:
     _, msg = friendly(exc)
     return f"<div class='pa-error'>⚠ {html.escape(msg)}</div>"
-
-
-def _tri(value: str) -> bool | None:
-    return {"是": True, "否": False}.get(value)
-
-
-def _amount_field(value: Any) -> str | None:
-    text = str(value or "").strip()
-    return text or None
-
-
-def _specs() -> dict:
-    """The default document's declared inputs (labels, title options): the form's words come from the pack."""
-    from tools.sheet import input_specs
-
-    return input_specs(None)
-
-
-def title_choices() -> list[tuple[str, str]]:
-    spec = _specs().get("titles")
-    return [(o.label or oid, oid) for oid, o in spec.options.items()] if spec is not None else []
-
-
-def build_profile(above_scale, p1, p2, titles, smart, cloud, node, tax, stacking) -> dict:
-    """Form values → DESIGN §4a profile dict; blank fields are left out (unknown)."""
-    prof: dict[str, Any] = {}
-    if _tri(above_scale) is not None:
-        prof["above_scale"] = _tri(above_scale)
-    projects = []
-    for equipment, total, completed, stats, policy in (p1, p2):
-        proj: dict[str, Any] = {}
-        for key, val in (("equipment", equipment), ("total_investment", total)):
-            if _amount_field(val):
-                proj[key] = _amount_field(val)
-        for key, val in (("completed", completed), ("in_national_stats", stats),
-                         ("complies_industrial_policy", policy)):
-            if _tri(val) is not None:
-                proj[key] = _tri(val)
-        if proj:
-            projects.append(proj)
-    if projects:
-        prof["projects"] = projects
-    if titles:
-        prof["titles"] = list(titles)
-    if _amount_field(smart):
-        prof["ganzhou_smart_award"] = _amount_field(smart)
-    cloud_d = {k: _amount_field(v) for k, v in zip(CLOUD_STAGE_KEYS, cloud, strict=True) if _amount_field(v)}
-    if cloud_d:
-        prof["cloud"] = cloud_d
-    investment, registered, accepted = node
-    node_d: dict[str, Any] = {}
-    if _amount_field(investment):
-        node_d["investment"] = _amount_field(investment)
-    if _tri(registered) is not None:
-        node_d["registered_in_longnan"] = _tri(registered)
-    if _tri(accepted) is not None:
-        node_d["passed_acceptance"] = _tri(accepted)
-    if node_d:
-        prof["node"] = node_d
-    if _amount_field(tax):
-        prof["local_tax_retained"] = _amount_field(tax)
-    prof["stacking"] = "highest" if stacking == STACKING_CHOICES[1] else "cumulative"
-    return prof
 
 
 def header_html(services: Services) -> str:
@@ -240,7 +165,7 @@ def build_ui(services: Services) -> gr.Blocks:
             with gr.Tab("政策问答", id="chat"):
                 chat = _chat_tab(services, feedback)
             with gr.Tab("奖补测算", id="calc"):
-                _calc_tab(services, area)
+                _calc_tab(services, area, demo)
             with gr.Tab("条款查阅", id="clauses"):
                 clauses = _clause_tab(services)
             with gr.Tab("一致性评测", id="evals"):
@@ -270,13 +195,19 @@ def _chat_tab(services: Services, feedback: FeedbackStore) -> dict:
     sid = gr.State(None, time_to_live=services.settings.session_ttl_seconds, delete_callback=services.reset)
     turns = gr.State([])  # this conversation's questions, for a rated answer's context
     last = gr.State(None)  # the latest answer: what 👍/👎 applies to
+    try:
+        examples = chat_examples(services)
+    except Exception:  # noqa: BLE001 - the chat works without examples
+        examples = []
+    sample = examples[1] if len(examples) > 1 else (examples[0] if examples else "")
     with gr.Row(equal_height=False):
         with gr.Column(scale=3, min_width=300):
             chatbot = gr.Chatbot(label="对话", height=440, elem_id="pa-chatbot", buttons=["copy"],
-                                 placeholder="您好！请提出关于产业扶持政策的问题，例如“上云补贴比例是多少？”。"
-                                             "回答逐字引用条款，金额由计算器按条款算出。")
+                                 placeholder="您好！请提出关于产业扶持政策的问题"
+                                             + (f"，例如“{sample}”" if sample else "")
+                                             + "。回答逐字引用条款，金额由计算器按条款算出。")
             with gr.Row():
-                question = gr.Textbox(label="您的问题", placeholder="例如：我们是规上企业，买设备花了1200万，能拿多少？",
+                question = gr.Textbox(label="您的问题", placeholder=f"例如：{examples[0]}" if examples else "请输入问题",
                                       scale=5, elem_id="pa-question", max_lines=4, min_width=200)
                 send = gr.Button("提问", variant="primary", scale=1, elem_id="pa-send", min_width=80)
             with gr.Row():
@@ -293,7 +224,8 @@ def _chat_tab(services: Services, feedback: FeedbackStore) -> dict:
                                      max_lines=3, min_width=200)
                 comment_send = gr.Button("提交说明", size="sm", scale=1, elem_id="pa-comment-send", min_width=80)
             status = gr.HTML("", elem_id="pa-status", js_on_load=None)
-            gr.Examples(EXAMPLES, inputs=[question], label="示例问题（点击填入）")
+            if examples:
+                gr.Examples(examples, inputs=[question], label="示例问题（点击填入）")
         with gr.Column(scale=2, min_width=280):
             gr.HTML("<div class='pa-section'>引用条款</div>", js_on_load=None)
             cites = gr.HTML("<div class='pa-empty'>提问后，这里显示回答所依据的条款原文，所引句子以黄色标出。</div>",
@@ -376,108 +308,176 @@ def _rating(enabled: bool) -> list:
 
 
 # ---------------------------------------------------------------- 奖补测算
-def _calc_tab(services: Services, area: TempArea) -> None:
-    specs = _specs()
+def default_doc_id(services: Services) -> str | None:
+    from corpus import default_document_id
 
-    def field_label(path: str) -> str | None:
-        spec = specs.get(path)
-        return spec.label if spec is not None and spec.label else None
+    return default_document_id(services.corpus, services.settings.default_doc) if len(services.corpus) else None
 
-    gr.Markdown("填写企业情况。不清楚的可留空（系统标为“待确认”，不会当作“否”）。金额单位为元，也可写“1200万”“1.2亿”。")
-    above = gr.Radio(TRI, value="未填写", label="是否规模以上企业（规上企业）", elem_id="calc-above-scale")
-    projects = []
-    for i in (1, 2):
-        with gr.Accordion(f"技术改造项目{i}", open=(i == 1)):
-            with gr.Row():
-                equipment = gr.Textbox(label="购买设备投资额（元）", placeholder="如 1200万", elem_id=f"calc-p{i}-equipment",
-                                       min_width=180)
-                total = gr.Textbox(label="项目总投资额（元）", placeholder="如 2000万", elem_id=f"calc-p{i}-total",
-                                   min_width=180)
-            with gr.Row():
-                completed = gr.Radio(TRI, value="未填写", label="项目是否已竣工", elem_id=f"calc-p{i}-completed")
-                stats = gr.Radio(TRI, value="未填写", label="是否列入国家统计库", elem_id=f"calc-p{i}-stats")
-                policy = gr.Radio(TRI, value="未填写", label="是否符合国家产业政策", elem_id=f"calc-p{i}-policy")
-            projects.append((equipment, total, completed, stats, policy))
-    with gr.Accordion("称号与认定", open=False):
-        titles = gr.CheckboxGroup(title_choices(), label="已获得的称号", elem_id="calc-titles")
-        smart = gr.Textbox(label=f"{field_label('ganzhou_smart_award') or '配套奖补依据金额'}（元）", elem_id="calc-smart")
-        stacking = gr.Radio(STACKING_CHOICES, value=STACKING_CHOICES[0],
-                            label="不同级别称号的计算方式（文件未明确，以主管部门解释为准）", elem_id="calc-stacking")
-    with gr.Accordion(field_label("cloud") or "上云实际支付金额", open=False):
-        cloud = [gr.Textbox(label=f"{field_label('cloud.' + key) or key}（元）", elem_id=f"calc-cloud-{key}")
-                 for key in CLOUD_STAGE_KEYS]
-    with gr.Accordion(field_label("node") or "二级节点", open=False):
-        node_inv = gr.Textbox(label=f"{field_label('node.investment')}（元）", elem_id="calc-node-investment")
-        node_reg = gr.Radio(TRI, value="未填写", label=f"是否{field_label('node.registered_in_longnan')}",
-                            elem_id="calc-node-registered")
-        node_acc = gr.Radio(TRI, value="未填写", label=f"是否{field_label('node.passed_acceptance')}",
-                            elem_id="calc-node-accepted")
-    tax = gr.Textbox(label="当年所缴增值税、企业所得税的地方财政实得部分（元，各项奖补合计以此为上限）", elem_id="calc-tax")
-    with gr.Row():
-        go = gr.Button("测算", variant="primary", elem_id="calc-go", scale=3)
-        clear = gr.Button("清空重填", elem_id="calc-reset", scale=1)
+
+def ordered_documents(services: Services) -> list:
+    """Every loaded document, the default one first, the rest in the library's order."""
+    first = default_doc_id(services)
+    docs = list(services.corpus)
+    return sorted(docs, key=lambda d: d.id != first)
+
+
+def document_choices(services: Services) -> list[tuple[str, str]]:
+    """The calculator's document picker: (文号《title》, id) for every loaded document, the default first."""
+    return [(f"{d.doc_number or d.id}《{d.title}》" if d.title else (d.doc_number or d.id), d.id)
+            for d in ordered_documents(services)]
+
+
+def chat_examples(services: Services, per_doc: int = 3) -> list[str]:
+    """Example questions for the chat: the first few of each loaded pack's lexicon `examples`, default first."""
+    from corpus.packs import pack_for
+
+    out: list[str] = []
+    for d in ordered_documents(services):
+        try:
+            examples = list(pack_for(d).lexicon.examples)
+        except Exception:  # noqa: BLE001 - a pack that cannot be read offers no examples
+            continue
+        out += [q for q in examples[:per_doc] if q not in out]
+    return out
+
+
+def calc_sections(services: Services, doc_id: str | None) -> list:
+    """The calculator form of a document: its pack's declared inputs, laid out (webapp.calcform)."""
+    from corpus import reading
+    from tools.sheet import input_specs
+    from webapp.calcform import form_sections
+
+    with reading(services.corpus):
+        return form_sections(input_specs(doc_id))
+
+
+def doc_info_html(services: Services, doc_id: str | None) -> str:
+    """What the picked document is: where it applies, its validity, and first of all whether it is in force."""
+    import datetime as _dt
+
+    from corpus.packs import pack_for
+    from tools.engine import status_text
+
+    if not doc_id:
+        return "<div class='pa-error'>⚠ 没有载入任何政策文件。</div>"
+    try:
+        doc = services.corpus.document(doc_id)
+        pack = pack_for(doc)
+    except Exception as e:  # noqa: BLE001
+        return error_html(e)
+    status = status_text(pack, pack.status_on(_dt.date.today()))
+    parts = [f"适用地区：{pack.place.name}" if pack.place else "", pack.meta.status,
+             f"咨询单位：{pack.meta.consult_unit}" if pack.meta.consult_unit else ""]
+    line = "；".join(x for x in parts if x)
+    return (f"<div class='pa-doc-info' data-doc='{html.escape(doc_id)}'>"
+            + (f"<div class='pa-doc-status'>{html.escape(status)}，按本文件测算不予支付。</div>" if status else "")
+            + (f"<div class='pa-note'>{html.escape(line)}</div>" if line else "") + "</div>")
+
+
+def _widget(f):
+    """The gradio input for one form field (webapp.calcform.FormField)."""
+    # made inside gr.render: interactive must be said (it is not inferred from the events there)
+    common = {"label": f.label, "info": f.spec.help or None, "elem_id": f.elem_id, "interactive": True}
+    if f.widget in ("tri", "choice"):
+        return gr.Radio(f.choices, value=f.blank, min_width=200, **common)
+    if f.widget == "options":
+        return gr.CheckboxGroup(f.choices, value=[], min_width=200, **common)
+    return gr.Textbox(placeholder=f.placeholder, max_lines=1, min_width=180, **common)
+
+
+def calc_result(services: Services, area: TempArea, doc_id: str | None, profile: dict) -> tuple:
+    """(headline, result table, caps and notes, download update, written sheet path) of a profile for a document."""
+    from tools import sheet
+
+    try:
+        award = services.calc(profile, doc_id)
+        rows = services.claimable(profile, doc_id)
+    except Exception as e:  # noqa: BLE001
+        return error_html(e), "", "", gr.update(visible=False), None
+    head = render.headline_html(award)
+    if not sheet.has_input(award):
+        return head, "", "", gr.update(visible=False), None
+    unknown = award.get("unknown_conditions") or []
+    if unknown:
+        head += ("<div class='pa-section'>尚待确认的条件</div><ul class='pa-unknown'>"
+                 + "".join(f"<li>{html.escape(str(u))}</li>" for u in unknown) + "</ul>")
+    caps_html = "<div class='pa-section'>上限与合计</div><ul class='pa-caps'>" + "".join(
+        f"<li>{html.escape(line)}</li>" for line in sheet.cap_lines(award)) + "</ul>"
+    if sheet.library_line(award):
+        caps_html += f"<div class='pa-section'>项目库</div><div>{html.escape(sheet.library_line(award))}</div>"
+    notes = award.get("notes") or []
+    if notes:
+        caps_html += "".join(f"<div class='pa-note'>注：{html.escape(str(x))}</div>" for x in notes)
+    caps_html += f"<div class='pa-note'>{html.escape(services.stamp([award['doc']] if award.get('doc') else None))}。" \
+                 f"{sheet.DISCLAIMER}</div>"
+    path = None
+    try:
+        path = write_sheet(services, area, profile, award, rows)
+        dl = gr.update(value=str(path), visible=True)
+    except Exception as e:  # noqa: BLE001 - the screen result stands even if the PDF cannot be made
+        caps_html += error_html(e)
+        dl = gr.update(visible=False)
+    return head, render.claimable_html(rows, services, award.get("doc")), caps_html, dl, \
+        None if path is None else str(path)
+
+
+def _calc_tab(services: Services, area: TempArea, demo: gr.Blocks) -> None:
+    from webapp.calcform import form_fields, form_profile
+
+    choices = document_choices(services)
+    first = choices[0][1] if choices else None
+    gr.Markdown("先选择按哪份文件测算，再填写企业情况。不清楚的可留空（系统标为“待确认”，不会当作“否”）。"
+                "金额单位为元，也可写“1200万”“1.2亿”。")
+    picker = gr.Dropdown(choices, value=first, label="按哪份政策文件测算", elem_id="calc-doc", filterable=False)
+    # filled by the form once it is rendered: its data-doc says which document the fields below belong to
+    info = gr.HTML("", elem_id="calc-doc-info", js_on_load=None)
+    outputs: list = []  # laid out below the form; each document's form writes into them
+
+    @gr.render(inputs=[picker], triggers=[demo.load, picker.change])
+    def form(doc_id):
+        try:
+            sections = calc_sections(services, doc_id)
+        except Exception as e:  # noqa: BLE001
+            sections, problem = [], error_html(e)
+        else:
+            problem = "" if sections else "<div class='pa-empty'>本文件没有可按企业情况测算的奖补规则。</div>"
+        fields = form_fields(sections)
+        widgets = []
+        for sec in sections:
+            box = gr.Accordion(sec.title, open=sec.open) if sec.title else gr.Column()
+            with box, gr.Row(equal_height=False):
+                widgets += [_widget(f) for f in sec.fields]
+        # the browser reuses the previous form's inputs where the new one has the same kind of input in the same
+        # place, keeping what was typed there: a load event of this render blanks every field once it is shown
+        demo.load(lambda: [f.blank for f in fields] + [doc_info_html(services, doc_id) + problem], None,
+                  [*widgets, info])
+        if not fields:
+            return
+        with gr.Row():
+            go = gr.Button("测算", variant="primary", elem_id="calc-go", scale=3)
+            clear = gr.Button("清空重填", elem_id="calc-reset", scale=1)
+
+        def on_calc(*vals):
+            try:
+                profile = form_profile(fields, list(vals))
+            except Exception as e:  # noqa: BLE001 - an unreadable value is the user's, said in Chinese
+                return error_html(e), "", "", gr.update(visible=False), None
+            return calc_result(services, area, doc_id, profile)
+
+        go.click(on_calc, widgets, outputs)
+        clear.click(lambda: [f.blank for f in fields] + ["", "", "", gr.update(visible=False), None], None,
+                    [*widgets, *outputs])
+
     total_out = gr.HTML("", elem_id="calc-total", js_on_load=None)
     table = gr.HTML("", elem_id="calc-result", js_on_load=None)
     caps = gr.HTML("", elem_id="calc-caps", js_on_load=None)
     download = gr.DownloadButton("下载测算单（PDF，可打印）", visible=False, elem_id="calc-download", variant="primary")
     written = gr.State(None)  # our own copy of the sheet: dropped once downloaded (the framework serves its copy)
+    outputs += [total_out, table, caps, download, written]
 
-    radios = [above, *[c for p in projects for c in p[2:]], node_reg, node_acc]
-    texts = [*[c for p in projects for c in p[:2]], smart, *cloud, node_inv, tax]
-    inputs = [above, *[c for p in projects for c in p], titles, smart, *cloud, node_inv, node_reg, node_acc, tax, stacking]
-
-    def on_calc(*vals):
-        vals = list(vals)
-        above_v = vals.pop(0)
-        p = [tuple(vals[i * 5:(i + 1) * 5]) for i in range(2)]
-        vals = vals[10:]
-        titles_v, smart_v = vals[0], vals[1]
-        n = len(CLOUD_STAGE_KEYS)
-        cloud_v = vals[2:2 + n]
-        node_v = tuple(vals[2 + n:5 + n])
-        tax_v, stacking_v = vals[5 + n], vals[6 + n]
-        try:
-            prof = build_profile(above_v, p[0], p[1], titles_v, smart_v, cloud_v, node_v, tax_v, stacking_v)
-            award = services.calc(prof)
-            rows = services.claimable(prof)
-        except Exception as e:  # noqa: BLE001
-            return error_html(e), "", "", gr.update(visible=False), None
-        from tools import sheet
-
-        head = render.headline_html(award)
-        if not sheet.has_input(award):
-            return head, "", "", gr.update(visible=False), None
-        unknown = award.get("unknown_conditions") or []
-        if unknown:
-            head += ("<div class='pa-section'>尚待确认的条件</div><ul class='pa-unknown'>"
-                     + "".join(f"<li>{html.escape(str(u))}</li>" for u in unknown) + "</ul>")
-        caps_html = "<div class='pa-section'>上限与合计</div><ul class='pa-caps'>" + "".join(
-            f"<li>{html.escape(line)}</li>" for line in sheet.cap_lines(award)) + "</ul>"
-        if sheet.library_line(award):
-            caps_html += f"<div class='pa-section'>技术改造项目库</div><div>{html.escape(sheet.library_line(award))}</div>"
-        notes = award.get("notes") or []
-        if notes:
-            caps_html += "".join(f"<div class='pa-note'>注：{html.escape(str(x))}</div>" for x in notes)
-        caps_html += f"<div class='pa-note'>{html.escape(services.stamp([award['doc']] if award.get('doc') else None))}。" \
-                     f"{sheet.DISCLAIMER}</div>"
-        path = None
-        try:
-            path = write_sheet(services, area, prof, award, rows)
-            dl = gr.update(value=str(path), visible=True)
-        except Exception as e:  # noqa: BLE001 - the screen result stands even if the PDF cannot be made
-            caps_html += error_html(e)
-            dl = gr.update(visible=False)
-        return head, render.claimable_html(rows, services, award.get("doc")), caps_html, dl, \
-            None if path is None else str(path)
-
-    go.click(on_calc, inputs, [total_out, table, caps, download, written])
+    # another document: its own form (rendered above); what was computed for the last one goes
+    picker.change(lambda: ("", "", "", gr.update(visible=False), None), None, outputs)
     download.click(lambda p: area.remove(p) if p else None, [written], None)
-
-    def on_clear():
-        return ([gr.update(value="未填写") for _ in radios] + [gr.update(value="") for _ in texts]
-                + [gr.update(value=[]), gr.update(value=STACKING_CHOICES[0]), "", "", "", gr.update(visible=False)])
-
-    clear.click(on_clear, None, [*radios, *texts, titles, stacking, total_out, table, caps, download])
 
 
 def write_sheet(services: Services, area: TempArea, profile: dict, award: dict, rows: list[dict]) -> Path:
@@ -590,6 +590,15 @@ def relevant_hits(query: str, hits: list[dict]) -> list[dict]:
     return out
 
 
+def _clause_placeholder(services: Services) -> str:
+    """如 4.1.1 或 四（一）1，或关键词: a real reference of the default document, never one written in code."""
+    try:
+        ref = services.corpus.document(default_doc_id(services)).example_reference()
+    except Exception:  # noqa: BLE001
+        ref = ""
+    return f"如 {ref}，或关键词" if ref else "条款编号或关键词"
+
+
 def _clause_tab(services: Services) -> dict:
     with gr.Row(equal_height=False):
         with gr.Column(scale=2, min_width=260):
@@ -604,7 +613,7 @@ def _clause_tab(services: Services) -> dict:
                 outline_panel = gr.HTML(outline, elem_id="clause-outline", js_on_load=OPEN_JS)
         with gr.Column(scale=3, min_width=300):
             with gr.Row():
-                query = gr.Textbox(label="条款编号或关键词", placeholder="如 4.3.5、四（三）5、上云补贴", scale=4,
+                query = gr.Textbox(label="条款编号或关键词", placeholder=_clause_placeholder(services), scale=4,
                                    elem_id="clause-query", min_width=180)
                 find = gr.Button("查找", variant="primary", scale=1, elem_id="clause-find", min_width=80)
             clause_html = gr.HTML("<div class='pa-empty'>输入条款编号或关键词，或在左侧目录中选择条款。</div>",
