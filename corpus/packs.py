@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -772,7 +773,31 @@ def load_pack(folder: Path, document: Document) -> Pack:
 _PACKS: dict[tuple, Pack] = {}
 
 
+# Within one answer (`steady_files`), a folder's files are looked at once: a question reads each pack many times.
+_STEADY: dict[str, tuple] | None = None
+
+
+@contextmanager
+def steady_files():
+    """Within the block, each pack folder's file stamps are taken once (the files do not change during an answer)."""
+    global _STEADY
+    before, _STEADY = _STEADY, ({} if _STEADY is None else _STEADY)
+    try:
+        yield
+    finally:
+        _STEADY = before
+
+
 def _stamp(folder: Path) -> tuple:
+    if _STEADY is not None:
+        held = _STEADY.get(str(folder))
+        if held is None:
+            held = _STEADY[str(folder)] = _fresh_stamp(folder)
+        return held
+    return _fresh_stamp(folder)
+
+
+def _fresh_stamp(folder: Path) -> tuple:
     out = []
     for name in ("source.txt", *PACK_FILES):
         p = folder / name
@@ -802,5 +827,5 @@ __all__ = [
     "CAP_SCOPES", "CONDITION_OPS", "INPUT_TYPES", "RULE_KINDS", "STACKINGS", "AmountWords", "BandSpec", "CapSpec",
     "ClassificationSpec", "ConditionSpec", "DocumentCapSpec", "InputSpec", "Lexicon", "Statement", "TitleFamily", "TopicWords", "Meta", "OptionSpec", "Pack",
     "PackError", "ParameterSpec", "Place", "RuleSpec", "RulesFile", "input_paths", "load_pack", "pack_for",
-    "read_pack_yaml",
+    "read_pack_yaml", "steady_files",
 ]

@@ -34,13 +34,29 @@ def library() -> dict:
     return read_yaml(path) if path.is_file() else {}
 
 
+_DRAFT_SEEN: dict[tuple, bool] = {}
+
+
 def is_draft(folder: Path) -> bool:
-    """A folder whose meta.yaml says `status: draft` (a drafted pack awaiting review): never loaded for answers."""
+    """A folder whose meta.yaml says `status: draft` (a drafted pack awaiting review): never loaded for answers.
+    Read once per state of the file: the library's folders are listed on every question."""
+    path = Path(folder) / "meta.yaml"
     try:
-        meta = yaml.safe_load((Path(folder) / "meta.yaml").read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return False  # a broken meta is reported by load_document, not hidden
-    return isinstance(meta, dict) and str(meta.get("status", "")).strip().lower() == "draft"
+        st = path.stat()
+    except OSError:
+        return False
+    key = (str(path), st.st_mtime_ns, st.st_size)
+    seen = _DRAFT_SEEN.get(key)
+    if seen is None:
+        try:
+            meta = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            meta = None  # a broken meta is reported by load_document, not hidden
+        seen = isinstance(meta, dict) and str(meta.get("status", "")).strip().lower() == "draft"
+        if len(_DRAFT_SEEN) > 4096:
+            _DRAFT_SEEN.clear()
+        _DRAFT_SEEN[key] = seen
+    return seen
 
 
 def document_dirs(root: Path) -> list[Path]:
@@ -122,12 +138,16 @@ def default_corpus() -> Corpus:
 
 @contextmanager
 def reading(corpus: Corpus):
-    """Within the block, `default_corpus()` is CORPUS (one answer computed on the corpus its caller passed)."""
+    """Within the block, `default_corpus()` is CORPUS (one answer computed on the corpus its caller passed), and each
+    pack's files are looked at once."""
+    from corpus.packs import steady_files
+
     global _ACTIVE
     before = _ACTIVE
     _ACTIVE = corpus
     try:
-        yield corpus
+        with steady_files():  # one answer: each pack's files looked at once
+            yield corpus
     finally:
         _ACTIVE = before
 
