@@ -166,6 +166,9 @@ def _deterministic_answer(question: str, session: Session, corpus: Corpus, max_c
         session.doc = doc.id
     _bare_reply(session, turn, lex)
     intent = turn.intent
+    if (reg is not None and session.last_intent in ("award", "claimable") and intent in ("abstain", "search", "lookup")
+            and not turn.topics and not turn.clause_ref):
+        intent = "award"  # 是的，在龙南注册的 after a money answer: where the enterprise is, so the award again
     # 符合产业政策吗 with a profile: whether the enterprise meets it, which the document cannot settle
     own_condition = bool(intent in ("lookup", "search") and turn.asked_conditions and not turn.facts and session.profile
                          and not turn.clause_ref and not REQUIRE_Q.search(turn.focus))

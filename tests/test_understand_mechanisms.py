@@ -86,3 +86,46 @@ def test_a_cap_on_all_awards_with_no_award_named_is_the_documents_cap(read):
     assert t.topics == ["4.1"]
     t = read(LN, "上云补贴有没有上限")
     assert t.topics[0] == "4.3.5"
+
+
+def test_parts_named_after_qizhong_belong_to_the_total_not_to_another_one(read):
+    t = read(LN, "项目总投资3000万 其中厂房1200万 设备1200万 其他600万")
+    assert _amounts(t, "equipment") == [Decimal("12000000.00")]
+    assert _amounts(t, "total_investment") == [Decimal("30000000.00")]
+    t = read(LN, "项目总投资3000万 其中厂房土建1650万 剩下1350万是设备")
+    assert _amounts(t, "equipment") == [Decimal("13500000.00")]
+
+
+def test_what_a_rule_base_excludes_is_never_borrowed_by_another_figure(read):
+    t = read(NK, "项目总投资1800万 厂房土建600万 公用配套200万 剩下1000万是智能装备")
+    assert _amounts(t, "total_investment") == [Decimal("18000000.00")]
+    assert _amounts(t, "software_hardware") == [Decimal("10000000.00")]
+
+
+def test_a_title_gained_again_marks_the_earlier_one_as_rewarded_and_the_award_tops_up():
+    from assistant.pipeline import deterministic_answer
+    from assistant.session import Session
+
+    s = Session()
+    deterministic_answer("我们是南康区的规上企业 2023年10月评上了赣州市级数字化车间 当时拿了20万", s)
+    ans = deterministic_answer("今年又评上省级数字化车间了 第三条还能补多少", s)
+    assert ans.award["total"] == Decimal("300000")
+
+
+def test_two_enterprises_registered_in_two_covered_places_are_asked_about_not_guessed():
+    from assistant.pipeline import deterministic_answer
+    from assistant.session import Session
+
+    ans = deterministic_answer("我们集团两家公司 一家注册在龙南 一家注册在南康 今年买了设备1000万 能补多少", Session())
+    assert ans.award is None and "clarify:place" in ans.flags
+
+
+def test_saying_where_the_enterprise_is_registered_after_a_money_answer_computes_it_again():
+    from assistant.pipeline import deterministic_answer
+    from assistant.session import Session
+
+    s = Session()
+    for q in ["标识解析二级节点那条 我们投了60万 能补多少", "验收通过了"]:
+        deterministic_answer(q, s)
+    ans = deterministic_answer("是的 在龙南注册的", s)
+    assert ans.award is not None and ans.award["total"] == Decimal("120000")

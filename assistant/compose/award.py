@@ -170,8 +170,9 @@ def compose_award(lex: Lex, award: dict, focus: list[str], question: str) -> tup
             prefix = "最高可获" if it.get("maximum") else ("可获" if it["status"] == "eligible" else "如条件满足可获")
             head = f"【{it['label']} {it.get('title', '')}】{it['status_text']}，{prefix}{format_yuan(it['amount'])}。"
         lines.append(head)
-        if it["rule"] in title_rules:
-            # the title amounts are the clause's own list: quote it, so the level read can be checked
+        if it["rule"] in title_rules or award.get("doc_status") not in (None, "in_force"):
+            # the title amounts are the clause's own list: quote it, so the level read can be checked; a document
+            # not in force pays nothing, so what it said is quoted for reference
             lines.append(f"  原文：“{best_quote(doc.clause(it['clause']), question)}”")
         for s in it.get("steps") or []:
             lines.append(f"  · {s}")

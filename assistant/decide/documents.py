@@ -9,7 +9,14 @@ from dataclasses import dataclass, field
 
 from assistant.session import Session
 from assistant.understand.lexicon import Lex, lexicon_for
-from assistant.understand.places import PlaceHit, containing_places, find_places, registered_place, workshop_place
+from assistant.understand.places import (
+    PlaceHit,
+    containing_places,
+    find_places,
+    registered_place,
+    registrations,
+    workshop_place,
+)
 from assistant.understand.text import normalise
 from corpus import Corpus, Document
 from corpus.packs import pack_for
@@ -202,6 +209,10 @@ def choose_document(q: str, session: Session, corpus: Corpus, settings) -> Choic
             masks += [m.span() for m in lex.place_ok.finditer(t)]
     hits = find_places(t, corpus, masks)
     reg, elsewhere = registered_place(t, hits)
+    several = list(dict.fromkeys(h.doc for h in registrations(t, hits) if h.doc is not None))
+    if len(several) > 1 and not named:
+        # 一家注册在龙南，一家注册在南康: two enterprises, two documents; ask which one is asked about
+        return Choice(None, "ask", rest, ask=True, candidates=[corpus.document(d) for d in several])
     if named:
         doc = current if current in named else named[0]
         return Choice(doc, "named", rest, reg)
@@ -217,10 +228,10 @@ def choose_document(q: str, session: Session, corpus: Corpus, settings) -> Choic
         if current is not None:
             # 注册地在惠州 said later: a fact about the enterprise; the document talked about says it pays nothing
             return Choice(current, "registered_elsewhere", rest, reg)
-        distinct = _distinct_by_text(_signals(corpus, t, hits), corpus)
+        distinct = _distinct_by_text(_signals(corpus, t, hits), corpus) if reg.explicit else {}
         if len(distinct) == 1:
             # 注册地在赣州，接入了二级节点…: a rule only one document has, asked about from elsewhere; its place
-            # condition answers it
+            # condition answers it (瑞金的企业…: who the enterprise is, in a place no document covers: abstain)
             return Choice(corpus.document(next(iter(distinct))), "registered_elsewhere", rest, reg)
         return Choice(None, "uncovered", rest, reg, uncovered=reg.name)
     if len(docs) == 1:

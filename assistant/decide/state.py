@@ -173,6 +173,21 @@ def _before_input(lex: Lex, oid: str) -> str | None:
     return None
 
 
+def _earlier_titles_rewarded(session: Session, lex: Lex, new: list[str]) -> None:
+    """今年又评上省级的 after 去年评上市级的: the titles held from earlier turns, of the rules paying the new ones with a
+    rewarded-before input, were rewarded then (the rule tops up the difference)."""
+    p = session.profile
+    for oid in new:
+        before, path = _before_input(lex, oid), _titles_input(lex, oid)
+        if not before or not path or not isinstance(p.get(path), list):
+            continue
+        earlier = [t for t in p[path] if (t if isinstance(t, str) else t.get("id")) not in new]
+        if earlier:
+            p[path] = [t for t in p[path] if t not in earlier]
+            rewarded = p.setdefault(before, [])
+            rewarded.extend(t for t in earlier if t not in rewarded)
+
+
 def _set_title(session: Session, lex: Lex, oid: str, held: bool) -> None:
     path = _titles_input(lex, oid)
     if path is None:
@@ -292,6 +307,8 @@ def apply_turn(session: Session, turn: Turn, lex: Lex) -> list[str]:
     for slot, value in amounts:
         idx = indexed.get((slot, value))
         set_value(session, lex, _fid(slot), value, new_item=turn.new_project, index=idx)
+    if turn.upgrade:
+        _earlier_titles_rewarded(session, lex, [oid for oid, held in turn.titles if held])
     for oid, held in turn.titles:
         if oid in turn.prior_titles and _before_input(lex, oid):
             before = _before_input(lex, oid)

@@ -35,7 +35,8 @@ _DELTA_BEFORE = re.compile(r"(再|又|多|追加|增加|新增|另加|加|(?P<le
 _WEAK_WORDS = re.compile(r"投资额|投资|投入|花了|花费|支付|付了|实付|费用")
 # the enterprise's other figures (revenue, capital, output, loans): never an award input unless a pack names them
 _OTHER_FIGURES = re.compile(r"(年)?(营收|营业收入|营业额|主营(业务)?收入|销售(额|收入)|收入|产值|总产值|注册资本|注册资金|实收资本|"
-                            r"资产|总资产|净资产|利润|净利润?|工资|薪酬|产量|融资|授信|租金|市值|估值|出口额|进口额|订单|合同额)")
+                            r"资产|总资产|净资产|利润|净利润?|工资|薪酬|产量|融资|授信|租金|市值|估值|出口额|进口额|订单|合同额|"
+                            r"其他|其它|其余|剩下|剩余|余下)")  # 其中厂房1200万 设备1200万 其他600万: the remainder of a breakdown
 _SENT_RE = re.compile(r"[。；;！!？?\n]")
 _SUM_WORD = re.compile(r"(加起来|加在一起|合起来|合计|一共|总共|共计|总计|累计)(是|为|有|投了|花了)?$")
 _COUNT_WORD = {"两": 2, "俩": 2, "二": 2, "2": 2, "三": 3, "3": 3, "四": 4, "4": 4, "五": 5, "5": 5, "六": 6, "6": 6,
@@ -56,6 +57,7 @@ _LEVELS = [
     ("city", re.compile(r"(?<![城都超门])市(级)?(?![场财政工信委直民区])")),
 ]
 # a title already rewarded earlier (2023年获评市级数字化车间，已获20万元 / 之前拿过市级的奖励)
+_UPGRADE = re.compile(r"又(被)?(评|获|认定|拿)|再次(评|获|认定)|升(级)?(为|成|到)|晋升|升格")
 _PRIOR = re.compile(r"已(经)?(获|拿|领)(到|了|过)?(奖励|奖金|补助|\d)|之前|此前|以前|早先|先前|去年|前年|曾(经)?")
 # a title-like name (a level and a kind of recognition) for documents that list their titles by name
 _TITLE_LIKE = re.compile(r"(国家级?|省级?|([\u4e00-\u9fa5]{2,3}?)?市级?|国字号)[\u4e00-\u9fa5]{0,8}?(示范工厂|智能工厂|数字化车间|示范企业|标杆企业|"
@@ -197,11 +199,18 @@ def _slot_for(t: str, seg: tuple[int, int], span: tuple[int, int], lex: Lex) -> 
         elif start >= span[1]:
             cands.append((weak, 1, start - span[1], -(end - start), fact))
     best = min(cands, key=lambda c: c[:4]) if cands else None
+    named_after = [c for c in cands if c[1] == 1 and not c[0] and c[-1] != "~other"
+                   and re.match(r"(是|为|用于|用在|花在|买了|买的)", t[span[1]:span[1] + 3])]
+    if best is not None and best[-1] == "~other" and named_after:
+        return min(named_after, key=lambda c: c[2])[-1]  # 剩下1350万是设备: what the amount is said to be
     if best is not None and not best[0]:
+        if best[1] == 0 and "其中" in t[span[0] - best[2]:span[0]]:
+            return "~other"  # 总投资3000万 其中厂房1200万: a part of the total named before 其中, not another total
         return best[-1]
     earlier = [c for c in concepts(t, _sentence_start(t, seg[0]), seg[0], lex) if c[2] not in ("~weak",)]
     if earlier:
-        return max(earlier, key=lambda c: (c[1], c[1] - c[0]))[2]
+        last = max(earlier, key=lambda c: (c[1], c[1] - c[0]))
+        return "~other" if "其中" in t[last[1]:span[0]] else last[2]
     return best[-1] if best else None
 
 
@@ -306,6 +315,11 @@ def _amount_facts(turn: Turn, t: str, segs, lex: Lex) -> None:
             turn.tax_whatif.append(amount)  # 税收如果是100万呢: the session replaces the figure it holds
             continue
         slot = _slot_for(t, seg, span, lex)
+        excluded_any = lex.excluded_words(None)
+        if (slot and excluded_any is not None and excluded_any.search(t, *own_words)
+                and not any(f == slot for _, _, f in concepts(t, *own_words, lex))):
+            turn.figures.append(amount)
+            continue  # 总投资1800万，厂房土建600万: what the document's bases exclude, not borrowed from the total
         if slot and not slot.startswith("~") and turn.topics:
             # 网络化改造总投资200万: 总投资 also names a field of another rule's items; the topic's own amount wins
             own = lex.words.topic_amounts.get(turn.topics[0])
@@ -482,6 +496,8 @@ def _titles(turn: Turn, t: str, segs, lex: Lex, places: list[tuple[int, int]]) -
                 if held and _PRIOR.search(seg_text + follow) and sum(
                         1 for _, r in lex.option_words if r.search(t)) > 1:
                     turn.prior_titles.append(oid)  # the earlier, lower title of an upgrade
+    if any(held for _, held in turn.titles) and _UPGRADE.search(t):
+        turn.upgrade = True
     if lex.option_words and not any(oid for oid, _ in turn.titles):
         for m in _TITLE_LIKE.finditer(t):
             seg = segment_of(segs, m.start())

@@ -86,12 +86,12 @@ class Lex:
                 out.add(r.clause)
         return out
 
-    def excluded_words(self, path: str) -> re.Pattern | None:
-        """What the rules on an input say it does not include (不含土建工程、厂房建设 → 土建|厂房), as one regex of
-        the words' cores (a user writes 厂房改造土建, not the text's 土建工程)."""
+    def excluded_words(self, path: str | None) -> re.Pattern | None:
+        """What the rules on an input (None: on any input) say it does not include (不含土建工程、厂房建设 →
+        土建|厂房), as one regex of the words' cores (a user writes 厂房改造土建, not the text's 土建工程)."""
         cores = []
         for r in (self.pack.rules.rules if self.pack.rules else ()):
-            if r.base == path:
+            if path is None or r.base == path:
                 cores += [re.sub(r"(工程|建设|设施|投入|费用|支出)$", "", e) or e for e in r.exclusions]
         cores = sorted({c for c in cores if len(c) >= 2}, key=len, reverse=True)
         return re.compile("|".join(map(re.escape, cores))) if cores else None

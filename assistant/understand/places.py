@@ -4,7 +4,7 @@ the enterprise is registered."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from corpus import BUNDLED_DIR, Corpus, read_yaml
@@ -16,6 +16,7 @@ class PlaceHit:
     span: tuple[int, int]
     doc: str | None  # the loaded document whose place it is
     within: str = ""
+    explicit: bool = False  # said as registration (注册在X / X注册的), not only as who the enterprise is (X的企业)
 
 
 @lru_cache(maxsize=1)
@@ -115,7 +116,7 @@ def registered_place(t: str, hits: list[PlaceHit]) -> tuple[PlaceHit | None, boo
         neg = re.search(r"(不是|不在|没有|并非|没)(在)?$", before) is not None
         if _REG_BEFORE.search(before) or _REG_AFTER.match(after):
             if not neg:
-                return h, False
+                return replace(h, explicit=True), False
             continue
         if _SUBSIDIARY.match(t[e:e + 12]) and not neg:
             return h, False  # 在安远还有个子公司，…那个能拿多少: a subsidiary is an enterprise registered there
@@ -127,10 +128,23 @@ def registered_place(t: str, hits: list[PlaceHit]) -> tuple[PlaceHit | None, boo
                                               or re.search(r"[,，。；;]$", before)):
             return h, False  # 瑞金市的企业 / 我们龙南规上企业: the enterprise's own place
         if re.match(r"^(市|县|区)?(注册的)", after):
-            return h, False
+            return replace(h, explicit=True), False
     if re.search(r"(外地|异地)(注册|企业)", t):
         return None, True
     return None, False
+
+
+def registrations(t: str, hits: list[PlaceHit]) -> list[PlaceHit]:
+    """Every place the text says something is registered in (一家注册在龙南，一家注册在南康: two)."""
+    out = []
+    for h in hits:
+        s, e = h.span
+        before, after = t[max(0, s - 8):s], t[e:e + 8]
+        if re.search(r"(不是|不在|没有|并非|没)(在)?$", before):
+            continue
+        if _REG_BEFORE.search(before) or _REG_AFTER.match(after) or re.match(r"^(市|县|区)?(注册的)", after):
+            out.append(h)
+    return out
 
 
 def workshop_place(t: str, h: PlaceHit) -> bool:
@@ -141,4 +155,5 @@ def workshop_place(t: str, h: PlaceHit) -> bool:
     return bool(_NOT_REG.match(t[e:e + 12].lstrip("市县区")) or _NOT_REG.search(t[e:e + 12]))
 
 
-__all__ = ["PlaceHit", "containing_places", "find_places", "registered_place", "says_elsewhere", "workshop_place"]
+__all__ = ["PlaceHit", "containing_places", "find_places", "registered_place", "registrations", "says_elsewhere",
+           "workshop_place"]

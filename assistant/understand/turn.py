@@ -23,6 +23,7 @@ class Turn:
     titles: list[tuple[str, bool]] = field(default_factory=list)  # (option id, held?)
     unlisted_titles: list[str] = field(default_factory=list)  # 国家级智能制造示范工厂: a title in no list of the document
     prior_titles: list[str] = field(default_factory=list)  # titles said to be already rewarded earlier (已获20万元)
+    upgrade: bool = False  # 今年又评上省级的: a title gained after those held before (an upgrade)
     problems: list[str] = field(default_factory=list)
     whatif: bool = False
     switch: bool = False
