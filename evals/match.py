@@ -44,6 +44,9 @@ def contains(haystack: str, needle: str) -> bool:
     if not n:
         return True
     h = normalise(haystack)
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", n):
+        # 1,999,999.98 written without its 元: the office means that amount, however the answer writes it
+        n = f"⟨{canonical_amount(Decimal(n.replace(',', '')))}元⟩"
     pattern = re.escape(n)
     if n[0].isdigit():
         pattern = r"(?<![\d.])" + pattern

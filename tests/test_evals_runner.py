@@ -169,6 +169,9 @@ cases:
         ("比例为６％", "6%", True),
         ("纳入省级库（1亿元及以上）", "10000万元", True),
         ("按6%计", "16%", False),
+        ("可获1,999,999.98元", "1,999,999.98", True),  # an amount written without 元 in the case file
+        ("可获199,999.80元", "199,999.8", True),
+        ("可获2,999,999.98元", "1,999,999.98", False),
     ],
 )
 def test_text_matching_treats_width_spacing_and_wan_forms_as_equal(text, needle, found):

@@ -129,3 +129,28 @@ def test_saying_where_the_enterprise_is_registered_after_a_money_answer_computes
         deterministic_answer(q, s)
     ans = deterministic_answer("是的 在龙南注册的", s)
     assert ans.award is not None and ans.award["total"] == Decimal("120000")
+
+
+def test_a_base_the_user_proposes_and_a_rumoured_cap_are_figures_asked_about_not_inputs(read):
+    t = read(LN, "两个已竣工的技改项目 设备分别1500万和460万 合起来1960万 能不能按1960万算6%")
+    assert sorted(_amounts(t, "equipment")) == [Decimal("4600000.00"), Decimal("15000000.00")]
+    t = read(NK, "工业软件订阅加云服务一共付了40万 我们今年地方财政实得税收只有5万 是不是最多只能拿5万")
+    assert _amounts(t, "subscription_fees") == [Decimal("400000.00")]
+
+
+def test_a_measure_word_inside_an_amount_is_read_through():
+    assert find_amounts("追加投资到1个亿整呢")[0][0] == Decimal("100000000.00")
+
+
+def test_an_upgrade_said_in_one_turn_tops_up_the_earlier_title():
+    from assistant.pipeline import deterministic_answer
+    from assistant.session import Session
+
+    ans = deterministic_answer("南康 我们2024年评了赣州市级数字化车间 拿了20万 今年升级成省级数字化车间了 还能补多少",
+                               Session())
+    assert ans.award["total"] == Decimal("300000") and "没能完全理解" not in ans.answer
+
+
+def test_the_clause_named_before_na_tiao_is_the_one_asked_about(read):
+    t = read(NK, "技改贷款贴息那条 是哪几个部门负责")
+    assert t.intent == "unit" and t.topics[0] == "6"

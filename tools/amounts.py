@@ -155,10 +155,14 @@ _BEFORE_TOKEN = re.compile(rf"(?P<sci>\d+(?:\.\d+)?e[+-]?$)|(?P<range>\d+(?:\.\d
 _LETTERED = re.compile(r"(?<![a-z0-9])([a-z#@*]+[0-9a-z]*|[0-9]+[a-z#@*]+[0-9a-z]*)(万元|万|亿元|亿|元)")
 
 
+_GE_UNIT = re.compile(r"([\d一二两三四五六七八九十几半])个(亿|万)")
+
+
 def _money_tokens(norm: str):
     """(start, end, text, amount or AmountError, what comes just before) for each money-looking token of `norm`
     (half-width text): a number with a money unit (元/块/万/亿/w) or a ¥ sign."""
     tokens = []
+    norm = _GE_UNIT.sub(r"\1 \2", norm)  # 1个亿 / 两个亿: the measure word read as a space, spans unchanged
     for m in _FIND_RE.finditer(norm):
         num, cur, pre, w = m.group("num"), m.group("cur"), m.group("pre"), m.group("w")
         # trailing 点 or a bare unit run (…千万 in 千万不要) is not part of a number

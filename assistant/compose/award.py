@@ -4,13 +4,14 @@ claimed, the classification tier; every figure from the award object, every rule
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from assistant.answer import Answer
 from assistant.compose.common import add_followup, finish, followup_for, place_line, rule_rows, status_line, yours
 from assistant.compose.text import add_citation, best_quote, citation, sentences, units_text
 from assistant.session import Session
 from assistant.understand.lexicon import Lex
-from assistant.understand.topics import topics_of
+from assistant.understand.topics import topics_in_order, topics_of
 from assistant.understand.turn import Turn
 from tools.amounts import format_yuan
 
@@ -232,8 +233,14 @@ def award_answer(lex: Lex, session: Session, turn: Turn, question: str, *, chang
             return library_answer(lex, result.library, question)
         return None
     award = result.to_dict()
-    focus = [c for c in (turn.topics or []) if c in lex.award_clauses or c in (lex.classification_clause,
-                                                                                lex.cap_clause)]
+    # the awards the turn gives figures for, in the order it names them (上云付了10万 二级节点投资60万: 四（三）5, then
+    # 四（三）6); then the other topics, most relevant first (智改项目贷款…贴息多少: the loan's rule, not the project's)
+    fed = {c for k, v in turn.facts if isinstance(v, Decimal) for c in lex.clauses_reading(lex.path(".".join(k)))}
+    fed |= {r.clause for oid, held in turn.titles if held for r in (lex.pack.rules.rules if lex.pack.rules else ())
+            if oid in r.options}
+    named = [c for c in (topics_in_order(turn.text, lex) if turn.text else []) if c in fed and c in (turn.topics or [])]
+    topics = named + [c for c in (turn.topics or []) if c not in named]
+    focus = [c for c in topics if c in lex.award_clauses or c in (lex.classification_clause, lex.cap_clause)]
     if not focus and session.last_topic in lex.award_clauses:
         focus = [session.last_topic]
     text, cites, flags, followups, asks = compose_award(lex, award, focus, question)

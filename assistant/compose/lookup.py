@@ -18,7 +18,7 @@ from assistant.compose.text import (
     unit_quote,
     units_text,
 )
-from assistant.understand.lexicon import Lex
+from assistant.understand.lexicon import Lex, lexicon_for
 from assistant.understand.topics import topics_in_order
 from assistant.understand.turn import Turn
 from corpus import Document
@@ -202,7 +202,10 @@ def unit_answer(doc: Document, topics: list[str], question: str, last_topic: str
             text += f"（该条未单列责任单位，按所属{holder.label}“{holder.heading}”的责任单位。）"
     else:
         text = f"{clause.label}没有写明责任单位，可咨询{consult_unit(doc)}。"
-    return finish(doc, text, citations=cites, flags=["unit"])
+    st = status_line(lexicon_for(doc))
+    if st:
+        text = f"（{st}，以下为原文规定，仅供查阅。）\n" + text  # as every lookup of a document not in force says
+    return finish(doc, text, citations=cites, flags=["unit"], sources=[st] if st else [])
 
 
 def unit_clauses_answer(doc: Document, unit: str) -> Answer:

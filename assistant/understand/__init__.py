@@ -54,6 +54,7 @@ _FIGURE_LEAD = re.compile(r"((奖励|奖补|补助|补贴|奖|补|最高|最多|
 # a cap on the awards together, no award named: 有没有总的封顶 / 各项加起来有限额吗 / 一年的上限
 _WHOLE_CAP_Q = re.compile(r"(总|合计|一共|加起来|各项|全部|累计|一年|每年)[^,，。]{0,6}(封顶|上限|限额|顶格)[^,，。]{0,6}(吗|么|多少|\?|是什么)?"
                           r"|(封顶|上限|限额)[^,，。]{0,2}(总|合计|一共|加起来)")
+_THAT_CLAUSE = re.compile(r"([^,，。;；]{2,20}?)(那|这)(一)?(条|项|款)(?![件])")
 _CLAIMED_SUM = re.compile(r"(一共|合计|总共|加起来|共计|总计)(是|有|为|能拿|可以拿|拿)?$")
 
 
@@ -238,6 +239,11 @@ def understand(question: str, lex: Lex | None = None, corpus=None) -> Turn:
                     turn.foreign_conditions += [m.group(0) for _, rx in lexicon_for(d).conditions for m in [rx.search(where)]
                                                 if m and len(m.group(0)) >= 2]
             turn.foreign_conditions = list(dict.fromkeys(turn.foreign_conditions))
+    that = _THAT_CLAUSE.search(t)
+    if that and turn.topics:
+        # 技改贷款贴息那条是哪几个部门负责: the clause named before 那条 is the one asked about
+        named = [c for c in topics_of(that.group(1), lex) if c in turn.topics]
+        turn.topics = named + [c for c in turn.topics if c not in named]
     if not turn.topics and lex.cap_clause and _WHOLE_CAP_Q.search(t) and not turn.facts and not turn.titles:
         turn.topics = [lex.cap_clause]  # 有没有总的封顶: no award named, so the cap on them all (the document's cap)
     turn.intent = route(turn, t, lex)

@@ -37,6 +37,11 @@ ROLE_CLAIM_BEFORE = re.compile(r"(能|可以|可|会|应该)?(补|拿|领|奖|�
 ROLE_CLAIM_AFTER = re.compile(r"^(的)?(奖励|补贴|补助|奖补)?(吗|么|嘛|吧|对吗|对不对|是吧|没错吧|\?)")
 # a figure the user derives (按60%是3.6万 / ×6%=72万): a result of their own arithmetic, not an input
 ROLE_DERIVED = re.compile(r"(\d+(\.\d+)?%|[×x*]|乘(以)?)[^,，。;；\d]{0,3}(是|=|得|就是|等于|算下来|算出来|应该是)(了)?$")
+# a base the user proposes to compute on (能不能按1960万算 / 按500万计): the figure asked about, not another item
+ROLE_BASIS_BEFORE = re.compile(r"(按|按照|以)$")
+ROLE_BASIS_AFTER = re.compile(r"^(来|的标准)?(算|计算|计|核定|核算)")
+# a claim or rumour at the end of the question (是不是最多只能拿5万 / 听说能补60万): the award asked about
+_HEARSAY = re.compile(r"(听说|据说|有人说|别人说|是不是|是否)[^,，。]{0,8}$")
 # a budget cited (补助资金总额500万 / 预算3000万 / 总盘子): the programme's money, not the enterprise's
 ROLE_BUDGET = re.compile(r"(资金总额|补助总额|奖补资金总额|总盘子|预算(总额)?|资金池|总额度)(是|为|有|不超过)?$")
 
@@ -58,8 +63,11 @@ def amount_role(t: str, seg: tuple[int, int], span: tuple[int, int], edges: froz
         return "threshold"
     if _ROLE_EDGE.search(before) and _ROLE_ASKING.search(t[seg[0]:seg[1] + 1]):
         return "threshold"  # 达到500万才能拿吗: the edge asked about; 达到了800万 is the enterprise's own
-    if ROLE_CLAIM_BEFORE.search(before) and ROLE_CLAIM_AFTER.match(after):
+    if ROLE_CLAIM_BEFORE.search(before) and (ROLE_CLAIM_AFTER.match(after)
+                                             or _HEARSAY.search(before) and not after.strip(",，。.!！ ")):
         return "claim"
+    if ROLE_BASIS_BEFORE.search(before) and ROLE_BASIS_AFTER.match(after) and _ROLE_ASKING.search(t[seg[0]:seg[1] + 1]):
+        return "derived"
     return "own"
 
 

@@ -36,7 +36,7 @@ _WEAK_WORDS = re.compile(r"投资额|投资|投入|花了|花费|支付|付了|�
 # the enterprise's other figures (revenue, capital, output, loans): never an award input unless a pack names them
 _OTHER_FIGURES = re.compile(r"(年)?(营收|营业收入|营业额|主营(业务)?收入|销售(额|收入)|收入|产值|总产值|注册资本|注册资金|实收资本|"
                             r"资产|总资产|净资产|利润|净利润?|工资|薪酬|产量|融资|授信|租金|市值|估值|出口额|进口额|订单|合同额|"
-                            r"其他|其它|其余|剩下|剩余|余下)")  # 其中厂房1200万 设备1200万 其他600万: the remainder of a breakdown
+                            r"其他|其它|其余|剩下|剩余|余下|税收|纳税额|缴税|税款)")  # 其中厂房1200万 设备1200万 其他600万: the remainder of a breakdown
 _SENT_RE = re.compile(r"[。；;！!？?\n]")
 _SUM_WORD = re.compile(r"(加起来|加在一起|合起来|合计|一共|总共|共计|总计|累计)(是|为|有|投了|花了)?$")
 _COUNT_WORD = {"两": 2, "俩": 2, "二": 2, "2": 2, "三": 3, "3": 3, "四": 4, "4": 4, "五": 5, "5": 5, "六": 6, "6": 6,
@@ -57,6 +57,7 @@ _LEVELS = [
     ("city", re.compile(r"(?<![城都超门])市(级)?(?![场财政工信委直民区])")),
 ]
 # a title already rewarded earlier (2023年获评市级数字化车间，已获20万元 / 之前拿过市级的奖励)
+_RECEIVED = re.compile(r"(已经|已|当时|之前|那时|曾)?(拿了|拿到了?|领了|领到了?|获得了|得了|奖了|获奖|奖励了|给了|补了)$")
 _UPGRADE = re.compile(r"又(被)?(评|获|认定|拿)|再次(评|获|认定)|升(级)?(为|成|到)|晋升|升格")
 _PRIOR = re.compile(r"已(经)?(获|拿|领)(到|了|过)?(奖励|奖金|补助|\d)|之前|此前|以前|早先|先前|去年|前年|曾(经)?")
 # a title-like name (a level and a kind of recognition) for documents that list their titles by name
@@ -335,6 +336,9 @@ def _amount_facts(turn: Turn, t: str, segs, lex: Lex) -> None:
         delta = dm is not None
         if dm is not None and dm.group("less"):
             amount = -amount  # 少买200万: a decrease
+        if slot is None and turn.titles and _RECEIVED.search(t[seg[0]:span[0]]):
+            turn.figures.append(amount)
+            continue  # 评了市级数字化车间 拿了20万: the award already received for a title, not an input
         if slot is None:
             if delta:
                 turn.deltas.append((None, amount))
@@ -480,6 +484,7 @@ def _titles(turn: Turn, t: str, segs, lex: Lex, places: list[tuple[int, int]]) -
     """Titles with their levels. Levels before or after the family name, coordinated with 和/及/、/都, all count; in a
     segment naming several families each level goes to the family it precedes. A question about one level
     (市级服务型制造示范企业奖多少) is computed as if held. Titles named by their own words (省级智能工厂) too."""
+    seen_at: dict[str, int] = {}
     for oid, rx in lex.option_words:
         for m in rx.finditer(t):
             seg = segment_of(segs, m.start())
@@ -491,13 +496,19 @@ def _titles(turn: Turn, t: str, segs, lex: Lex, places: list[tuple[int, int]]) -
             if stated:
                 held = not _negated_title(t, seg, seg[0], m.start())
                 turn.titles.append((oid, held))
+                seen_at.setdefault(oid, m.start())
                 nxt = t[seg[1]:seg[1] + 14]
                 follow = nxt if re.match(r"^[,，;；]?已", nxt) else ""
                 if held and _PRIOR.search(seg_text + follow) and sum(
                         1 for _, r in lex.option_words if r.search(t)) > 1:
                     turn.prior_titles.append(oid)  # the earlier, lower title of an upgrade
-    if any(held for _, held in turn.titles) and _UPGRADE.search(t):
+    up = _UPGRADE.search(t)
+    if any(held for _, held in turn.titles) and up:
         turn.upgrade = True
+        # 2024年评了市级的，今年升级成省级的: the titles named before the upgrade were the earlier, rewarded ones
+        later = [o for o, at in seen_at.items() if at >= up.start()]
+        if later:
+            turn.prior_titles += [o for o, at in seen_at.items() if at < up.start() and o not in turn.prior_titles]
     if lex.option_words and not any(oid for oid, _ in turn.titles):
         for m in _TITLE_LIKE.finditer(t):
             seg = segment_of(segs, m.start())
