@@ -236,16 +236,20 @@ def test_clause_search_highlights_the_words_of_the_query(page, server):
     assert all(m in "二级节点补助" for m in marked)
 
 
-def test_a_follow_up_button_asks_its_question_in_the_same_conversation(page, server):
+def test_a_quick_reply_fills_the_fact_asked_for_and_is_shown_as_the_users_answer(page, server):
     open_tab(page, server.url, "政策问答")
-    ask(page, QUESTION_1200W)
-    button = page.locator(".pa-followup").first
-    button.wait_for()
-    follow_up = button.inner_text()
+    ask(page, "我们是规上企业，买设备花了1200万，能拿多少？")
+    asked = page.locator("#pa-asked .pa-asked")
+    asked.wait_for()
+    assert "是否已竣工" in asked.inner_text()
+    yes = page.locator(".pa-followup").get_by_text("是", exact=True)
     before = page.locator(BOT).count()
-    button.click()
+    yes.click()
     page.wait_for_function(f"document.querySelectorAll(\"{BOT}\").length > {before}", timeout=60_000)
-    assert follow_up in page.locator("#pa-chatbot [data-testid='user']").last.inner_text()
+    assert page.locator("#pa-chatbot [data-testid='user']").last.inner_text().strip() == "是"
+    reply = last_reply(page)
+    assert "72万元" in reply and "项目已竣工" not in reply.split("尚待确认")[-1].split("\n")[0]
+    expect(page.locator("#pa-asked")).not_to_contain_text("是否已竣工")
 
 
 # ---------------------------------------------------------------- 一致性评测

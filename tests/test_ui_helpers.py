@@ -208,3 +208,11 @@ def test_the_chat_examples_are_the_packs_own_a_few_from_each_default_first():
         assert own and own[0] in examples  # every document contributes
     every = {q for d in docs for q in pack_for(d).lexicon.examples}
     assert set(examples) <= every and len(examples) < len(every)
+
+
+def test_quick_replies_answer_a_yes_no_fact_and_leave_figures_to_the_box():
+    from webapp.ui import quick_replies
+
+    assert quick_replies({"fact": "completed", "kind": "bool", "question": "是否已竣工？"}) == ["是", "否"]
+    assert quick_replies({"fact": "local_tax_retained", "kind": "amount", "question": "是多少？"}) == []
+    assert quick_replies(None) == []

@@ -216,3 +216,13 @@ def claimable_html(rows: list[dict], services: Services | None = None, doc: str 
     return ("<div class='pa-table-wrap'><table class='pa-claim'><thead><tr><th>状态</th><th>项目</th><th>条款</th>"
             "<th>金额</th><th>条件</th><th>计算过程</th><th>责任单位</th></tr></thead><tbody>" + "".join(body)
             + "</tbody></table></div>")
+
+
+def asked_html(ask: dict | None) -> str:
+    """The fact the answer still needs, as one line above the reply buttons (empty when nothing is asked)."""
+    if not ask or not ask.get("question"):
+        return ""
+    how = "可点下方按钮回答，或直接输入" if ask.get("kind") == "bool" else "请在输入框中直接回答，如“50万”"
+    return (f"<div class='pa-asked'>还需确认：{html.escape(str(ask['question']))}"
+            f"<span class='pa-asked-how'>（{how}）</span></div>")
+

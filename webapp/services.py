@@ -209,8 +209,9 @@ class Services:
             raise UserError(f"问题过长（{len(question)}字），请控制在{limit}字以内。", 413)
         return question
 
-    def ask(self, question: Any, session_id: str | None = None) -> tuple[str, dict]:
-        """Answer in the conversation `session_id` (a new one if None): (session id, DESIGN §4 dict).
+    def ask(self, question: Any, session_id: str | None = None, with_asks: bool = False) -> tuple[str, dict]:
+        """Answer in the conversation `session_id` (a new one if None): (session id, DESIGN §4 dict); WITH_ASKS adds
+        what each follow-up asks (`asks`: fact and kind), for the screen's quick replies — not part of the API body.
 
         Only ids this server issued are accepted; one that has expired (or that the store no longer knows) starts
         a new conversation, and the answer says that the facts given before are gone."""
@@ -225,6 +226,8 @@ class Services:
                             " session_id。", 400) from None
         answer = self._storage(lambda: store.update(opened.id, lambda session: ask(question, session=session)))
         out = answer.to_dict()
+        if with_asks:
+            out["asks"] = [dict(a) for a in answer.asks]
         if opened.status in ("expired", "unknown"):
             ttl = _days(self.settings.session_ttl_seconds)
             note = (f"会话已过期（超过{ttl}未使用），之前提供的企业情况已清除，请重新说明。" if opened.status == "expired"

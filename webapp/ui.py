@@ -48,6 +48,8 @@ footer{display:none !important}
 .pa-open{border:1px solid #94a3b8;border-radius:4px;background:#f8fafc;color:#1e3a5f;font-size:.82em;padding:1px 8px;
   margin-left:8px;cursor:pointer}
 .pa-open:hover{background:#e2e8f0}
+.pa-asked{color:#1e3a5f;font-size:.92em;margin:4px 0}
+.pa-asked-how{color:#64748b;font-size:.9em;margin-left:4px}
 .pa-table-wrap{overflow-x:auto;-webkit-overflow-scrolling:touch;max-width:100%}
 .pa-award table,.pa-claim{width:100%;border-collapse:collapse;margin-top:6px;background:#fff}
 .pa-claim{min-width:820px;table-layout:fixed}
@@ -210,6 +212,9 @@ def _chat_tab(services: Services, feedback: FeedbackStore) -> dict:
                 question = gr.Textbox(label="您的问题", placeholder=f"例如：{examples[0]}" if examples else "请输入问题",
                                       scale=5, elem_id="pa-question", max_lines=4, min_width=200)
                 send = gr.Button("提问", variant="primary", scale=1, elem_id="pa-send", min_width=80)
+            # the fact the answer still needs: its question, and for yes/no facts 是 / 否 buttons that answer it
+            # (the reply fills that fact; the assistant's question is never sent back as the user's)
+            asked_line = gr.HTML("", elem_id="pa-asked", js_on_load=None)
             with gr.Row():
                 followups = [gr.Button(visible=False, size="sm", elem_classes="pa-followup")
                              for _ in range(MAX_FOLLOWUPS)]
@@ -237,27 +242,30 @@ def _chat_tab(services: Services, feedback: FeedbackStore) -> dict:
         q = (q or "").strip()
         hidden = [gr.update(visible=False)] * MAX_FOLLOWUPS
         try:
-            session_id, ans = services.ask(q, session_id)
+            session_id, ans = services.ask(q, session_id, with_asks=True)
         except Exception as e:  # noqa: BLE001 - every failure becomes a Chinese message in the chat
             _, msg = friendly(e)
             history += [{"role": "user", "content": render.plain_message(q or "（空）")},
                         {"role": "assistant", "content": render.plain_message(f"⚠ {msg}")}]
-            return [history, q, session_id, gr.update(), gr.update(), asked, None, "", *_rating(False)] + hidden
+            return [history, q, session_id, gr.update(), gr.update(), asked, None, "", *_rating(False), ""] + hidden
         asked = [*asked, q]
         text = str(ans.get("answer") or "")
         history += [{"role": "user", "content": render.plain_message(q)},
                     {"role": "assistant", "content": render.plain_message(text)}]
-        fups = list(ans.get("followups") or [])[:MAX_FOLLOWUPS]
-        buttons = [gr.update(value=f, visible=True) for f in fups] + hidden[len(fups):]
+        asks = list(ans.get("asks") or [])
+        first = asks[0] if asks else None
+        replies = quick_replies(first)[:MAX_FOLLOWUPS]
+        buttons = [gr.update(value=r, visible=True) for r in replies] + hidden[len(replies):]
+        line = render.asked_html(first)
         try:
             cite_html = render.citations_html(services, ans.get("citations") or [])
             award_html = render.award_html(ans.get("award"))
         except Exception as e:  # noqa: BLE001
             cite_html, award_html = error_html(e), ""
         rated = {"turns": asked, "answer": ans, "id": None}
-        return [history, "", session_id, cite_html, award_html, asked, rated, "", *_rating(True)] + buttons
+        return [history, "", session_id, cite_html, award_html, asked, rated, "", *_rating(True), line] + buttons
 
-    outputs = [chatbot, question, sid, cites, award, turns, last, status, up, down, comment_row] + followups
+    outputs = [chatbot, question, sid, cites, award, turns, last, status, up, down, comment_row, asked_line] + followups
     send.click(on_ask, [question, chatbot, sid, turns], outputs)
     question.submit(on_ask, [question, chatbot, sid, turns], outputs)
     for b in followups:
@@ -268,7 +276,7 @@ def _chat_tab(services: Services, feedback: FeedbackStore) -> dict:
         services.reset(session_id)
         notice = f"<div class='pa-status-line'>{NEW_CHAT_NOTICE}</div>"
         return [[], "", session_id, "<div class='pa-empty'>已开始新对话。</div>", "", [], None, notice,
-                *_rating(False)] + [gr.update(visible=False)] * MAX_FOLLOWUPS
+                *_rating(False), ""] + [gr.update(visible=False)] * MAX_FOLLOWUPS
 
     reset.click(on_reset, [sid], outputs)
     chatbot.clear(on_reset, [sid], outputs)
@@ -301,6 +309,16 @@ def _chat_tab(services: Services, feedback: FeedbackStore) -> dict:
     comment_send.click(on_comment, [last, comment], [last, status, comment])
     comment.submit(on_comment, [last, comment], [last, status, comment])
     return {"cites": cites}
+
+
+def quick_replies(ask: dict | None) -> list[str]:
+    """The replies offered for the fact the answer asks for: 是 / 否 for a yes/no fact; the options of a choice when the
+    answer lists them; none for a figure or a place (typed in the box, whose hint says what is asked)."""
+    if not ask:
+        return []
+    if ask.get("kind") == "bool":
+        return ["是", "否"]
+    return [str(o) for o in ask.get("options") or []]
 
 
 def _rating(enabled: bool) -> list:
