@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from assistant.answer import Answer
+from tools.facts import DateSpan, parse_date
 
 
 @dataclass
@@ -69,8 +71,9 @@ class Session:
 
 
 # Tagged JSON for to_state/from_state: {"$decimal": "1200000.00"}, {"$tuple": [...]}, {"$set": [...]},
-# {"$answer": {...}}, and {"$dict": [[k, v], ...]} for a mapping whose keys are not all plain strings.
-_TAGS = ("$decimal", "$tuple", "$set", "$answer", "$dict")
+# {"$answer": {...}}, {"$date": "2024-05"} for a date as precise as it was given (DateSpan), {"$day": "2024-05-01"},
+# and {"$dict": [[k, v], ...]} for a mapping whose keys are not all plain strings.
+_TAGS = ("$decimal", "$tuple", "$set", "$answer", "$dict", "$date", "$day")
 
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})  # stored as they are; checked by type: this runs per turn
@@ -94,6 +97,10 @@ def _encode(value):
         return {"$set": [_encode(v) for v in value]}
     if isinstance(value, Answer):
         return {"$answer": _encode(value.to_dict())}
+    if isinstance(value, DateSpan):
+        return {"$date": value.text}
+    if isinstance(value, date):
+        return {"$day": value.isoformat()}
     if isinstance(value, (bool, int, float, str)):  # subclasses (an IntEnum, a str Enum): their plain value
         return value
     if isinstance(value, (list, dict)):
@@ -117,6 +124,10 @@ def _decode(value):
             return {_hashable(_decode(v)) for v in inner}
         if tag == "$dict":
             return {_hashable(_decode(k)): _decode(v) for k, v in inner}
+        if tag == "$date":
+            return parse_date(inner)
+        if tag == "$day":
+            return date.fromisoformat(inner)
         if tag == "$answer":
             data = _decode(inner)
             known = {f.name for f in dataclasses.fields(Answer)}

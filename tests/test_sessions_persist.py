@@ -51,6 +51,18 @@ def test_a_conversation_state_survives_json_and_comes_back_equal():
     assert ask("能拿多少？", session=back, llm=False).award["total"] == ask("能拿多少？", session=s, llm=False).award["total"]
 
 
+def test_a_dated_fact_is_stored_and_a_dated_conversation_goes_on_through_the_service(tmp_path):
+    s = Session()
+    ask("南康的规上企业，智能化改造项目软硬件投资800万，24年5月开工，已投用，能补多少？", session=s, llm=False)
+    back = Session.from_state(json.loads(json.dumps(s.to_state())))
+    assert back.profiles == s.profiles
+    services = services_in(tmp_path)
+    sid, first = services.ask("南康的规上企业，智能化改造项目软硬件投资800万，24年开工，已投用，能补多少？")
+    assert total(first) == Decimal("740000")
+    _, second = services.ask("那如果是2022年开工的呢", sid)
+    assert total(second) == Decimal("0")
+
+
 def test_a_stored_state_with_unknown_missing_or_unreadable_fields_still_opens():
     state = Session().to_state()
     state["renamed_in_a_later_version"] = {"$decimal": "1"}
