@@ -27,10 +27,10 @@ from assistant.compose.lookup import lookup_answer, targets_answer, unit_answer,
 from assistant.compose.text import stamp
 from assistant.compose.whatif import whatif_answer
 from assistant.decide.documents import choose_document
-from assistant.decide.state import apply_turn, fill_asked, reply_condition
+from assistant.decide.state import apply_turn, facts_named_in_reply, fill_asked, reply_condition
 from assistant.session import Session
 from assistant.understand import normalise, understand
-from assistant.understand.focus import REQUIRE_Q
+from assistant.understand.focus import Q_MARK, REQUIRE_Q
 from assistant.understand.lexicon import Lex, lexicon_for
 from assistant.understand.places import PlaceHit
 from corpus import Corpus, CorpusError
@@ -169,6 +169,9 @@ def _deterministic_answer(question: str, session: Session, corpus: Corpus, max_c
     if (reg is not None and session.last_intent in ("award", "claimable") and intent in ("abstain", "search", "lookup")
             and not turn.topics and not turn.clause_ref):
         intent = "award"  # 是的，在龙南注册的 after a money answer: where the enterprise is, so the award again
+    elif (session.last_intent == "award" and intent in ("abstain", "search") and not turn.clause_ref
+          and not Q_MARK.search(turn.text) and not turn.injection and session.profile):
+        intent = "award"  # 2023年11月验收的, after a money answer: a statement about the enterprise; the award stands
     # 符合产业政策吗 with a profile: whether the enterprise meets it, which the document cannot settle
     own_condition = bool(intent in ("lookup", "search") and turn.asked_conditions and not turn.facts and session.profile
                          and not turn.clause_ref and not REQUIRE_Q.search(turn.focus))
@@ -304,6 +307,12 @@ def _replies_only(turn) -> bool:
 
 def _bare_reply(session: Session, turn, lex: Lex) -> None:
     """是的 / 还没有 / 50万 / 省级 alone: the fact the last answer asked for, or the condition last stated."""
+    if not turn.facts and not turn.titles and turn.intent in ("abstain", "search", "lookup", "award"):
+        named = facts_named_in_reply(session, turn, lex)
+        if named:
+            turn.facts.extend(named)  # 接入了 验收也过了: the asked facts, named by their own words
+            turn.intent = "award"
+            return
     if turn.reply is not None and not turn.facts and turn.intent in ("abstain", "search", "lookup", "award"):
         key = reply_condition(session, turn, lex)
         if key is not None:

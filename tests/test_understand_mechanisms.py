@@ -154,3 +154,35 @@ def test_an_upgrade_said_in_one_turn_tops_up_the_earlier_title():
 def test_the_clause_named_before_na_tiao_is_the_one_asked_about(read):
     t = read(NK, "技改贷款贴息那条 是哪几个部门负责")
     assert t.intent == "unit" and t.topics[0] == "6"
+
+
+def test_an_amount_taken_back_is_not_a_fact(read):
+    t = read(LN, "买设备花了1500万 不对，是800万")
+    assert _amounts(t, "equipment") == [Decimal("8000000.00")]
+
+
+def test_a_reply_naming_the_facts_just_asked_for_answers_them():
+    from assistant.pipeline import deterministic_answer
+    from assistant.session import Session
+
+    s = Session()
+    deterministic_answer("标识解析二级节点那个补助 我们实际投了80万", s)
+    deterministic_answer("接入了 验收还没过", s)
+    assert s.profile["node"]["connected"] is True and s.profile["node"]["passed_acceptance"] is False
+
+
+def test_a_place_named_with_its_policy_chooses_that_document_over_the_registration():
+    from assistant.pipeline import deterministic_answer
+    from assistant.session import Session
+
+    ans = deterministic_answer("我们公司注册在龙南 车间在南康 规上 智改软硬件600万 2024年开工已投用 按南康政策能补多少",
+                               Session())
+    assert ans.doc == NK and ans.award["total"] == Decimal("0") and ans.citations[0]["clause"] == "1.1"
+
+
+def test_a_unit_question_is_answered_from_the_clause_that_names_units():
+    from assistant.pipeline import deterministic_answer
+    from assistant.session import Session
+
+    ans = deterministic_answer("南康技改贷款贴息归哪几个单位负责", Session())
+    assert ans.citations[0]["clause"] == "6" and "区金融办" in ans.answer

@@ -179,7 +179,10 @@ def normalise_space(text: str) -> str:
 
 
 def unit_answer(doc: Document, topics: list[str], question: str, last_topic: str | None) -> Answer:
-    cid = topics[0] if topics else last_topic
+    # the first topic whose clause (or a clause above it) names its units: 贷款贴息归哪几个单位 is the loan clause's
+    with_units = [c for c in topics if doc.find(c) is not None
+                  and (doc.clause(c).units or any(a.units for a in doc.ancestors(c)))]
+    cid = with_units[0] if with_units else (topics[0] if topics else last_topic)
     if cid is None or doc.find(cid) is None:
         text = f"请说明是哪一项工作或奖补。文件中多数事项的牵头单位是{consult_unit(doc)}。"
         return finish(doc, text, followups=["您想问哪一项工作或奖补的责任单位？"], flags=["unit:unclear"])

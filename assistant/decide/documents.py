@@ -196,6 +196,9 @@ def home_document(corpus: Corpus, settings) -> Document | None:
     return corpus.default_document
 
 
+_POLICY_AFTER = re.compile(r"^(市|县|区)?(的|这个|那个|这边的|那边的)?(政策|文件|办法|措施|意见|规定)")
+
+
 def choose_document(q: str, session: Session, corpus: Corpus, settings) -> Choice:
     """The document to answer from, or why none can be chosen."""
     named, rest = _strip_names(corpus, q)
@@ -209,6 +212,10 @@ def choose_document(q: str, session: Session, corpus: Corpus, settings) -> Choic
             masks += [m.span() for m in lex.place_ok.finditer(t)]
     hits = find_places(t, corpus, masks)
     reg, elsewhere = registered_place(t, hits)
+    # 按南康政策能补多少 / 南康那个办法: a place's document named by its place
+    by_place = list(dict.fromkeys(h.doc for h in hits if h.doc is not None and _POLICY_AFTER.match(t[h.span[1]:])))
+    if len(by_place) == 1 and not named:
+        named = [corpus.document(by_place[0])]
     several = list(dict.fromkeys(h.doc for h in registrations(t, hits) if h.doc is not None))
     if len(several) > 1 and not named:
         # 一家注册在龙南，一家注册在南康: two enterprises, two documents; ask which one is asked about

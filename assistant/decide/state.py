@@ -416,4 +416,29 @@ def fill_asked(session: Session, turn: Turn, lex: Lex) -> bool:
     return False
 
 
-__all__ = ["apply_turn", "fill_asked", "reply_condition", "set_value", "value_at"]
+__all__ = ["apply_turn", "facts_named_in_reply", "fill_asked", "reply_condition", "set_value", "value_at"]
+
+
+_REPLY_STOP = {"企业", "项目", "是否", "已经", "我们", "公司", "贵企", "的是"}
+_REPLY_NEG = re.compile(r"没|未|不|尚未|还没")
+
+
+def facts_named_in_reply(session: Session, turn: Turn, lex: Lex) -> list[tuple[tuple, bool]]:
+    """接入了 验收也过了, after an answer asking 是否已接入…？是否已通过验收？: each short part of the reply that shares a
+    word with a yes/no fact just asked for answers that fact (negated: 还没接入 → no)."""
+    asked = [a for a in session.asked if a.get("kind") == "bool"]
+    if not asked or len(turn.text) > 30:
+        return []
+    out: list[tuple[tuple, bool]] = []
+    for part in re.split(r"[,，。;；!！?？\s]+", turn.text):
+        grams = {part[i:i + 2] for i in range(len(part) - 1)} - _REPLY_STOP
+        for a in asked:
+            spec = lex.inputs.get(lex.path(a["fact"]))
+            label = (spec.label if spec is not None and spec.label else "") + str(a.get("question") or "")
+            if any(re.fullmatch(r"[\u4e00-\u9fa5]{2}", g) and g in label for g in grams):
+                key = tuple(a["fact"].split("."))
+                if all(k != key for k, _ in out):
+                    out.append((key, not _REPLY_NEG.search(part)))
+                break
+    return out
+

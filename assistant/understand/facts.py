@@ -29,6 +29,7 @@ _ASKING_RE = re.compile(r"上限|多少|最高|比例|需要|要求|必须|是�
 SELF_RE = re.compile(r"我们|我司|本企业|我公司|本公司|我单位|我厂|我家|咱们|咱")
 _SELF_STRONG = re.compile(r"(我们|我司|本企业|我公司|本公司|我单位)")
 _NOT_THIS_AMOUNT = re.compile(r"(不是|并非|而不是|而非|不是说)$")
+_RETRACTED = re.compile(r"^(元)?[,，。]?(不对|错了|说错了|写错了|搞错了|更正一下|更正)")
 # 再多买300万 / 追加投资200万: an increase of the amount talked about, not its new value
 _DELTA_BEFORE = re.compile(r"(再|又|多|追加|增加|新增|另加|加|(?P<less>少|减少|减|扣除|去掉))(多|少)?(买|购买|购置|采购|投|投资|投入|花)?(了)?(设备)?$")
 # a weak money word names no fact of its own (投资 / 花了): the question's topic decides
@@ -305,6 +306,8 @@ def _amount_facts(turn: Turn, t: str, segs, lex: Lex) -> None:
             continue  # 达500万元及以上才能拿吗 / 500万补助总额是什么意思: a figure asked about
         if _NOT_THIS_AMOUNT.search(t[max(seg[0], span[0] - 4):span[0]]):
             continue  # 设备是800万不是1200万: the amount denied is not a fact
+        if _RETRACTED.match(t[span[1]:span[1] + 8]):
+            continue  # 买设备花了1500万 不对，是800万: the amount taken back is not a fact
         if span in bare and not concepts(t, seg[0], seg[1], lex):
             continue  # a unit-less number with no money word beside it is not an amount
         listed = _listed_before(t, span, lex)
