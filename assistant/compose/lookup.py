@@ -79,8 +79,8 @@ def lookup_answer(lex: Lex, cids: list[str], question: str, turn: Turn | None = 
     if it is not None:
         reading = "".join(x for x in sentences(str(it["reading"])) if not x.startswith(("回答", "并提示")))
         # said as a hotline worker would pass it on: what the text settles, or what it leaves to the bureau
-        lines.append(f"说明：{reading}" if it.get("basis") == "explicit"
-                     else f"说明（文件未明确，以下为目前的理解，以{consult_unit(doc)}解释为准）：{reading}")
+        lines.append(f"说明（文件明确规定）：{reading}" if it.get("basis") == "explicit"
+                     else f"说明（文件未明确，以{consult_unit(doc)}解释为准）：{reading}")
         extra_texts.append(str(it["reading"]))
         if it.get("basis") == "assumption":
             flags.append(f"assumption:{it['id']}")

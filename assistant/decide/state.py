@@ -7,6 +7,7 @@ import re
 from decimal import Decimal
 
 from assistant.session import Session
+from assistant.understand.focus import Q_MARK
 from assistant.understand.lexicon import Lex
 from assistant.understand.turn import Turn
 from tools.amounts import format_yuan
@@ -427,8 +428,9 @@ def facts_named_in_reply(session: Session, turn: Turn, lex: Lex) -> list[tuple[t
     """接入了 验收也过了, after an answer asking 是否已接入…？是否已通过验收？: each short part of the reply that shares a
     word with a yes/no fact just asked for answers that fact (negated: 还没接入 → no)."""
     asked = [a for a in session.asked if a.get("kind") == "bool"]
-    if not asked or len(turn.text) > 30:
-        return []
+    if (not asked or len(turn.text) > 30 or turn.reply is not None or Q_MARK.search(turn.text)
+            or re.search(r"([\u4e00-\u9fa5])[不没]\1", turn.text)):
+        return []  # 是的 / 都符合 are bare replies; 算竣工吗 / 符不符合 ask
     out: list[tuple[tuple, bool]] = []
     for part in re.split(r"[,，。;；!！?？\s]+", turn.text):
         grams = {part[i:i + 2] for i in range(len(part) - 1)} - _REPLY_STOP
