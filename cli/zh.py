@@ -1,53 +1,15 @@
-"""Chinese for the command-line framework's own messages (click and typer write usage errors and help in English)."""
+"""Chinese for the command-line framework's own messages (typer and its vendored click write them in English)."""
 
 from __future__ import annotations
 
 import importlib
 import re
 
-# click 8 / typer 0.x message ids (their gettext msgids) → what a Chinese user reads
+# typer's own message ids (its gettext msgids and panel titles) → what a Chinese user reads
 MESSAGES = {
     "Show this message and exit.": "显示本帮助并退出。",
-    "Error: {message}": "错误：{message}",
     "Error": "错误",
-    "Try '{command} {option}' for help.": "可运行 '{command} {option}' 查看用法。",
     "Try [blue]'{command_path} {help_option}'[/] for help.": "可运行 [blue]'{command_path} {help_option}'[/] 查看用法。",
-    "Invalid value: {message}": "取值无效：{message}",
-    "Invalid value for {param_hint}: {message}": "{param_hint} 的取值无效：{message}",
-    "Missing argument": "缺少参数",
-    "Missing option": "缺少选项",
-    "Missing parameter": "缺少参数",
-    "Missing {param_type}": "缺少{param_type}",
-    "Missing parameter: {param_name}": "缺少参数：{param_name}",
-    "No such option: {name}": "没有这个选项：{name}",
-    "No such option {name!r}.": "没有这个选项 {name!r}。",
-    "No such command {name!r}.": "没有这个命令 {name!r}。",
-    "Did you mean {possibility}?": "您是不是想用 {possibility}？",
-    "(Possible options: {possibilities})": "（可能的选项：{possibilities}）",
-    "Got unexpected extra argument ({args})": "多出了无法识别的参数（{args}）",
-    "Got unexpected extra arguments ({args})": "多出了无法识别的参数（{args}）",
-    "Option {name!r} requires an argument.": "选项 {name!r} 需要一个值。",
-    "Option {name!r} requires {nargs} arguments.": "选项 {name!r} 需要 {nargs} 个值。",
-    "Option {name!r} does not take a value.": "选项 {name!r} 不带值。",
-    "Could not open file {filename!r}: {message}": "无法打开文件 {filename!r}：{message}",
-    "unknown error": "未知错误",
-    "{value!r} is not a valid integer.": "{value!r} 不是有效的整数。",
-    "{value!r} is not a valid float.": "{value!r} 不是有效的数字。",
-    "{value!r} is not a valid boolean.": "{value!r} 不是有效的是/否值。",
-    "{value!r} is not one of {choices}.": "{value!r} 不在可选值 {choices} 之中。",
-    "{value!r} is not {choice}.": "{value!r} 不是 {choice}。",
-    "{value!r} is not in the range {range}.": "{value!r} 不在范围 {range} 内。",
-    "{value!r} does not match the format {format}.": "{value!r} 不符合格式 {format}。",
-    "{value!r} does not match the formats {formats}.": "{value!r} 不符合格式 {formats}。",
-    "{name} {filename!r} does not exist.": "{name} {filename!r} 不存在。",
-    "{name} {filename!r} is a file.": "{name} {filename!r} 是文件。",
-    "{name} {filename!r} is a directory.": "{name} {filename!r} 是文件夹。",
-    "{name} {filename!r} is not readable.": "{name} {filename!r} 不可读。",
-    "{name} {filename!r} is not writable.": "{name} {filename!r} 不可写。",
-    "File": "文件",
-    "Directory": "文件夹",
-    "Path": "路径",
-    "Usage:": "用法：",
     "Options": "选项",
     "Commands": "命令",
     "Arguments": "参数",
@@ -63,8 +25,7 @@ MESSAGES = {
     "(dynamic)": "（动态）",
 }
 
-_MODULES = ("click.core", "click.exceptions", "click.parser", "click.types", "click.decorators", "click.termui",
-            "click.formatting", "typer.core", "typer.main", "typer.rich_utils")
+_MODULES = ("typer.core", "typer.main", "typer.rich_utils")  # typer vendors its click (typer._click): no click import
 # typer computes some panel titles once at import: those are set directly
 _CONSTANTS = {"typer.rich_utils": ("DEPRECATED_STRING", "DEFAULT_STRING", "ENVVAR_STRING", "REQUIRED_LONG_STRING",
                                    "ARGUMENTS_PANEL_TITLE", "OPTIONS_PANEL_TITLE", "COMMANDS_PANEL_TITLE",

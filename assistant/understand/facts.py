@@ -284,6 +284,7 @@ def _amount_facts(turn: Turn, t: str, segs, lex: Lex) -> None:
     count = _list_count(t)
     unresolved: list[Decimal] = []
     words: dict[tuple, list[str | None]] = {}  # list field → the word each of its amounts was named by
+    excluded_any = lex.excluded_words(None)  # what any rule's base excludes (土建、厂房)
     prev_end = 0
     for amount, span in found:
         own_words, prev_end = (prev_end, span[0]), span[1]  # what this amount's own words are: since the last one
@@ -319,7 +320,6 @@ def _amount_facts(turn: Turn, t: str, segs, lex: Lex) -> None:
             turn.tax_whatif.append(amount)  # 税收如果是100万呢: the session replaces the figure it holds
             continue
         slot = _slot_for(t, seg, span, lex)
-        excluded_any = lex.excluded_words(None)
         if (slot and excluded_any is not None and excluded_any.search(t, *own_words)
                 and not any(f == slot for _, _, f in concepts(t, *own_words, lex))):
             turn.figures.append(amount)

@@ -34,6 +34,7 @@ class Lex:
     edges: frozenset = frozenset()  # the document's thresholds, band edges and caps in yuan
     inputs: dict = field(default_factory=dict)  # input path → spec
     lexicon: Lexicon | None = None
+    memo: dict = field(default_factory=dict, repr=False)  # derived tables, computed once per compiled lexicon
 
     @property
     def doc(self) -> Document:
@@ -78,23 +79,29 @@ class Lex:
 
     def clauses_reading(self, path: str) -> set[str]:
         """The clauses of the rules that read an input (its list or group head counts: projects.x → projects)."""
-        head = path.split(".")[0]
-        out = set()
-        for r in (self.pack.rules.rules if self.pack.rules else ()):
-            used = {r.for_each, r.base, r.count, r.input, r.outside, *(c.fact for c in r.conditions)}
-            if any(u and (u == path or u.split(".")[0] == head) for u in used):
-                out.add(r.clause)
-        return out
+        key = ("reading", path)
+        if key not in self.memo:
+            head = path.split(".")[0]
+            out = set()
+            for r in (self.pack.rules.rules if self.pack.rules else ()):
+                used = {r.for_each, r.base, r.count, r.input, r.outside, *(c.fact for c in r.conditions)}
+                if any(u and (u == path or u.split(".")[0] == head) for u in used):
+                    out.add(r.clause)
+            self.memo[key] = frozenset(out)
+        return self.memo[key]
 
     def excluded_words(self, path: str | None) -> re.Pattern | None:
         """What the rules on an input (None: on any input) say it does not include (不含土建工程、厂房建设 →
         土建|厂房), as one regex of the words' cores (a user writes 厂房改造土建, not the text's 土建工程)."""
-        cores = []
-        for r in (self.pack.rules.rules if self.pack.rules else ()):
-            if path is None or r.base == path:
-                cores += [re.sub(r"(工程|建设|设施|投入|费用|支出)$", "", e) or e for e in r.exclusions]
-        cores = sorted({c for c in cores if len(c) >= 2}, key=len, reverse=True)
-        return re.compile("|".join(map(re.escape, cores))) if cores else None
+        key = ("excluded", path)
+        if key not in self.memo:
+            cores = []
+            for r in (self.pack.rules.rules if self.pack.rules else ()):
+                if path is None or r.base == path:
+                    cores += [re.sub(r"(工程|建设|设施|投入|费用|支出)$", "", e) or e for e in r.exclusions]
+            cores = sorted({c for c in cores if len(c) >= 2}, key=len, reverse=True)
+            self.memo[key] = re.compile("|".join(map(re.escape, cores))) if cores else None
+        return self.memo[key]
 
     @property
     def cap_clause(self) -> str | None:

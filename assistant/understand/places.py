@@ -108,13 +108,21 @@ _NOT_REG = re.compile(r"(也|还)?(有|设|开|建|办)(了)?(个|一个|一家)
 _SUBSIDIARY = re.compile(r"^(市|县|区)?(这边|那边)?(还|也)?(有|设|开|成立|注册)(了)?(个|一个|一家)?(全资|控股)?子公司")
 
 
+def _registration(t: str, h: PlaceHit) -> tuple[bool, bool]:
+    """(whether the place is negated, 不在龙南; whether it is said as registration, 注册在X / X注册的)."""
+    s, e = h.span
+    before, after = t[max(0, s - 8):s], t[e:e + 8]
+    neg = re.search(r"(不是|不在|没有|并非|没)(在)?$", before) is not None
+    return neg, bool(_REG_BEFORE.search(before) or _REG_AFTER.match(after))
+
+
 def registered_place(t: str, hits: list[PlaceHit]) -> tuple[PlaceHit | None, bool]:
     """(the place the text says the enterprise is registered in, whether it says registered 'elsewhere')."""
     for h in hits:
         s, e = h.span
         before, after = t[max(0, s - 8):s], t[e:e + 8]
-        neg = re.search(r"(不是|不在|没有|并非|没)(在)?$", before) is not None
-        if _REG_BEFORE.search(before) or _REG_AFTER.match(after):
+        neg, said = _registration(t, h)
+        if said:
             if not neg:
                 return replace(h, explicit=True), False
             continue
@@ -127,8 +135,6 @@ def registered_place(t: str, hits: list[PlaceHit]) -> tuple[PlaceHit | None, boo
         if _REG_LOCAL_FIRM.match(after) and (_SELF_BEFORE.search(before) or re.search(r"(是|在)$", before) or s == 0
                                               or re.search(r"[,，。；;]$", before)):
             return h, False  # 瑞金市的企业 / 我们龙南规上企业: the enterprise's own place
-        if re.match(r"^(市|县|区)?(注册的)", after):
-            return replace(h, explicit=True), False
     if re.search(r"(外地|异地)(注册|企业)", t):
         return None, True
     return None, False
@@ -136,15 +142,7 @@ def registered_place(t: str, hits: list[PlaceHit]) -> tuple[PlaceHit | None, boo
 
 def registrations(t: str, hits: list[PlaceHit]) -> list[PlaceHit]:
     """Every place the text says something is registered in (一家注册在龙南，一家注册在南康: two)."""
-    out = []
-    for h in hits:
-        s, e = h.span
-        before, after = t[max(0, s - 8):s], t[e:e + 8]
-        if re.search(r"(不是|不在|没有|并非|没)(在)?$", before):
-            continue
-        if _REG_BEFORE.search(before) or _REG_AFTER.match(after) or re.match(r"^(市|县|区)?(注册的)", after):
-            out.append(h)
-    return out
+    return [h for h in hits if _registration(t, h) == (False, True)]
 
 
 def workshop_place(t: str, h: PlaceHit) -> bool:
