@@ -16,13 +16,14 @@ from assistant.understand.routing import MONEY_Q, route
 from assistant.understand.text import correct_terms, normalise, segments
 from assistant.understand.topics import clause_reference, topics_in_order, topics_of
 from assistant.understand.turn import Turn
+from assistant.understand.zh import AWARD, CAP, CHANGE_TO, IF, SUM, TITLE_WON
 from tools.amounts import find_amounts
 
 _NEW_PROJECT = re.compile(r"(再|又|还)?(加|增加|新增|多)(了)?一个(技改)?项目|另(一|外一)个(项目)?|第二个(项目)?|还有一个(项目)?|再一个(项目)?|另一项目")
-_WHATIF = re.compile(r"^(那|那么|如果|假如|要是|假设|换成|改成|若|倘若)|如果|假如|要是|换成|改成|改为|变成|呢$|呢\?$")
+_WHATIF = re.compile(rf"^(那|那么|若)|{IF}|{CHANGE_TO}|呢\??$")
 _SWITCH = re.compile(r"^(另外|换个话题|换个问题|再问|还想问|顺便问|我还想问|还有个问题|另一个问题)")
 # A title stated as held (获得了 / 已经评为 / 评上了), as opposed to named in a question about its award.
-_TITLE_HELD = re.compile(r"(获得|获评|评为|评上|拿到|被认定|认定为|入选)了|已(经)?(获得|获评|评为|评上|通过|被认定|拿到)")
+_TITLE_HELD = re.compile(rf"{TITLE_WON}了|已(经)?(?:{TITLE_WON}|通过)")
 INJECTION = re.compile(
     r"忽略(之前|以上|上面|前面|所有|你的)?(的)?(所有)?(指令|指示|提示|规则|设定|要求)|ignore(all)?(previous|prior|above)|"
     r"systemprompt|系统提示(词)?|你现在是|扮演|越狱|jailbreak|不要(管|理会)(文件|规则)|直接告诉我.{0,8}(是|为)\d"
@@ -45,17 +46,16 @@ _REVERSE_Q: list[tuple[str, re.Pattern]] = [
     ("min_base", re.compile(r"(至少|最少|最低|起码)[^,，。]{0,6}(买|投|花|要|需要|达到)?多少|多少(钱)?(才)?(能|可以)?起(补|奖)|"
                             r"(门槛|起点)(是)?多少|多少(才)?(能|可以)?(够|达到)(门槛|条件)")),
 ]
-_CAP_SEGMENT = re.compile(rf"{_CAP_REACHED}|最多|最高|封顶|上限|拿满|满额|至少|最少|起补|起奖|门槛")
+_CAP_SEGMENT = re.compile(rf"{_CAP_REACHED}|最多|最高|{CAP}|拿满|满额|至少|最少|起补|起奖|门槛")
 _OWN_AMOUNT_BEFORE = re.compile(r"买|购|投资|投入|投了|花|付|缴|交了|营收|收入|产值|实得|留成")
 _OWN_AMOUNT_AFTER = re.compile(r"(元)?(的)?(设备|项目|投资|投入|费用|支出|税)")
-_AWARD_WORD = re.compile(r"奖励|奖补|补助|补贴|奖|补|上限|最高|最多|封顶|门槛|比例")
+_AWARD_WORD = re.compile(r"奖|补|上限|最高|最多|封顶|门槛|比例")  # 奖 / 补 cover every award noun
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)%")
-_FIGURE_LEAD = re.compile(r"((奖励|奖补|补助|补贴|奖|补|最高|最多|上限|封顶|不超过)(最高|最多)?|(?P<level>国家级?|省级?|市级?)(的)?)(是|为|到)?$")
+_FIGURE_LEAD = re.compile(rf"((?:{AWARD}|奖|补|最高|最多|上限|封顶|不超过)(最高|最多)?|(?P<level>国家级?|省级?|市级?)(的)?)(是|为|到)?$")
 # a cap on the awards together, no award named: 有没有总的封顶 / 各项加起来有限额吗 / 一年的上限
-_WHOLE_CAP_Q = re.compile(r"(总|合计|一共|加起来|各项|全部|累计|一年|每年)[^,，。]{0,6}(封顶|上限|限额|顶格)[^,，。]{0,6}(吗|么|多少|\?|是什么)?"
-                          r"|(封顶|上限|限额)[^,，。]{0,2}(总|合计|一共|加起来)")
+_WHOLE_CAP_Q = re.compile(rf"(?:{SUM}|总|各项|全部|一年|每年)[^,，。]{{0,6}}{CAP}|{CAP}[^,，。]{{0,2}}(?:{SUM}|总)")
 _THAT_CLAUSE = re.compile(r"([^,，。;；]{2,20}?)(那|这)(一)?(条|项|款)(?![件])")
-_CLAIMED_SUM = re.compile(r"(一共|合计|总共|加起来|共计|总计)(是|有|为|能拿|可以拿|拿)?$")
+_CLAIMED_SUM = re.compile(rf"{SUM}(是|有|为|能拿|可以拿|拿)?$")
 
 
 def _reverse(turn: Turn, t: str, lex: Lex) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from assistant.understand.zh import AWARD, CAP, SUM, YESNO
 from tools.amounts import find_amount_problems, find_amounts, parse_amount
 from tools.errors import AmountError
 
@@ -26,22 +27,21 @@ _APPROX_AFTER = re.compile(r"^(左右|上下|出头|多)")
 # --- the role an amount plays in its segment -------------------------------------------------------
 # a threshold or edge the user mentions (就差一点到500万 / 达到500万才能拿吗 / 500万门槛): not their figure
 ROLE_THRESHOLD = re.compile(r"(差(一点|一些|点|不多)?(就)?(到|够|达到)|不到|没到|没有到|达不到|够不到|不足|不满)$")
-ROLE_THRESHOLD_AFTER = re.compile(r"^(的)?(门槛|标准|线|起点|以上|及以上|才(能|可以)|封顶|上限|限额|顶格)")
+ROLE_THRESHOLD_AFTER = re.compile(rf"^(的)?(门槛|标准|线|起点|以上|及以上|才(能|可以)|{CAP})")
 _ROLE_EDGE = re.compile(r"(超过|超出|超|高于|低于|达到|满|到|够|过)(了)?$")
-_ROLE_ASKING = re.compile(r"吗|吧|\?|才|是否|能不能|可不可以|算不算|有没有")
+_ROLE_ASKING = re.compile(rf"{YESNO}|吧|\?|才")
 # a sum the user computes (合起来570万 / 一共800万 / 总共): the listed items' total, not another item
-ROLE_SUM = re.compile(r"(加起来|加在一起|合起来|合计|一共|总共|共计|总计|累计|总的)(是|为|有|投了|花了|算)?$")
+ROLE_SUM = re.compile(rf"(?:{SUM}|总的)(是|为|有|投了|花了|算)?$")
 # a claim quoted to check (能补60万吗 / 是不是给80万 / 听说能拿100万): the award asked about, not an input
-ROLE_CLAIM_BEFORE = re.compile(r"(能|可以|可|会|应该)?(补|拿|领|奖|给|得|获得|享受|补贴|补助|奖励|奖补|批)(到)?(个)?$|"
-                               r"(听说|据说|有人说|别人说|是不是|是否)[^,，。]{0,8}$")
-ROLE_CLAIM_AFTER = re.compile(r"^(的)?(奖励|补贴|补助|奖补)?(吗|么|嘛|吧|对吗|对不对|是吧|没错吧|\?)")
+# a claim or rumour at the end of the question (是不是最多只能拿5万 / 听说能补60万): the award asked about
+_HEARSAY = re.compile(r"(听说|据说|有人说|别人说|是不是|是否)[^,，。]{0,8}$")
+ROLE_CLAIM_BEFORE = re.compile(rf"(能|可以|可|会|应该)?(补|拿|领|奖|给|得|获得|享受|{AWARD}|批)(到)?(个)?$|{_HEARSAY.pattern}")
+ROLE_CLAIM_AFTER = re.compile(rf"^(的)?{AWARD}?(吗|么|嘛|吧|对吗|对不对|是吧|没错吧|\?)")
 # a figure the user derives (按60%是3.6万 / ×6%=72万): a result of their own arithmetic, not an input
 ROLE_DERIVED = re.compile(r"(\d+(\.\d+)?%|[×x*]|乘(以)?)[^,，。;；\d]{0,3}(是|=|得|就是|等于|算下来|算出来|应该是)(了)?$")
 # a base the user proposes to compute on (能不能按1960万算 / 按500万计): the figure asked about, not another item
 ROLE_BASIS_BEFORE = re.compile(r"(按|按照|以)$")
 ROLE_BASIS_AFTER = re.compile(r"^(来|的标准)?(算|计算|计|核定|核算)")
-# a claim or rumour at the end of the question (是不是最多只能拿5万 / 听说能补60万): the award asked about
-_HEARSAY = re.compile(r"(听说|据说|有人说|别人说|是不是|是否)[^,，。]{0,8}$")
 # a budget cited (补助资金总额500万 / 预算3000万 / 总盘子): the programme's money, not the enterprise's
 ROLE_BUDGET = re.compile(r"(资金总额|补助总额|奖补资金总额|总盘子|预算(总额)?|资金池|总额度)(是|为|有|不超过)?$")
 

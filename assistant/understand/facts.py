@@ -6,28 +6,27 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from assistant.understand.amounts import amount_role, find_money, find_quantities
+from assistant.understand.amounts import ROLE_SUM, amount_role, find_money, find_quantities
 from assistant.understand.focus import INTERPRETIVE_Q, Q_MARK
 from assistant.understand.lexicon import Lex
 from assistant.understand.text import segment_of, segments
 from assistant.understand.turn import Turn
+from assistant.understand.zh import A_NOT_A, A_NOT_A_ANY, AWARD, CHANGE_TO, IF, MODAL_Q, NEG, SELF, TITLE_WON, YESNO
 from tools.amounts import format_yuan
 from tools.facts import parse_date
 
 # --- generic Chinese machinery ----------------------------------------------------------------------
 
 # Negators that flip a fact when they precede it within the same segment (还没竣工, 不是规上, 未入统, 没有通过验收).
-NEG_RE = re.compile(r"(不(?!过|但|仅|久|少|断|错|论|管|同|只)|没(?!多久|几天)|未(?!来)|非(?!常)|无(?!论)|尚未|并未|还没|还未|"
-                    r"没有|不是|不属于|未能|没能|不再)")
+NEG_RE = re.compile(NEG)
 # A fact planned or expected (预计明年竣工, 准备验收) does not hold yet.
 _FUTURE_RE = re.compile(r"预计|计划|即将|准备|打算|争取|有望|明年|下个?月|下半年|(?<!已)将(?!近)|还要|等到")
 # A negation after the fact word, ending its segment: 产业政策不符 / 验收还没做 / 统计库还没进.
 _POST_NEG_RE = re.compile(r"(了)?(的)?(还|也|都|仍|尚|却|目前)?(不符(合)?|不满足|不达标|不对|不够|不行|"
                           r"没(有)?(通过|完成|办|做|弄|下来|进|入|批|达到|到位)?|未(通过|完成|办理|做)?)(了)?(的)?")
 # A segment that asks about a requirement states no fact (需要竣工吗 / 是否要列入统计库).
-_ASKING_RE = re.compile(r"上限|多少|最高|比例|需要|要求|必须|是否|条件|标准|认定|要不要|需不需要|算不算|什么是|是指|定义|怎么认定|哪些")
-SELF_RE = re.compile(r"我们|我司|本企业|我公司|本公司|我单位|我厂|我家|咱们|咱")
-_SELF_STRONG = re.compile(r"(我们|我司|本企业|我公司|本公司|我单位)")
+_ASKING_RE = re.compile(rf"上限|多少|最高|比例|需要|要求|必须|{MODAL_Q}|{A_NOT_A}|条件|标准|认定|什么是|是指|定义|哪些")
+SELF_RE = re.compile(SELF)
 _NOT_THIS_AMOUNT = re.compile(r"(不是|并非|而不是|而非|不是说)$")
 _RETRACTED = re.compile(r"^(元)?[,，。]?(不对|错了|说错了|写错了|搞错了|更正一下|更正)")
 # 再多买300万 / 追加投资200万: an increase of the amount talked about, not its new value
@@ -39,15 +38,14 @@ _OTHER_FIGURES = re.compile(r"(年)?(营收|营业收入|营业额|主营(业务
                             r"资产|总资产|净资产|利润|净利润?|工资|薪酬|产量|融资|授信|租金|市值|估值|出口额|进口额|订单|合同额|"
                             r"其他|其它|其余|剩下|剩余|余下|税收|纳税额|缴税|税款)")  # 其中厂房1200万 设备1200万 其他600万: the remainder of a breakdown
 _SENT_RE = re.compile(r"[。；;！!？?\n]")
-_SUM_WORD = re.compile(r"(加起来|加在一起|合起来|合计|一共|总共|共计|总计|累计)(是|为|有|投了|花了)?$")
 _COUNT_WORD = {"两": 2, "俩": 2, "二": 2, "2": 2, "三": 3, "3": 3, "四": 4, "4": 4, "五": 5, "5": 5, "六": 6, "6": 6,
                "七": 7, "7": 7, "八": 8, "8": 8, "九": 9, "9": 9, "十": 10, "10": 10}
 _ITEM_COUNT = re.compile(r"(两|俩|二|三|四|五|六|七|八|九|十|[2-9]|10)(个|项|笔|家|期)(?P<what>[\u4e00-\u9fa5]{0,8}?)(项目|阶段|贷款|车间|产品|工程)?")
 _EACH = re.compile(r"每个|每一个|每项|每笔|各(个)?(项目|阶段)?|各(自)?(都)?(买|投|花|采购|购置|是|付|支付|交)|均|分别$")
-_HYPOTHETICAL_BEFORE = re.compile(r"(如果|假如|要是|假设|若|等|那)[^,，]{0,4}$")
+_HYPOTHETICAL_BEFORE = re.compile(rf"(?:{IF}|若|等|那)[^,，]{{0,4}}$")
 _HYPOTHETICAL_AFTER = re.compile(r"(了)?(之后|以后|后)")
-_REQUIREMENT_Q = re.compile(r"需要|要求|必须|是否|要不要|需不需要|条件|才(能|可以)")
-_FACT_Q_BEFORE = re.compile(r"(是否|是不是|算不算|有没有|能否|可否|属不属于|符不|够不够|达没达到|有无)(已经|已|都|也)?$")
+_REQUIREMENT_Q = re.compile(rf"需要|要求|必须|是否|{A_NOT_A}|条件|才(能|可以)")
+_FACT_Q_BEFORE = re.compile(rf"(?:{MODAL_Q}|{A_NOT_A}|符不|达没达到|有无)(已经|已|都|也)?$")
 _FACT_Q_AFTER = re.compile(r"(了)?(的)?(企业|项目)?(了)?(吗|么|与否)")
 # list items: 一个…，另一个… / 第一个…第二个… / 项目一…项目二…
 _ITEM_MARK = re.compile(r"(?P<other>另(外)?(一|1)个|另一(个|项|笔)?|还有一个)|第(?P<n>[一二三四五六七八九十\d]+)个|"
@@ -64,11 +62,11 @@ _PRIOR = re.compile(r"已(经)?(获|拿|领)(到|了|过)?(奖励|奖金|补助|
 # a title-like name (a level and a kind of recognition) for documents that list their titles by name
 _TITLE_LIKE = re.compile(r"(国家级?|省级?|([\u4e00-\u9fa5]{2,3}?)?市级?|国字号)[\u4e00-\u9fa5]{0,8}?(示范工厂|智能工厂|数字化车间|示范企业|标杆企业|"
                          r"示范车间|灯塔工厂|绿色工厂|车间|工厂)")
-_TITLE_STATED = re.compile(r"是|获得|获评|评为|评上|评了|评定为|通过|列为|拿到|拿了|有|被认定|认定|当选|入选|新获|刚获")
-_LEVEL_Q_MONEY = re.compile(r"奖多少|奖励多少|多少钱|能拿|拿多少|奖励是多少|补多少|有(奖励|奖金|钱)吗|给多少|能得|能获得|可以拿")
-_HELD_BACK = re.compile(r"(我们|我司|本企业|我公司|本公司|我单位)(这)?(两个|三个|两项|三项|几个)?(都|也|均|全)?(已经|已)?"
+_TITLE_STATED = re.compile(rf"{TITLE_WON}|是|评了|评定为|通过|列为|拿了|有|当选|新获|刚获")
+_LEVEL_Q_MONEY = re.compile(r"(奖|补|给|拿|奖励(是)?)多少|多少钱|能拿|能补|有(奖励|奖金|钱)吗|能得|能获得|可以拿")
+_HELD_BACK = re.compile(rf"{SELF}(这)?(两个|三个|两项|三项|几个)?(都|也|均|全)?(已经|已)?"
                         r"(有|拿到|拿了|获得|评上|是|具备)(了)?")
-_FIGURE_AFTER = re.compile(r"(奖励|奖补|补助|补贴|奖|补)(是|为)?_+")
+_FIGURE_AFTER = re.compile(rf"(?:{AWARD}|奖|补)(是|为)?_+")
 _LEVEL_FIGURE = re.compile(r"(国家级?|省级?|市级?)(的)?(奖励|奖|补)?(是|为)?_+(元)?")
 # 22年12月 / 25年开工: a two-digit year is this century's; 10年以上 / 3年内 count years, they date nothing
 _DATE_IN_TEXT = re.compile(r"(?<![\d.])(20\d\d|[12]\d(?=\s*年(?![以之内来多后前间了半度])))\s*年"
@@ -136,7 +134,7 @@ def _statements(turn: Turn, t: str, segs, lex: Lex) -> None:
         for m in rx.finditer(t):
             seg = segment_of(segs, m.start())
             seg_text = t[seg[0]:seg[1]]
-            if _ASKING_RE.search(seg_text) and not _SELF_STRONG.search(seg_text) \
+            if _ASKING_RE.search(seg_text) and not SELF_RE.search(seg_text) \
                     and not (_supposed(t, seg, m) and not _REQUIREMENT_Q.search(seg_text)):
                 continue  # 需要竣工吗 asks; 那入统之后能拿多少 supposes the fact
             if _asked_fact(t, seg, m):
@@ -171,7 +169,7 @@ def _recognitions(turn: Turn, t: str, segs, lex: Lex) -> None:
         seg = segment_of(segs, sm.start())
         seg_text = t[seg[0]:seg[1]]
         # 智能制造示范企业的配套是怎么算的: a bare 是 in a question states nothing
-        stated = (re.search(r"获得|获评|评为|认定|被评|新获|刚获", seg_text)
+        stated = (re.search(rf"{TITLE_WON}|被评|新获|刚获", seg_text)
                   or ("是" in seg_text and (SELF_RE.search(t) or not Q_MARK.search(t[seg[0]:seg[1] + 1])))) \
             and (not _ASKING_RE.search(seg_text) or SELF_RE.search(t))
         if stated:
@@ -291,7 +289,7 @@ def _amount_facts(turn: Turn, t: str, segs, lex: Lex) -> None:
         seg = segment_of(segs, span[0])
         seg_text = t[seg[0]:seg[1]]
         role = amount_role(t, seg, span, lex.edges, amount)
-        if role in ("threshold", "budget", "derived") and not (role == "threshold" and _SELF_STRONG.search(seg_text)
+        if role in ("threshold", "budget", "derived") and not (role == "threshold" and SELF_RE.search(seg_text)
                                                     and not Q_MARK.search(t[seg[0]:seg[1] + 1])):
             turn.figures.append(amount)
             continue  # 就差一点到500万 / 补助资金总额500万: a figure the user mentions, not the enterprise's own
@@ -302,7 +300,7 @@ def _amount_facts(turn: Turn, t: str, segs, lex: Lex) -> None:
         if (re.search(r"门槛|含不含|包不包括|及以上|以上的|才(能|可以)|是否|算不算|(含|包括|包含)[^,，。]{0,8}(吗|\?)",
                       seg_text + t[seg[1]:seg[1] + 1])
                 or INTERPRETIVE_Q.search(seg_text) and Q_MARK.search(t[seg[0]:seg[1] + 1])
-                and not re.search(r"能拿|拿多少|补多少|能补|多少钱", seg_text)) and not _SELF_STRONG.search(seg_text):
+                and not _LEVEL_Q_MONEY.search(seg_text)) and not SELF_RE.search(seg_text):
             turn.figures.append(amount)
             continue  # 达500万元及以上才能拿吗 / 500万补助总额是什么意思: a figure asked about
         if _NOT_THIS_AMOUNT.search(t[max(seg[0], span[0] - 4):span[0]]):
@@ -315,7 +313,7 @@ def _amount_facts(turn: Turn, t: str, segs, lex: Lex) -> None:
         if listed:
             turn.facts.extend((key(f), amount) for f in listed)  # 五个阶段各付了1万: one amount for each listed
             continue
-        if any(a.whatif and re.search(rf"({a.whatif})[^,，。\d]{{0,4}}(如果|假如|要是|假设|换成|改成|改为|变成|若)(是|为|成)?$",
+        if any(a.whatif and re.search(rf"({a.whatif})[^,，。\d]{{0,4}}(?:{IF}|{CHANGE_TO}|若)(是|为|成)?$",
                                       t[seg[0]:span[0]]) for _, _, a in lex.amounts):
             turn.tax_whatif.append(amount)  # 税收如果是100万呢: the session replaces the figure it holds
             continue
@@ -378,7 +376,7 @@ def _amount_facts(turn: Turn, t: str, segs, lex: Lex) -> None:
         if spec is not None and spec.problem:
             turn.problems.append(spec.problem.format(amount=format_yuan(amount)))
             continue
-        if _SUM_WORD.search(t[seg[0]:span[0]]) and sum(1 for s_, _ in turn.facts if s_ == key(slot)) >= 2:
+        if ROLE_SUM.search(t[seg[0]:span[0]]) and sum(1 for s_, _ in turn.facts if s_ == key(slot)) >= 2:
             continue  # 分别400万和400万，加起来800万: the sum of the listed projects
         copies = 1
         path = lex.path(slot)
@@ -470,8 +468,7 @@ def _dates(turn: Turn, t: str, segs, lex: Lex) -> None:
 def _negated_title(t: str, seg: tuple[int, int], lo: int, start: int) -> bool:
     """没有获得/未评为/不是 … 称号: look from the segment start (the level words sit in between)."""
     window = t[seg[0]:start]
-    return bool(re.search(r"(没有|没|未|不是|尚未|还没|并非|不属于)(获得|获评|评为|评上|通过|列为|拿到|被评|被认定|认定|是)?",
-                          window)) and not re.search(r"(已|已经|获得了|通过了|评上了)", window[-8:])
+    return bool(re.search(r"没有|没|未|不是|尚未|还没|并非|不属于", window)) and not re.search(r"(已|已经|获得了|通过了|评上了)", window[-8:])
 
 
 def level_spans(t: str, lo: int, hi: int, places: list[tuple[int, int]]):
@@ -598,7 +595,7 @@ _ALL_COND = re.compile(
     r"(?P<adv>都|全|均|全部|也都|都已经|都已|已经|已)?(?P<neg>不|没|未|没有)?(?P<adv2>全|都)?(满足|符合|具备|达到|齐全|达标|没问题)(了)?"
     r"|(?P<pre2>不是|并非|没有)?(都|全部|全|均)(?P<neg2>不|没)?(满足|符合|具备)(了)?(所有|全部|各项|四个|这些)?(的)?条件"
 )
-_ASKED_COND = re.compile(r"吗|\?|是否|哪些|什么|需要|要求|有没有|能不能满足|需不需要|要满足")
+_ASKED_COND = re.compile(rf"{YESNO}|\?|哪些|什么|需要|要求|要满足")
 _BARE_ALL = re.compile(r"(都|全都|全部|全|均|也都)(已经|已)?(符合|满足|具备|没问题)(了)?$")
 
 
@@ -658,7 +655,7 @@ def extract_facts(turn: Turn, t: str, lex: Lex, places: list[tuple[int, int]]) -
     _rates(turn, t, segs, lex)
     _rehome(turn, lex)
     _all_conditions(turn, t, segs, lex)
-    question_like = re.search(r"还是|吗|是否|能否|能不能|可不可以", t)
+    question_like = re.search(rf"还是|{YESNO}", t)
     if re.search(r"就高|取最高|按最高|只(能)?拿(一个|最高)|不(能|可以)?叠加", t) and not question_like:
         turn.stacking = "highest"
     elif re.search(r"累加|叠加计算|都拿|全部拿|可以叠加", t) and not question_like:
@@ -674,7 +671,7 @@ _REPLY_WORDS = re.compile(r"(嗯|恩|哦|噢|是的|是|的|对|没错|没问题
 def bare_reply(turn: Turn, t: str, lex: Lex) -> None:
     """Mark a turn that is only a yes / no / 'now it is' reply (called when it states nothing else)."""
     if turn.facts or turn.topics or turn.titles or turn.clause_ref or turn.unresolved_amounts or turn.deltas \
-            or len(t) > 12 or not _REPLY_WORDS.fullmatch(t) or re.search(r"(.)不\1|吗|\?|是否", t):
+            or len(t) > 12 or not _REPLY_WORDS.fullmatch(t) or A_NOT_A_ANY.search(t) or re.search(r"吗|\?|是否", t):
         return
     core = re.sub(r"没错|没问题", "对", t)
     turn.reply = not NEG_RE.search(core)

@@ -5,23 +5,21 @@ from __future__ import annotations
 import re
 
 from assistant.understand.text import segment_of, segments
+from assistant.understand.zh import MODAL_Q, QUESTION, SELF, YESNO
 
-# A segment that asks something (the delimiter after it included: 补贴什么时候到账？).
-INTERROGATIVE = re.compile(r"吗|呢|\?|什么|啥|哪|怎么|如何|多少|几|是否|能否|能不能|可不可以|要不要|需不需要|有没有|算不算|"
-                            r"是不是|谁|何|多久|请问|咨询")
-_OWN_STATEMENT = re.compile(r"我们|我司|本企业|我公司|本公司|我单位|我厂|我家|我的|公司|厂|\d{3,}")
+# A segment that asks something (the delimiter after it included: 补贴什么时候到账？ / 是按A还是B).
+Q_MARK = re.compile(rf"{QUESTION}|多久|请问|咨询|(是|按)[^,，。]{{0,12}}还是")
+_OWN_STATEMENT = re.compile(rf"{SELF}|我的|公司|厂|\d{{3,}}")
 
 
 def asking_text(t: str) -> str:
     """The text of a turn without its plain statements about the enterprise (我的电话13807970000 / 我司主营稀土材料):
     a keyword there is a fact, not the question."""
     kept = [t[a:b] for a, b in segments(t)
-            if INTERROGATIVE.search(t[a:b + 1]) or not _OWN_STATEMENT.search(t[a:b])]
+            if Q_MARK.search(t[a:b + 1]) or not _OWN_STATEMENT.search(t[a:b])]
     return "，".join(kept)
 
 # The clause(s) that carry the question: a question word, or a trailing request (请问…/想问…/帮我算…).
-Q_MARK = re.compile(r"吗|么|呢|多少|几|什么|啥|怎么|怎样|如何|哪|是否|能否|可否|有没有|是不是|要不要|需不需要|能不能|"
-                     r"可不可以|算不算|含不含|包不包括|何时|谁|\?|(是|按)[^,，。]{0,12}还是")
 _REQUEST = re.compile(r"请问|想问|我想问|问一下|问下|咨询一下|帮我(算|看|查|测算)|麻烦(算|看|问)")
 # A clause that states something about the enterprise (我们…, amounts, 已…了) is a statement, not the question.
 _STATEMENT = re.compile(r"我|本(企业|公司|单位)|公司|厂|\d|了|已|刚")
@@ -55,8 +53,8 @@ def question_focus(t: str, has_topic=None) -> str:
 SEPARATE_Q = re.compile(r"另算|单独算|分开算|单独计算|另外算|分别算|另行计算|叠加|同时(拿|享受|申请|领|获得)|一起(拿|算|享受|申请)|"
                          r"都能(拿|享受)|兼得|(能|可以|能不能|可不可以|还能)?(也|同时|一起|再|还)(能)?(拿|享受|申请|领)")
 # An interpretive question about a rule: the adopted reading is part of the answer (DESIGN §5).
-INTERPRETIVE_Q = re.compile(r"还是|含不含|包不包括|包括不包括|包含|是否包括|本身|(能否|能不能|可否|可不可以|是否)(叠加|同时|分别)|"
+INTERPRETIVE_Q = re.compile(rf"还是|含不含|包不包括|包括不包括|包含|是否包括|本身|(?:{MODAL_Q}|能不能|可不可以)(同时|分别)|"
                             r"叠加|每个|是什么意思|什么意思|怎么理解|如何理解|指什么|是指|按什么(算|计算)|怎么算|如何计算|基数|"
                             r"是固定的|固定(的)?吗|上限|最多|最高|封顶|条件|单个企业的|是单个|每家")
 REQUIRE_Q = re.compile(r"要求|需要|必须|必要|前提|才(能|可以)|要不要|需不需要|是否要|限(于|定)|只(有|限)")
-YESNO_Q = re.compile(r"吗|是否|能否|能不能|可不可以|可否|有没有|算不算|是不是|属不属于|符不符合")
+YESNO_Q = re.compile(YESNO)

@@ -11,33 +11,33 @@ from assistant.understand.scope import ABSTAIN_PATTERNS, OFF_TOPIC, POLICY_WORDS
 from assistant.understand.text import normalise
 from assistant.understand.topics import topics_of
 from assistant.understand.turn import Turn
+from assistant.understand.zh import AWARD, MODAL_Q, PUBLISH, WHEN
 
 MONEY_Q = re.compile(
-    r"能拿|可以拿|拿多少|能拿到|能获得|可获得|能得|能补|补多少|奖多少|奖励多少|补贴多少|补助多少|奖补多少|多少钱|多少奖励|"
-    r"能享受|可以享受|能不能(拿|享受|申请|获得)|可不可以|能否(享受|获得|申请)|符合(条件)?吗|有没有(奖|补)|有(奖励|补贴|补助)吗|"
-    r"合计|一共|总共|算一下|测算|计算|多少$|多少\?|够不够|够吗"
+    rf"(能|可以)(拿|享受)|拿多少|(能|可)获得|能得|能补|(?:{AWARD}|奖|补)多少|多少(钱|奖励)|能不能(拿|享受|申请|获得)|可不可以|"
+    rf"能否(享受|获得|申请)|符合(条件)?吗|有没有(奖|补)|有{AWARD}吗|合计|一共|总共|算一下|测算|计算|多少$|多少\?|够不够|够吗"
 )
 # What can we get (还能申请哪些奖励 / 有啥政策可以享受 / 还有什么扶持): the list of every rule, even with facts stated.
-_SUPPORT = r"(政策|奖励|补贴|奖补|补助|扶持|优惠)"
+_SUPPORT = rf"(政策|{AWARD}|扶持|优惠)"
 _CLAIMABLE_Q = re.compile(rf"(还)?(能|可以|可)(申请|申报|享受|拿|领)(到)?(哪些|什么|啥|哪几)|哪些{_SUPPORT}|(有|还有)(哪些|什么|啥|哪几(项|种)?)"
                           rf"(扶持)?{_SUPPORT}|奖励(有|包括)哪些|都有什么(奖|补)")
-_UNIT_Q = re.compile(r"哪(几)?个(部门|单位|局)|哪些(部门|单位)|什么(部门|单位)|谁(负责|管|牵头)|归(谁|哪)|找(谁|哪个)|责任单位|负责(部门|单位)|主管(部门|单位)|牵头(部门|单位)|咨询(谁|哪)|问(谁|哪个部门)")
+_UNIT_Q = re.compile(r"(哪(几)?个|哪些|什么|负责|主管|牵头|责任)(部门|单位|局)|(归|咨询)(谁|哪)|(找|问)谁|找哪个|谁(负责|管|牵头)")
 _HELP_Q = re.compile(r"^(帮助|help|/help|\?|你好|您好|hi|hello|怎么用|使用说明)$|你(能|可以|会)(做|干|回答)(什么|啥)|能问什么|怎么使用|你是谁")
 _DOCFACT_Q: list[tuple[str, re.Pattern]] = [
     ("recipients", re.compile(r"发给(哪些|哪个|谁)|印发给|主送|下发给|发到哪些|(通知|文件)(的)?(对象|受文单位)")),
     ("number", re.compile(r"文号|发文字号|字号|几号文|哪个文|文件号|编号")),
-    ("date", re.compile(r"(什么时候|哪天|何时|哪一天|几号|日期|哪年)(印发|发布|出台|发的|下发|颁布)|(印发|发布|出台|下发|颁布)(时间|日期|于)|成文日期")),
-    ("issuers", re.compile(r"(谁|哪家|哪(个|些|几个|两个)(单位|部门|机关))(联合|共同)?(印发|发布|发的|出台|下发|制定)|发文(机关|单位)|印发单位|发布单位|制定单位|"
+    ("date", re.compile(rf"(?:{WHEN}|哪一天|几号|日期|哪年)(?:{PUBLISH}|发的)|{PUBLISH}(时间|日期|于)|成文日期")),
+    ("issuers", re.compile(rf"(谁|哪家|哪(个|些|几个|两个)(单位|部门|机关))(联合|共同)?(?:{PUBLISH}|发的|制定)|发文(机关|单位)|印发单位|发布单位|制定单位|"
                            r"(市委办|政府办|市委办公室|政府办公室|市委|市政府)[^,，。]{0,8}(发的|印发|发布|出的|下发)")),
     ("title", re.compile(r"(文件|文件的)?(标题|名称|全称|叫什么)|什么文件")),
     ("cc", re.compile(r"抄送")),
 ]
 # Document facts by concept, words in any order: a time word with an issuing verb (哪一年出的 / 何时下发的), or a
 # structure word (几部分 / 框架) with no topic of its own.
-_TIME_WORD = re.compile(r"哪一?年|哪一?天|什么时(候|间)|啥时(候)?|何时|几月|几号|日期|时间|年份")
-_ISSUE_VERB = re.compile(r"印发|发布|出台|下发|颁布|成文|发文|出的|发的|出来的|发出|制定")
+_TIME_WORD = re.compile(rf"{WHEN}|哪一?年|哪一?天|什么时间|啥时|几号|日期|时间|年份")
+_ISSUE_VERB = re.compile(rf"{PUBLISH}|成文|发文|出的|发的|出来的|发出|制定")
 _DOC_NOUN = re.compile(r"文件|政策|通知|意见|文号|本文")
-_MONEY_NOUN = re.compile(r"补贴|奖励|奖补|资金|钱|补助|申报|申请|到账|拨付|发放")
+_MONEY_NOUN = re.compile(rf"{AWARD}|资金|钱|申报|申请|到账|拨付|发放")
 # 自印发之日起施行吗 / 从哪天开始实施 / 实施日期: when the document takes effect
 _EFFECTIVE_Q = re.compile(r"(施行|实施|执行|生效)(日期|时间)|(开始|起)(施行|实施|执行|生效)|自[^,，。]{0,8}起(施行|实施|执行|生效)|生效")
 _STRUCTURE_Q = re.compile(r"几(个)?部分|哪(几|些)(个)?部分|几大(部分|块)|结构|目录|框架|章节|几章|几个章|大纲|提纲|分(为|成)几")
@@ -51,7 +51,7 @@ def _docfact_kind(focus: str, topics: list[str]) -> str | None:
             and (_DOC_NOUN.search(focus) or not topics) and not _MONEY_NOUN.search(focus):
         return "effective"  # 政策什么时候开始实施: the document states no separate date; it was issued on …
     if _TIME_WORD.search(focus) and not _MONEY_NOUN.search(focus) and (
-            re.search(r"印发|发布|出台|下发|颁布|成文|发文", focus) or (_ISSUE_VERB.search(focus) and _DOC_NOUN.search(focus))):
+            re.search(rf"{PUBLISH}|成文|发文", focus) or (_ISSUE_VERB.search(focus) and _DOC_NOUN.search(focus))):
         return "date"
     if _STRUCTURE_Q.search(focus) and not topics:
         return "structure"
@@ -81,7 +81,7 @@ def _named_unit(t: str, lex: Lex) -> str | None:
 
 # who a document is for, as a whole: 哪些企业可以享受 / 能不能享受这个办法 / 适用于哪些企业
 _WHO_QUALIFIES_Q = re.compile(r"(哪些|什么样的?|哪类|哪种)(企业|单位|公司)[^,，。]{0,4}(可以|能|能够)?(享受|申请|申报|适用)|"
-                              r"(能不能|能否|可不可以|可否|是否(可以|能))(享受|适用|申请)[^,，。\d]{0,12}(办法|文件|政策|措施|意见)|"
+                              rf"(?:{MODAL_Q}|能不能|可不可以)(可以|能)?(享受|适用|申请)[^,，。\d]{{0,12}}(办法|文件|政策|措施|意见)|"
                               r"(能不能|能否|可不可以|可否)享受$|适用(于)?(哪些|什么)(企业|范围)|适用范围")
 
 
