@@ -33,6 +33,7 @@ from assistant.understand import normalise, understand
 from assistant.understand.focus import Q_MARK, REQUIRE_Q
 from assistant.understand.lexicon import Lex, lexicon_for
 from assistant.understand.places import PlaceHit
+from assistant.understand.zh import AWARD
 from corpus import Corpus, CorpusError
 
 # --- shared read-only resources ------------------------------------------------------------------
@@ -284,7 +285,7 @@ def _deterministic_answer(question: str, session: Session, corpus: Corpus, max_c
 
 
 # 研发投入补贴比例多少: the subsidy a question names (the words before 补贴/补助/奖励), not a question word
-_SUBJECT = re.compile(r"([\u4e00-\u9fa5a-z]{2,8}?)(的)?(补贴|补助|奖励|奖补|扶持资金|支持资金|退税|贴息|减免|优惠)")
+_SUBJECT = re.compile(rf"([\u4e00-\u9fa5a-z]{{2,8}}?)(的)?({AWARD}|扶持资金|支持资金|退税|贴息|减免|优惠)")
 _NOT_A_SUBJECT = re.compile(r"^(什么|哪些|哪个|哪种|多少|能拿|可以|可拿|有没有|有什么|这个|那个|这些|各项|我们|我司|相关|政策|"
                             r"申请|享受|获得|能|可|给|拿|的)+$")
 

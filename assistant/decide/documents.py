@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.session import Session
+from assistant.understand.focus import Q_MARK
 from assistant.understand.lexicon import Lex, lexicon_for
 from assistant.understand.places import (
     PlaceHit,
@@ -18,6 +19,7 @@ from assistant.understand.places import (
     workshop_place,
 )
 from assistant.understand.text import normalise
+from assistant.understand.zh import AWARD, NOT_AT
 from corpus import Corpus, Document
 from corpus.packs import pack_for
 
@@ -160,7 +162,7 @@ def _texts(corpus: Corpus) -> dict[str, str]:
 
 _TOPIC = "\x00"  # marks a topic word: distinct only if one of its own words is absent from the other texts
 # the genre's own words, which say nothing about which document
-_GENERIC = re.compile(r"补贴|奖励|奖补|补助|项目|企业|政策|支持|资金|标准|比例|多少|投资|费用|的")
+_GENERIC = re.compile(rf"{AWARD}|项目|企业|政策|支持|资金|标准|比例|多少|投资|费用|的")
 
 
 def _absent(word: str, text: str) -> bool:
@@ -224,7 +226,7 @@ def choose_document(q: str, session: Session, corpus: Corpus, settings) -> Choic
         doc = current if current in named else named[0]
         return Choice(doc, "named", rest, reg)
     covered = [h for h in hits if h.doc is not None and h is not reg and not workshop_place(t, h)
-               and not re.search(r"(不是|不在|并非|非|没有)(在)?$", t[max(0, h.span[0] - 4):h.span[0]])]
+               and not re.search(rf"{NOT_AT}$", t[max(0, h.span[0] - 4):h.span[0]])]
     docs = list(dict.fromkeys(h.doc for h in covered))
     if reg is not None:
         if reg.doc is not None:
@@ -307,7 +309,7 @@ def _home_choice(t: str, corpus: Corpus, home: Document, rest: str) -> Choice:
     return Choice(home, "home", rest)
 
 
-_PLACE_Q = re.compile(r"(的|有|有没有|有什么|有哪些)?(政策|补贴|奖励|奖补|扶持|文件|规定)|(能|可以)(享受|申请|拿)")
+_PLACE_Q = re.compile(rf"政策|{AWARD}|扶持|文件|规定|(能|可以)(享受|申请|拿)")
 
 
 def asks_about_place(t: str, h: PlaceHit) -> bool:
@@ -319,7 +321,7 @@ def asks_about_place(t: str, h: PlaceHit) -> bool:
     sentence = re.match(r"[^。;；?？!！]*[。;；?？!！]?", t[s:]).group(0)  # up to and with its end mark
     return bool(re.search(r"(^|[,，。;；?？!！])(请问|问一下|问下|想问)?$", t[max(0, s - 4):s])
                 and re.match(r"(市|县|区|省)?(本级|的|有|对|出台|发布|规定)", t[e:e + 3])
-                and re.search(r"吗|多少|什么|怎么|如何|哪|几|[?？]", sentence))
+                and Q_MARK.search(sentence.replace("？", "?")))
 
 
 def _rules_out_home(t: str, home: Document | None) -> bool:
@@ -330,7 +332,7 @@ def _rules_out_home(t: str, home: Document | None) -> bool:
     if pl is None:
         return False
     names = "|".join(re.escape(n) for n in [pl.name, *pl.aliases])
-    return bool(re.search(rf"(不是|不在|并非|非)(在)?({names})(的|本地)?(企业|公司|注册)?", t))
+    return bool(re.search(rf"{NOT_AT}(?:{names})", t))
 
 
 __all__ = ["Choice", "asks_about_place", "choose_document", "home_document"]

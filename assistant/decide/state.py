@@ -7,9 +7,11 @@ import re
 from decimal import Decimal
 
 from assistant.session import Session
+from assistant.understand.facts import NEG_RE
 from assistant.understand.focus import Q_MARK
 from assistant.understand.lexicon import Lex
 from assistant.understand.turn import Turn
+from assistant.understand.zh import A_NOT_A_ANY
 from tools.amounts import format_yuan
 
 PLACE_INPUT = "registered_place"
@@ -421,7 +423,6 @@ __all__ = ["apply_turn", "facts_named_in_reply", "fill_asked", "reply_condition"
 
 
 _REPLY_STOP = {"企业", "项目", "是否", "已经", "我们", "公司", "贵企", "的是"}
-_REPLY_NEG = re.compile(r"没|未|不|尚未|还没")
 
 
 def facts_named_in_reply(session: Session, turn: Turn, lex: Lex) -> list[tuple[tuple, bool]]:
@@ -429,7 +430,7 @@ def facts_named_in_reply(session: Session, turn: Turn, lex: Lex) -> list[tuple[t
     word with a yes/no fact just asked for answers that fact (negated: 还没接入 → no)."""
     asked = [a for a in session.asked if a.get("kind") == "bool"]
     if (not asked or len(turn.text) > 30 or turn.reply is not None or Q_MARK.search(turn.text)
-            or re.search(r"([\u4e00-\u9fa5])[不没]\1", turn.text)):
+            or A_NOT_A_ANY.search(turn.text)):
         return []  # 是的 / 都符合 are bare replies; 算竣工吗 / 符不符合 ask
     out: list[tuple[tuple, bool]] = []
     for part in re.split(r"[,，。;；!！?？\s]+", turn.text):
@@ -440,7 +441,7 @@ def facts_named_in_reply(session: Session, turn: Turn, lex: Lex) -> list[tuple[t
             if any(re.fullmatch(r"[\u4e00-\u9fa5]{2}", g) and g in label for g in grams):
                 key = tuple(a["fact"].split("."))
                 if all(k != key for k, _ in out):
-                    out.append((key, not _REPLY_NEG.search(part)))
+                    out.append((key, not NEG_RE.search(part)))
                 break
     return out
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from assistant.understand.zh import AWARD
 from corpus import Document
 from corpus.packs import AmountWords, Lexicon, Pack, TitleFamily, TopicWords, input_paths, pack_for
 
@@ -152,9 +153,8 @@ def lexicon_for(doc: Document) -> Lex:
 # --- what a pack's lexicon leaves out, derived from its rules (a drafted pack has no lexicon.yaml) -------------
 
 _LEAD = re.compile(r"^(支持|鼓励|推进|推动|加快|加大|实施|开展|对|给予)+")
-_TAIL = re.compile(r"(的)?(奖励|补助|补贴|奖补|扶持|支持|资金|金额|数额|额)+$")
-_LEVEL_PREFIX = (("national", re.compile(r"^国家(级)?")), ("provincial", re.compile(r"^省(级)?")),
-                 ("city", re.compile(r"^市(级)?")), ("county", re.compile(r"^(县|区)(级)?")))
+_TAIL = re.compile(rf"(的)?({AWARD}|扶持|支持|资金|金额|数额|额)+$")
+_LEVEL_PREFIX = re.compile(r"^(?:(?P<national>国家)|(?P<provincial>省)|(?P<city>市)|(?P<county>县|区))(?:级)?")
 
 
 def _phrases(label: str) -> list[str]:
@@ -188,10 +188,10 @@ def derived_lexicon(pack: Pack) -> Lexicon:
         levels: dict[str, str] = {}
         names: list[str] = []
         for oid, opt in spec.options.items():
-            for lv, rx in _LEVEL_PREFIX:
-                if rx.match(opt.label) and lv not in levels:
-                    levels[lv] = oid
-                    names.append(rx.sub("", opt.label))
+            m = _LEVEL_PREFIX.match(opt.label)
+            if m and m.lastgroup not in levels:
+                levels[m.lastgroup] = oid
+                names.append(opt.label[m.end():])
         name = next((n for n in names if len(n) >= 2), "")
         if levels and name and all(n == name for n in names):
             titles.append(TitleFamily(family=r.input, words=re.escape(name), name=name, levels=levels,

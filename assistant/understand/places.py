@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from assistant.understand.zh import NOT_AT, SELF
 from corpus import BUNDLED_DIR, Corpus, read_yaml
 
 
@@ -100,7 +101,7 @@ def says_elsewhere(t: str, corpus: Corpus) -> bool:
 _REG_BEFORE = re.compile(r"(注册(地|地址)?|登记(地)?|落户|工商(注册)?)(就)?(在|于|是|为|位于|设在)$")
 _REG_AFTER = re.compile(r"^(市|县|区)?(这边|那边|本地)?(的)?(注册|登记|落户)")
 _REG_LOCAL_FIRM = re.compile(r"^(市|县|区)?(本地|当地|这边|那边)?(的)?[^,，。；;]{0,4}?(企业|公司|工厂|厂)")
-_SELF_BEFORE = re.compile(r"(我们|我司|我公司|本公司|本企业|公司|企业)(是|属于|在)?(一家)?$")
+_SELF_BEFORE = re.compile(rf"(?:{SELF}|公司|企业)(是|属于|在)?(一家)?$")
 _NOT_REG = re.compile(r"(也|还)?(有|设|开|建|办)(了)?(个|一个|一家)?(分厂|车间|分公司|厂区|项目|基地|工厂|厂)|"
                       r"(在|到)[^,，。]{0,6}(实施|建设|建|投资|投产)")
 
@@ -112,7 +113,7 @@ def _registration(t: str, h: PlaceHit) -> tuple[bool, bool]:
     """(whether the place is negated, 不在龙南; whether it is said as registration, 注册在X / X注册的)."""
     s, e = h.span
     before, after = t[max(0, s - 8):s], t[e:e + 8]
-    neg = re.search(r"(不是|不在|没有|并非|没)(在)?$", before) is not None
+    neg = re.search(rf"{NOT_AT}$", before) is not None
     return neg, bool(_REG_BEFORE.search(before) or _REG_AFTER.match(after))
 
 
@@ -130,7 +131,7 @@ def registered_place(t: str, hits: list[PlaceHit]) -> tuple[PlaceHit | None, boo
             return h, False  # 在安远还有个子公司，…那个能拿多少: a subsidiary is an enterprise registered there
         if workshop_place(t, h):
             continue  # 在深圳也开了分厂: a branch, not the enterprise's seat
-        if not neg and re.search(r"(我们|我司|我公司|本公司|本企业)(企业|公司)?(就)?在$", before):
+        if not neg and re.search(rf"{SELF}(企业|公司)?(就)?在$", before):
             return h, False  # 我们企业在龙南: where the enterprise is
         if _REG_LOCAL_FIRM.match(after) and (_SELF_BEFORE.search(before) or re.search(r"(是|在)$", before) or s == 0
                                               or re.search(r"[,，。；;]$", before)):

@@ -40,9 +40,11 @@ PUBLISH = one_of("印发", "发布", "出台", "下发", "颁布")
 WHEN = one_of("什么时候", "啥时候", "何时", "哪天", "几月", "多久", "多长时间")
 # a title being won (获评 / 评上)
 TITLE_WON = one_of("获得", "获评", "评为", "评上", "被认定", "认定", "拿到", "入选")
+# a place denied (不在龙南 / 不是南康的)
+NOT_AT = one_of("不是", "不在", "没有", "并非", "非", "没") + "(?:在)?"
 # clause punctuation
 PUNCT = "[,，。;；]"
 
 
-__all__ = ["AWARD", "A_NOT_A", "A_NOT_A_ANY", "CAP", "CHANGE_TO", "IF", "MODAL_Q", "NEG", "PARTICLE_Q", "PUBLISH",
+__all__ = ["AWARD", "A_NOT_A", "A_NOT_A_ANY", "CAP", "CHANGE_TO", "IF", "MODAL_Q", "NEG", "NOT_AT", "PARTICLE_Q", "PUBLISH",
            "PUNCT", "QUESTION", "SELF", "SUM", "TITLE_WON", "WH", "WHEN", "YESNO", "one_of"]
