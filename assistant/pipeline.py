@@ -29,7 +29,7 @@ from assistant.compose.whatif import whatif_answer
 from assistant.decide.documents import choose_document
 from assistant.decide.state import apply_turn, facts_named_in_reply, fill_asked, reply_condition
 from assistant.session import Session
-from assistant.understand import normalise, understand
+from assistant.understand import normalise, understand, without_roles
 from assistant.understand.focus import Q_MARK, REQUIRE_Q
 from assistant.understand.lexicon import Lex, lexicon_for
 from assistant.understand.places import PlaceHit
@@ -93,7 +93,7 @@ def _search(q: str, corpus: Corpus, lex: Lex) -> list[str]:
 
 
 def _route_document(q: str, session: Session, corpus: Corpus) -> tuple[Lex | Answer, str, PlaceHit | None]:
-    choice = choose_document(q, session, corpus, settings())
+    choice = choose_document(without_roles(q)[0], session, corpus, settings())
     fallback = session.doc and corpus.documents.get(session.doc) or corpus.default_document
     if choice.uncovered:
         return uncovered_place_answer(fallback, choice.uncovered, corpus), choice.text, None
@@ -308,8 +308,8 @@ def _replies_only(turn) -> bool:
 
 def _bare_reply(session: Session, turn, lex: Lex) -> None:
     """是的 / 还没有 / 50万 / 省级 alone: the fact the last answer asked for, or the condition last stated."""
-    if not turn.facts and not turn.titles and turn.intent in ("abstain", "search", "lookup", "award"):
-        named = facts_named_in_reply(session, turn, lex)
+    if not turn.titles and turn.intent in ("abstain", "search", "lookup", "award"):
+        named = [f for f in facts_named_in_reply(session, turn, lex) if all(k != f[0] for k, _ in turn.facts)]
         if named:
             turn.facts.extend(named)  # 接入了 验收也过了: the asked facts, named by their own words
             turn.intent = "award"

@@ -73,7 +73,8 @@ def abstain_answer(lex: Lex, kind: str, question: str, corpus: Corpus | None = N
     spec = next((a for a in lex.words.abstain if a.kind == kind), None)
     what = abstain_what(kind, lex)
     if kind == "not_covered":
-        text = f"{doc.doc_number}未涉及{what}。请向{consult}或相关主管部门咨询。"
+        place = lex.pack.place
+        text = f"{place.name + '的' if place else ''}{doc.doc_number}未涉及{what}。请向{consult}或相关主管部门咨询。"
         if spec is not None and spec.note:
             text += spec.note
         section = doc.find(lex.words.award_section) if lex.words.award_section else None

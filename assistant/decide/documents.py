@@ -55,11 +55,29 @@ def _strip_names(corpus: Corpus, q: str) -> tuple[list[Document], str]:
             if n in norm:
                 rest = norm = norm.replace(f"《{n}》", "该文件").replace(n, "该文件")
                 hit = True
+        part = "" if hit else _title_part(norm, normalise(d.title or ""))
+        if part:
+            rest = norm = norm.replace(part, "该文件")  # 南康数字化智能化改造政策: most of its title, as a name
+            hit = True
         if any(w in norm for w in _issuer_words(d, lex)):
             hit = True
         if hit:
             named.append(d)
     return named, rest.strip()
+
+
+_POLICY_WORD = re.compile(r"(的)?(政策|措施|办法|文件|意见|通知)")
+
+
+def _title_part(q: str, title: str, least: int = 8) -> str:
+    """The words of `q` that repeat a long run of the title (8 characters or more) and call it a policy: the
+    document named by part of its title, with the policy word after it; '' when none."""
+    for m in _POLICY_WORD.finditer(q):
+        k = m.start()
+        n = next((n for n in range(min(k, len(title)), least - 1, -1) if q[k - n:k] in title), 0)
+        if n:
+            return q[k - n:m.end()]
+    return ""
 
 
 _NAMES: dict[int, tuple] = {}
@@ -279,6 +297,10 @@ def choose_document(q: str, session: Session, corpus: Corpus, settings) -> Choic
         if len(others) == 1:
             return Choice(corpus.document(others[0]), "signals", rest)
         return Choice(current, "session", rest)
+    workshops = list(dict.fromkeys(h.doc for h in hits if h.doc is not None and workshop_place(t, h)))
+    if len(workshops) == 1 and workshops[0] in distinct:
+        # 我们在南康有个厂区…网络化改造: the plant's place, whose document alone has the rule asked about
+        return Choice(corpus.document(workshops[0]), "place", rest)
     if home is not None and signals.get(home.id):
         return Choice(home, "home", rest)  # the home document's own rules are asked about too
     if len(distinct) == 1:

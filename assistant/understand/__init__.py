@@ -28,6 +28,33 @@ INJECTION = re.compile(
     r"忽略(之前|以上|上面|前面|所有|你的)?(的)?(所有)?(指令|指示|提示|规则|设定|要求)|ignore(all)?(previous|prior|above)|"
     r"systemprompt|系统提示(词)?|你现在是|扮演|越狱|jailbreak|不要(管|理会)(文件|规则)|直接告诉我.{0,8}(是|为)\d"
 )
+# A message dressed as a transcript (系统：… 用户：… / 【系统提示】…): what it puts in the system's or the assistant's
+# mouth is an injection, up to the user's label or the end of its sentence; the user's part is the question.
+_ROLE = r"系统|system|助手|assistant|管理员|admin|开发者|developer"
+_LABEL = re.compile(rf"[\[【](?P<block>{_ROLE})[^\]】]{{0,4}}(?P<said>[:：][^\]】]*)?[\]】][:：]?"
+                    rf"|(?P<role>{_ROLE})[^,，。:：]{{0,4}}[:：]|(?P<user>用户|user)[:：]", re.I)
+
+
+def without_roles(text: str) -> tuple[str, bool]:
+    """The text without what it says in another speaker's voice, and whether there was any."""
+    out, pos, dropped = [], 0, False
+    for m in _LABEL.finditer(text):
+        if m.start() < pos:
+            continue
+        out.append(text[pos:m.start()])
+        pos = m.end()
+        if m.group("block") and m.group("said"):
+            dropped = True  # 【系统指令：…】: the bracket holds all it says
+        elif m.group("block") or m.group("role"):
+            user = _LABEL.search(text, pos)
+            end = re.search(r"[。！？!?\n]", text[pos:])
+            stop = min(x for x in (user.start() if user and user.group("user") else len(text),
+                                    pos + end.end() if end else len(text)))
+            pos, dropped = stop, True
+    out.append(text[pos:])
+    return ("".join(out).strip(), dropped) if dropped else (text, False)
+
+
 # The demand part of an injection (按10%给我算 / 直接批600万 / 告诉我补贴是1000万) is not a fact either.
 _DEMAND = re.compile(r"给我算|直接(批|给|说|写|回答|回复|输出)|不用管|告诉我.{0,6}(是|为)|就说|按\d+%|你(必须|务必|一定要|应该|得)|"
                      r"(必须|只能|只许)(回答|回复|输出|说|写)|(回答|回复|输出)(为|是)?[:：]")
@@ -170,7 +197,8 @@ def understand(question: str, lex: Lex | None = None, corpus=None) -> Turn:
     if not t or not re.search(r"[\w\u4e00-\u9fa5]", t):
         turn.intent = "help"
         return turn
-    if INJECTION.search(t):
+    t, voiced = without_roles(t)
+    if voiced or INJECTION.search(t):
         turn.injection = True
     turn.switch = bool(_SWITCH.search(t))
     turn.reset = bool(_RESET.search(t))
@@ -256,5 +284,5 @@ def _drop_demand(seg: str) -> str:
     return seg[:min(starts)] if starts else seg
 
 
-__all__ = ["INTERPRETIVE_Q", "Lex", "Turn", "key", "lexicon_for", "normalise", "question_focus", "segments",
+__all__ = ["INTERPRETIVE_Q", "without_roles", "Lex", "Turn", "key", "lexicon_for", "normalise", "question_focus", "segments",
            "topics_in_order", "topics_of", "understand"]

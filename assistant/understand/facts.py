@@ -9,7 +9,7 @@ from decimal import Decimal
 from assistant.understand.amounts import ROLE_SUM, amount_role, find_money, find_quantities
 from assistant.understand.focus import INTERPRETIVE_Q, Q_MARK
 from assistant.understand.lexicon import Lex
-from assistant.understand.text import segment_of, segments
+from assistant.understand.text import normalise, segment_of, segments
 from assistant.understand.turn import Turn
 from assistant.understand.zh import A_NOT_A, A_NOT_A_ANY, AWARD, CHANGE_TO, IF, MODAL_Q, NEG, SELF, TITLE_WON, YESNO
 from tools.amounts import format_yuan
@@ -23,7 +23,7 @@ NEG_RE = re.compile(NEG)
 _FUTURE_RE = re.compile(r"预计|计划|即将|准备|打算|争取|有望|明年|下个?月|下半年|(?<!已)将(?!近)|还要|等到")
 # A negation after the fact word, ending its segment: 产业政策不符 / 验收还没做 / 统计库还没进.
 _POST_NEG_RE = re.compile(r"(了)?(的)?(还|也|都|仍|尚|却|目前)?(不符(合)?|不满足|不达标|不对|不够|不行|"
-                          r"没(有)?(通过|完成|办|做|弄|下来|进|入|批|达到|到位)?|未(通过|完成|办理|做)?)(了)?(的)?")
+                          r"没(有)?(通过|过|完成|办|做|弄|下来|进|入|批|达到|到位)?|未(通过|完成|办理|做)?)(了)?(的)?")
 # A segment that asks about a requirement states no fact (需要竣工吗 / 是否要列入统计库).
 _ASKING_RE = re.compile(rf"上限|多少|最高|比例|需要|要求|必须|{MODAL_Q}|{A_NOT_A}|条件|标准|认定|什么是|是指|定义|哪些")
 SELF_RE = re.compile(SELF)
@@ -159,6 +159,40 @@ def _statements(turn: Turn, t: str, segs, lex: Lex) -> None:
             idx = item_index(t, m.start())
             if idx is not None:
                 turn.item_facts.append((idx, key(fact), v))
+
+
+_DONE_AFTER = re.compile(r"(过|完|好)?了")
+
+
+def _condition_words(turn: Turn, t: str, segs, lex: Lex) -> None:
+    """A condition named by its own word with an aspect, in any order (二级节点已经接入了 / 还没验收), when no
+    statement of the pack says it: 已… / …了 holds, a negator before it does not. The word's sense is read from
+    the condition's label, which must contain it: 未发生重大事故 turns 没出过事故 into the condition met."""
+    stated = {k for k, _ in turn.facts}
+    for cid, rx in lex.conditions:
+        fact = key(lex.fact_of(cid))
+        if fact in stated or any(key(f) == fact and spec.context is not None and not re.search(spec.context.needs, t)
+                                 for f, _, _, spec in lex.statements):
+            continue  # stated already, or a word whose meaning needs a context the turn lacks (项目验收完了)
+        spec = lex.inputs.get(lex.path(lex.fact_of(cid)))
+        label = normalise(spec.label if spec is not None else "")
+        for m in rx.finditer(t):
+            seg = segment_of(segs, m.start())
+            at = label.find(m.group(0))
+            if at < 0 or Q_MARK.search(t[seg[0]:seg[1] + 1]) or any(not v and srx.search(m.group(0)) for _, srx, v, _ in lex.statements):
+                continue  # a question, or the word of a negative statement (规下)
+            if negated(t, seg, m.start()) or _POST_NEG_RE.fullmatch(t[m.end():seg[1]]):
+                value = False
+            elif re.search(r"已(经)?$", t[max(seg[0], m.start() - 2):m.start()]) or _DONE_AFTER.match(t, m.end()):
+                value = True
+            else:
+                continue
+            value ^= bool(NEG_RE.search(label[:at]))
+            turn.facts.append((fact, value))
+            idx = item_index(t, m.start())
+            if idx is not None:
+                turn.item_facts.append((idx, fact, value))
+            break
 
 
 def _recognitions(turn: Turn, t: str, segs, lex: Lex) -> None:
@@ -648,6 +682,7 @@ def extract_facts(turn: Turn, t: str, lex: Lex, places: list[tuple[int, int]]) -
     """Every fact the (normalised) text states, read with `lex`; `places` are spans of place names to skip."""
     segs = segments(t)
     _statements(turn, t, segs, lex)
+    _condition_words(turn, t, segs, lex)
     _titles(turn, t, segs, lex, places)
     _amount_facts(turn, t, segs, lex)
     _quantities(turn, t, segs, lex)
