@@ -308,7 +308,8 @@ def _replies_only(turn) -> bool:
 
 def _bare_reply(session: Session, turn, lex: Lex) -> None:
     """是的 / 还没有 / 50万 / 省级 alone: the fact the last answer asked for, or the condition last stated."""
-    if not turn.titles and turn.intent in ("abstain", "search", "lookup", "award"):
+    if not turn.titles and all(v is True or v is False for _, v in turn.facts) \
+            and turn.intent in ("abstain", "search", "lookup", "award"):
         named = [f for f in facts_named_in_reply(session, turn, lex) if all(k != f[0] for k, _ in turn.facts)]
         if named:
             turn.facts.extend(named)  # 接入了 验收也过了: the asked facts, named by their own words

@@ -438,6 +438,8 @@ def facts_named_in_reply(session: Session, turn: Turn, lex: Lex) -> list[tuple[t
         for a in asked:
             spec = lex.inputs.get(lex.path(a["fact"]))
             label = (spec.label if spec is not None and spec.label else "") + str(a.get("question") or "")
+            if turn.registered_place and "注册" in label:
+                continue  # 注册地是信丰县: where it is registered is read from the place, not from a shared word
             if any(re.fullmatch(r"[\u4e00-\u9fa5]{2}", g) and g in label for g in grams):
                 key = tuple(a["fact"].split("."))
                 if all(k != key for k, _ in out):

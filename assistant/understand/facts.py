@@ -183,7 +183,8 @@ def _condition_words(turn: Turn, t: str, segs, lex: Lex) -> None:
                 continue  # a question, or the word of a negative statement (规下)
             if negated(t, seg, m.start()) or _POST_NEG_RE.fullmatch(t[m.end():seg[1]]):
                 value = False
-            elif re.search(r"已(经)?$", t[max(seg[0], m.start() - 2):m.start()]) or _DONE_AFTER.match(t, m.end()):
+            elif re.search(r"已(经)?$", t[max(seg[0], m.start() - 2):m.start()]) or _DONE_AFTER.match(t, m.end()) \
+                    or "过" in t[max(seg[0], m.start() - 10):m.start()]:  # 出过一起重大事故: it happened
                 value = True
             else:
                 continue
