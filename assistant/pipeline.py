@@ -30,9 +30,11 @@ from assistant.decide.documents import choose_document
 from assistant.decide.state import apply_turn, facts_named_in_reply, fill_asked, reply_condition
 from assistant.session import Session
 from assistant.understand import normalise, understand, without_roles
+from assistant.understand.clause_search import content_bigrams
 from assistant.understand.focus import Q_MARK, REQUIRE_Q
 from assistant.understand.lexicon import Lex, lexicon_for
 from assistant.understand.places import PlaceHit
+from assistant.understand.scope import ABSTAIN_PATTERNS
 from assistant.understand.zh import AWARD
 from corpus import Corpus, CorpusError
 
@@ -80,6 +82,58 @@ def loaded_corpus(config=None) -> Corpus:
 
 
 # --- the turn ------------------------------------------------------------------------------------
+
+_TEXT_LEAD = 0.1  # how far the retrieval's clause must lead the keyword topic's to answer instead
+_TEXT_SAID = 0.75  # how close a clause must be to answer what the genre's documents usually leave unsaid
+
+
+def _text_first(q: str, corpus: Corpus, lex: Lex, turn) -> str | None:
+    """A question that computes nothing, placed by retrieval in one clause clearly ahead of its keyword topic
+    (绿色工厂…被撤销称号钱要退吗 / …政策宣讲几次), or one of the genre's usual silences this document does speak to,
+    in the question's own words (材料交给谁初审 / 由哪个单位负责解释): that clause answers it. Returns the new intent."""
+    intent = turn.intent
+    if intent not in ("lookup", "search", "abstain", "award", "unit") or turn.asks_money or turn.clause_ref or turn.claimed \
+            or turn.reverse or turn.bare_levels or turn.reply is not None or turn.whatif or not Q_MARK.search(turn.text) \
+            or any(not isinstance(v, bool) for _, v in turn.facts) or turn.unresolved_amounts \
+            or (intent == "abstain" and turn.abstain_kind in (None, "unrelated", "not_covered")):
+        return None
+    from assistant.retrieval import search_clauses
+
+    try:
+        hits = search_clauses(q, corpus, [lex.id], k=5)
+    except Exception:  # noqa: BLE001 - without the index the keyword topics stand
+        return None
+    if not hits or hits[0].clause == "notice" or lex.doc.find(hits[0].clause) is None:
+        return None
+    top, current = hits[0], (turn.topics[0] if turn.topics else None)
+    if intent == "abstain":
+        # the clause itself speaks of what is asked (申报材料…经初审 / 本措施由…负责解释)
+        rx = next((r for k, r in ABSTAIN_PATTERNS if k == turn.abstain_kind), None)
+        asked = rx.search(normalise(q)) if rx is not None else None
+        said = rx.search(normalise(lex.doc.clause(top.clause).text)) if rx is not None else None
+        if top.score < _TEXT_SAID or asked is None or said is None \
+                or not content_bigrams(asked.group(0)) & content_bigrams(said.group(0)):
+            return None
+    elif intent == "unit":
+        # 专班办公室设在哪个单位: a clause listing no responsible units, which the question's own words point to,
+        # says it in its text
+        doc = lex.doc
+        if not top.relevant or doc.clause(top.clause).units or any(a.units for a in doc.ancestors(top.clause)) \
+                or (top.clause != current and top.score - next((h.score for h in hits if h.clause == current), 0.0)
+                    < _TEXT_LEAD - 1e-9):
+            return None
+    elif not top.relevant or top.clause == current or top.clause in lex.award_clauses \
+            or top.score - next((h.score for h in hits if h.clause == current), 0.0) < _TEXT_LEAD - 1e-9:
+        return None
+    if intent != "abstain" and current is not None and current != top.clause and lex.doc.find(current) is not None:
+        # only a clause saying what the topic's does not (撤销 / 宣讲 / 专班): 五大工程 stays with the clause naming it
+        from assistant.compose.text import bigrams
+
+        said = bigrams(normalise(lex.doc.clause(top.clause).text)) - bigrams(normalise(lex.doc.clause(current).text))
+        if not content_bigrams(turn.text) & said:
+            return None
+    turn.topics = [top.clause, *[c for c in turn.topics if c != top.clause]]
+    return "lookup"
 
 def _search(q: str, corpus: Corpus, lex: Lex) -> list[str]:
     """Retrieval as the fallback router, in the document chosen: clauses above the relevance floor only."""
@@ -146,6 +200,7 @@ def _deterministic_answer(question: str, session: Session, corpus: Corpus, max_c
     lex = routed
     doc = lex.doc
     turn = understand(q, lex, corpus)
+    turn.intent = _text_first(q, corpus, lex, turn) or turn.intent
     if turn.sub_ref is not None and session.last_topic:
         # （二）里面每家最多多少, after 第七条讲的啥: the item of the clause talked about (or of its parent)
         last = session.last_topic

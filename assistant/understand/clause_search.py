@@ -52,6 +52,13 @@ def _sentence_index(doc: Document) -> tuple[list[tuple[str, str, frozenset]], di
     return out
 
 
+def content_bigrams(t: str) -> set[str]:
+    """The two-character pieces of a text that can name something (no digits, function or question characters)."""
+    from assistant.compose.text import bigrams
+
+    return {b for b in bigrams(normalise(t)) if not _NOISE_CHARS.search(b)}
+
+
 def text_scores(t: str, doc: Document, figure: bool = False) -> dict[str, float]:
     """Each clause's best sentence score for a (normalised) question: the summed idf of the bigrams they share,
     rare words weighing most; with `figure`, a sentence that carries a number is preferred."""
@@ -59,10 +66,9 @@ def text_scores(t: str, doc: Document, figure: bool = False) -> dict[str, float]
         rows, idf = _sentence_index(doc)
     except Exception:  # noqa: BLE001 - without the corpus no sentence places anything
         return {}
-    from assistant.compose.text import bigrams
 
     # function words and digits say nothing about where (企业的 / 2024 would match 示范企业的 / 20万元)
-    q = {b for b in bigrams(t) if not _NOISE_CHARS.search(b)}
+    q = content_bigrams(t)
     out: dict[str, float] = {}
     for cid, sent, bg in rows:
         score = sum(idf[b] for b in q & bg)
@@ -118,4 +124,4 @@ def figure_clauses(t: str, figures: list[Decimal], doc: Document) -> list[str]:
     return out
 
 
-__all__ = ["LOCATE_Q", "figure_clauses", "place_by_text", "text_scores"]
+__all__ = ["LOCATE_Q", "content_bigrams", "figure_clauses", "place_by_text", "text_scores"]

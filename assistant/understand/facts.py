@@ -223,6 +223,12 @@ def concepts(t: str, lo: int, hi: int, lex: Lex) -> list[tuple[int, int, str]]:
                                         for o in found)]
 
 
+def _cautions(lex: Lex, fact: str) -> bool:
+    """A fact the pack names only to warn that the figure is probably another one (缴税总额 for 实得部分)."""
+    spec = _spec_of(lex, fact)
+    return bool(spec is not None and spec.problem)
+
+
 def _slot_for(t: str, seg: tuple[int, int], span: tuple[int, int], lex: Lex) -> str | None:
     """The fact a money amount belongs to: the nearest concept word before it in its segment, else after it,
     else the nearest one earlier in the same sentence. A weak word counts only when no concept word is found."""
@@ -234,6 +240,10 @@ def _slot_for(t: str, seg: tuple[int, int], span: tuple[int, int], lex: Lex) -> 
         elif start >= span[1]:
             cands.append((weak, 1, start - span[1], -(end - start), fact))
     best = min(cands, key=lambda c: c[:4]) if cands else None
+    if best is not None and not best[0] and best[1] == 0 and _cautions(lex, best[-1]):
+        # 地方财政实得税收增值税加所得税60万: a caution word (缴税总额?) qualified by an earlier word naming the fact
+        firm = [c for c in cands if c[1] == 0 and not c[0] and not c[-1].startswith("~") and not _cautions(lex, c[-1])]
+        best = min(firm, key=lambda c: c[2]) if firm else best
     named_after = [c for c in cands if c[1] == 1 and not c[0] and c[-1] != "~other"
                    and re.match(r"(是|为|用于|用在|花在|买了|买的)", t[span[1]:span[1] + 3])]
     if best is not None and best[-1] == "~other" and named_after:

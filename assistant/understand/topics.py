@@ -36,9 +36,15 @@ def _matches(t: str, lex: Lex) -> list[tuple[int, int, str, int]]:
         for m in rx.finditer(t):
             if m.end() > m.start():
                 out.append((m.start(), m.end(), cid, rank))
-    # a term inside a longer term of another topic does not count (技术改造项目 in 技术改造项目库)
-    return [m for m in out if not any(o[2] != m[2] and o[0] <= m[0] and m[1] <= o[1] and (o[1] - o[0]) > (m[1] - m[0])
-                                      for o in out)]
+    # a term inside a longer term of another topic does not count (技术改造项目 in 技术改造项目库), nor inside a longer
+    # name of a figure another clause reads (设备 in 设备资源, a stage of 上云)
+    longer = [(o[0], o[1], {o[2]}) for o in out]
+    for fact, rx, _ in lex.amounts:
+        reading = lex.clauses_reading(lex.path(fact))
+        if reading:
+            longer += [(m.start(), m.end(), reading) for m in rx.finditer(t) if m.end() > m.start()]
+    return [m for m in out if not any(m[2] not in cids and s <= m[0] and m[1] <= e and (e - s) > (m[1] - m[0])
+                                      for s, e, cids in longer)]
 
 
 def topics_of(t: str, lex: Lex) -> list[str]:
