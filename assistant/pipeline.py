@@ -287,7 +287,9 @@ def _deterministic_answer(question: str, session: Session, corpus: Corpus, max_c
         ans = whatif_answer(lex, session, turn, q)
     else:
         ans = None
-        if intent == "award" and _unknown_subject(q, corpus, lex, turn):
+        if _asks_an_award_it_lacks(lex, turn, intent):
+            ans = abstain_answer(lex, "no_award", q, corpus, clause=turn.topics[0])
+        elif intent == "award" and _unknown_subject(q, corpus, lex, turn):
             ans = abstain_answer(lex, "uncovered", q, corpus)  # 研发投入补贴多少: no loaded clause is about it
             problems = list(turn.problems)  # where its amounts would go is moot; unreadable amounts still say so
         elif lex.has_rules and (intent == "award" or (turn.whatif and session.profile)):
@@ -354,6 +356,14 @@ def _unknown_subject(q: str, corpus: Corpus, lex: Lex, turn) -> bool:
     if m is None or _NOT_A_SUBJECT.match(m.group(1)):
         return False
     return not _search(q, corpus, lex)
+
+
+def _asks_an_award_it_lacks(lex: Lex, turn, intent: str) -> bool:
+    """How much is awarded for something the document names only as a task or target (龙南绿色工厂奖多少)."""
+    return bool(intent == "lookup" and turn.asks_money and lex.has_rules and turn.topics and not turn.clause_ref
+                and re.search(rf"{AWARD}|奖|补|拿|领", turn.focus or "")
+                and not any(c in lex.award_clauses or c == lex.cap_clause for c in turn.topics)
+                and not any(not isinstance(v, bool) for _, v in turn.facts) and not turn.interpretive)
 
 
 def _replies_only(turn) -> bool:

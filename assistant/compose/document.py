@@ -7,7 +7,16 @@ from datetime import date
 
 from assistant.answer import Answer
 from assistant.compose.common import finish, status_line
-from assistant.compose.text import abstain_what, citation, consult_unit, date_text, doc_name, sentences, units_text
+from assistant.compose.text import (
+    abstain_what,
+    best_quote,
+    citation,
+    consult_unit,
+    date_text,
+    doc_name,
+    sentences,
+    units_text,
+)
 from assistant.understand.lexicon import Lex
 from corpus import Corpus, Document
 
@@ -39,7 +48,7 @@ def _procedure_sentence(doc: Document) -> tuple[str, str] | None:
     return None
 
 
-def abstain_answer(lex: Lex, kind: str, question: str, corpus: Corpus | None = None) -> Answer:
+def abstain_answer(lex: Lex, kind: str, question: str, corpus: Corpus | None = None, clause: str | None = None) -> Answer:
     doc = lex.doc
     consult = consult_unit(doc)
     if kind == "uncovered":
@@ -48,6 +57,15 @@ def abstain_answer(lex: Lex, kind: str, question: str, corpus: Corpus | None = N
         text = (f"已载入的政策文件（{loaded}）没有涉及这个问题的内容，无法据此回答。"
                 f"如需了解，请向{consult}咨询。")
         return finish(doc, text, abstained=True, flags=["abstain:uncovered"], sources=[loaded])
+    if kind == "no_award" and clause is not None and doc.find(clause) is not None:
+        # 龙南这边绿色工厂奖多少: the document speaks of it (a task, a target) but awards nothing for it
+        c = doc.clause(clause)
+        place = lex.pack.place
+        quote = best_quote(c, question)
+        text = (f"{place.name + '的' if place else ''}{doc.doc_number}没有对这一事项给予奖补的规定；"
+                f"{c.label}只写明“{quote.rstrip('。')}”。如需了解，请向{consult}咨询。")
+        return finish(doc, text, citations=[citation(doc, clause, quote=quote)], abstained=True,
+                      flags=["abstain:no_award"])
     if kind == "validity":
         v = lex.words.validity
         if v is not None:
