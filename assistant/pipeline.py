@@ -103,7 +103,8 @@ def _text_first(q: str, corpus: Corpus, lex: Lex, turn) -> str | None:
         hits = search_clauses(q, corpus, [lex.id], k=5)
     except Exception:  # noqa: BLE001 - without the index the keyword topics stand
         return None
-    if not hits or hits[0].clause == "notice" or lex.doc.find(hits[0].clause) is None:
+    hits = [h for h in hits if h.clause != "notice"]  # the notice wraps the document: naming the document pulls it
+    if not hits or lex.doc.find(hits[0].clause) is None:
         return None
     top, current = hits[0], (turn.topics[0] if turn.topics else None)
     if intent == "abstain":

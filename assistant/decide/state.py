@@ -249,6 +249,10 @@ def apply_turn(session: Session, turn: Turn, lex: Lex) -> list[str]:
     problems: list[str] = []
     p = session.profile
     held_lists = {k for k, v in p.items() if isinstance(v, list) and v}  # items from earlier turns
+    if turn.new_project and turn.item_facts and re.search(r"第[一二三四五六七八九十\d]+个", turn.text) \
+            and not re.search(r"再|又|新增|增加|另外|还有", turn.text) and all(
+            i < len(p.get(_split(lex, _fid(s))[0]) or []) for i, s, _ in turn.item_facts):
+        turn.new_project = False  # 更正 第二个项目是1000万: an item already held, named by its number
     _apply_place(session, turn, lex)
     amounts = [(s, v) for s, v in turn.facts if not isinstance(v, bool) and s != ("all_conditions",)]
     flags = [(s, v) for s, v in turn.facts if isinstance(v, bool)]

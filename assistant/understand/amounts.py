@@ -20,7 +20,7 @@ FOREIGN_AMOUNT = re.compile(
 _ID_BEFORE = re.compile(r"(电话|手机|座机|热线|邮编|代码|编号|编码|号码|账号|帐号|qq|微信|tel|传真|身份证|工号|订单号|合同号)[^\d]{0,3}$")
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 # 1200多万 / 1200余万: the 多 read as a space keeps spans valid and lets the parser read 1200 万
-_APPROX_INNER = re.compile(r"(?<=\d)[多余来](?=[十百千万亿])")
+_APPROX_INNER = re.compile(r"(?<=[\d一二两三四五六七八九十百千])[多余来](?=[十百千万亿])")  # 1200多万 / 四百多万
 _APPROX_BEFORE = re.compile(r"(约|大约|大概|大致|差不多|将近|接近|估计|预计|近|约合)[^\d,，。;；]{0,4}$")
 _APPROX_AFTER = re.compile(r"^(左右|上下|出头|多)")
 
@@ -73,7 +73,10 @@ def amount_role(t: str, seg: tuple[int, int], span: tuple[int, int], edges: froz
 
 def find_money(t: str) -> tuple[list[tuple[Decimal, tuple[int, int]]], list[str], set[tuple[int, int]], list[str]]:
     """(amounts with spans, problems, spans of unit-less numbers, approximate amounts as written)."""
-    found = list(find_amounts(_APPROX_INNER.sub(" ", t)))
+    # the 多 of 1200多万 / 四百多万 left out for the parser, the spans mapped back onto the text as written
+    keep = [i for i in range(len(t)) if not _APPROX_INNER.match(t, i)]
+    at = keep + [len(t)]
+    found = [(a, (at[s], at[e - 1] + 1)) for a, (s, e) in find_amounts("".join(t[i] for i in keep))]
     problems: list[str] = []
     covered = [span for _, span in found]
     bare: set[tuple[int, int]] = set()
