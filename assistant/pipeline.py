@@ -18,6 +18,7 @@ from assistant.compose.document import (
     elsewhere_note,
     help_answer,
     no_clause_answer,
+    procedure_sentence,
     too_long_answer,
     uncovered_place_answer,
     validity_answer,
@@ -112,7 +113,8 @@ def _text_first(q: str, corpus: Corpus, lex: Lex, turn) -> str | None:
         rx = next((r for k, r in ABSTAIN_PATTERNS if k == turn.abstain_kind), None)
         asked = rx.search(normalise(q)) if rx is not None else None
         said = rx.search(normalise(lex.doc.clause(top.clause).text)) if rx is not None else None
-        if top.score < _TEXT_SAID or asked is None or said is None \
+        deferred = procedure_sentence(lex.doc)  # where the document says these are set elsewhere: silence stands
+        if top.score < _TEXT_SAID or asked is None or said is None or (deferred and deferred[0] == top.clause) \
                 or not content_bigrams(asked.group(0)) & content_bigrams(said.group(0)):
             return None
     elif intent == "unit":
@@ -135,6 +137,7 @@ def _text_first(q: str, corpus: Corpus, lex: Lex, turn) -> str | None:
             return None
     turn.topics = [top.clause, *[c for c in turn.topics if c != top.clause]]
     return "lookup"
+
 
 def _search(q: str, corpus: Corpus, lex: Lex) -> list[str]:
     """Retrieval as the fallback router, in the document chosen: clauses above the relevance floor only."""
@@ -232,8 +235,9 @@ def _deterministic_answer(question: str, session: Session, corpus: Corpus, max_c
     # 符合产业政策吗 with a profile: whether the enterprise meets it, which the document cannot settle
     own_condition = bool(intent in ("lookup", "search") and turn.asked_conditions and not turn.facts and session.profile
                          and not turn.clause_ref and not REQUIRE_Q.search(turn.focus))
-    if own_condition:
-        intent = "award"
+    if own_condition or (intent == "lookup" and (turn.claimed or turn.figures) and turn.asks_money and session.profile
+                         and not turn.clause_ref):
+        intent = "award"  # …还能拿那20万吗, after the facts: the claim is checked against them
     before = copy.deepcopy(session.profile)
     # 评上了省级绿色工厂，能拿20万吧，什么时候到账: a money question beside one the document is silent on; both answered
     mixed = bool(intent == "abstain" and turn.abstain_kind not in (None, "unrelated") and lex.has_rules
@@ -325,8 +329,10 @@ def _deterministic_answer(question: str, session: Session, corpus: Corpus, max_c
                 + "是约数，以上按所写金额测算；实际以核定的金额为准，如有准确数字请告知。")
         _insert_before_stamp(ans, note)
         ans.sources.append(note)
-    if reg is not None and reg.doc != doc.id and ans.award is None and not ans.abstained and ans.citations:
-        note = elsewhere_note(doc, corpus)  # 我们不在龙南，技改补贴怎么算: the rule, and that it pays its own place only
+    if reg is not None and reg.doc != doc.id and (ans.award is None or reg.doc is None) and not ans.abstained \
+            and ans.citations:
+        # 我们不在龙南，技改补贴怎么算 / 注册在于都县: the rule, and that it pays its own place only
+        note = elsewhere_note(doc, corpus, reg.name)
         if note:
             _insert_before_stamp(ans, note)
             ans.sources.append(note)

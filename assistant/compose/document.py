@@ -30,7 +30,7 @@ def help_answer(lex: Lex) -> Answer:
     return finish(doc, text, followups=examples[:3], flags=["help"], sources=examples)
 
 
-def _procedure_sentence(doc: Document) -> tuple[str, str] | None:
+def procedure_sentence(doc: Document) -> tuple[str, str] | None:
     """The clause and sentence where the document says application details are set elsewhere (按相关规定执行 / 另行发布)."""
     import re
 
@@ -99,7 +99,7 @@ def abstain_answer(lex: Lex, kind: str, question: str, corpus: Corpus | None = N
         cites = [citation(doc, section.id, quote=sentences(section.text)[0] if sentences(section.text) else section.heading)] \
             if section is not None and section.label in text else []
         return finish(doc, text, citations=cites, abstained=True, flags=[f"abstain:{kind}"])
-    proc = _procedure_sentence(doc)
+    proc = procedure_sentence(doc)
     cites, said = [], ""
     if proc is not None:
         cid, quote = proc
@@ -222,16 +222,17 @@ def uncovered_place_answer(doc: Document, place: str, corpus: Corpus) -> Answer:
     return finish(doc, text, abstained=True, flags=["abstain:other_city", "abstain:place"], sources=[text])
 
 
-def elsewhere_note(doc: Document, corpus: Corpus) -> str:
-    """What a lookup answer adds when the enterprise is not in the document's place: it pays its own place only."""
+def elsewhere_note(doc: Document, corpus: Corpus, registered: str = "") -> str:
+    """What an answer adds when the enterprise is not in the document's place: it pays its own place only."""
     from corpus.packs import pack_for
 
     pl = pack_for(doc).place
     if pl is None:
         return ""
     others = loaded_places(corpus, doc.id, placed=True)
-    return (f"注：{doc.doc_number or doc.title}只适用于在{pl.name}注册的企业；贵企业不在{pl.name}，按本文件不享受。"
-            + (f"已载入的其他文件适用于：{others}，请告知贵企业的注册地。" if others else ""))
+    where = f"注册在{registered}，" if registered and registered != "外地" else ""
+    return (f"注：{doc.doc_number or doc.title}只适用于在{pl.name}注册的企业；贵企业{where}不在{pl.name}，按本文件不享受。"
+            + (f"已载入的其他文件适用于：{others}" + ("。" if where else "，请告知贵企业的注册地。") if others else ""))
 
 
 def ask_place_answer(doc: Document, corpus: Corpus, note: str = "") -> Answer:
@@ -244,5 +245,5 @@ def ask_place_answer(doc: Document, corpus: Corpus, note: str = "") -> Answer:
 
 
 __all__ = ["abstain_answer", "ask_place_answer", "docfacts_answer", "elsewhere_note", "help_answer", "loaded_places",
-           "no_clause_answer",
+           "no_clause_answer", "procedure_sentence",
            "structure_answer", "too_long_answer", "uncovered_place_answer", "validity_answer"]

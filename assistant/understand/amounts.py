@@ -35,7 +35,7 @@ ROLE_SUM = re.compile(rf"(?:{SUM}|总的)(是|为|有|投了|花了|算)?$")
 # a claim quoted to check (能补60万吗 / 是不是给80万 / 听说能拿100万): the award asked about, not an input
 # a claim or rumour at the end of the question (是不是最多只能拿5万 / 听说能补60万): the award asked about
 _HEARSAY = re.compile(r"(听说|据说|有人说|别人说|是不是|是否)[^,，。]{0,8}$")
-ROLE_CLAIM_BEFORE = re.compile(rf"(能|可以|可|会|应该)?(补|拿|领|奖|给|得|获得|享受|{AWARD}|批)(到)?(个)?$|{_HEARSAY.pattern}")
+ROLE_CLAIM_BEFORE = re.compile(rf"(能|可以|可|会|应该)?(补|拿|领|奖|给|得|获得|享受|{AWARD}|批)(到)?(个|那|这)?$|{_HEARSAY.pattern}")
 ROLE_CLAIM_AFTER = re.compile(rf"^(的)?{AWARD}?(吗|么|嘛|吧|对吗|对不对|是吧|没错吧|\?)")
 # a figure the user derives (按60%是3.6万 / ×6%=72万): a result of their own arithmetic, not an input
 ROLE_DERIVED = re.compile(r"(\d+(\.\d+)?%|[×x*]|乘(以)?)[^,，。;；\d]{0,3}(是|=|得|就是|等于|算下来|算出来|应该是)(了)?$")

@@ -537,7 +537,8 @@ def _titles(turn: Turn, t: str, segs, lex: Lex, places: list[tuple[int, int]]) -
             if re.search(r"(比|不如|高于|低于|和|跟|与)$", t[max(seg[0], m.start() - 2):m.start()]):
                 continue  # 是不是比AA级奖得更多: a comparison, not a title held
             stated = bool(SELF_RE.search(seg_text) or _TITLE_STATED.search(seg_text) and not _ASKING_RE.search(seg_text)
-                          or _LEVEL_Q_MONEY.search(t))
+                          or _LEVEL_Q_MONEY.search(t)
+                          or m.start() == seg[0] and not t[m.end():seg[1]].strip("的了吧啊呀"))  # AA级: a bare reply
             if stated:
                 held = not _negated_title(t, seg, seg[0], m.start())
                 turn.titles.append((oid, held))
