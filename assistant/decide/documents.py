@@ -19,7 +19,7 @@ from assistant.understand.places import (
     workshop_place,
 )
 from assistant.understand.text import normalise
-from assistant.understand.zh import AWARD, NOT_AT
+from assistant.understand.zh import AWARD, HERE, NOT_AT, POLICY
 from corpus import Corpus, Document
 from corpus.packs import pack_for
 
@@ -66,7 +66,7 @@ def _strip_names(corpus: Corpus, q: str) -> tuple[list[Document], str]:
     return named, rest.strip()
 
 
-_POLICY_WORD = re.compile(r"(的)?(政策|措施|办法|文件|意见|通知)")
+_POLICY_WORD = re.compile(rf"(的)?{POLICY}")
 
 
 def _title_part(q: str, title: str, least: int = 8) -> str:
@@ -216,7 +216,7 @@ def home_document(corpus: Corpus, settings) -> Document | None:
     return corpus.default_document
 
 
-_POLICY_AFTER = re.compile(r"^(市|县|区)?(的|这个|那个|这边的|那边的)?(政策|文件|办法|措施|意见|规定)")
+_POLICY_AFTER = re.compile(rf"^{HERE}(的|这个|那个)?{POLICY}")
 
 
 def choose_document(q: str, session: Session, corpus: Corpus, settings) -> Choice:

@@ -710,15 +710,22 @@ def extract_facts(turn: Turn, t: str, lex: Lex, places: list[tuple[int, int]]) -
     _recognitions(turn, t, segs, lex)
 
 
+# a bare reply's own words: assent, negation, aspect (the conditions it names come from the pack)
 _REPLY_WORDS = re.compile(r"(嗯|恩|哦|噢|是的|是|的|对|没错|没问题|啊|呀|吧|有|没有|没|还|不|未|已经|已|现在|目前|刚刚|刚|都|全都|全部|也|"
-                          r"了|通过|完成|列入|入统|竣工|完工|验收|完|办好|弄好|可以|符合|满足|具备|确定|过|条件|齐全|"
-                          r"[,，。.!！~])+")
+                          r"了|通过|完成|完|办好|弄好|可以|符合|满足|具备|确定|过|条件|齐全|[,，。.!！~])+")
+
+
+def _without_conditions(t: str, lex: Lex) -> str:
+    """The text without the words the pack names its conditions by (验收 / 入统 / 投用)."""
+    for _, rx in [*lex.reply_hints, *lex.conditions]:
+        t = rx.sub("", t)
+    return t or "的"
 
 
 def bare_reply(turn: Turn, t: str, lex: Lex) -> None:
     """Mark a turn that is only a yes / no / 'now it is' reply (called when it states nothing else)."""
     if turn.facts or turn.topics or turn.titles or turn.clause_ref or turn.unresolved_amounts or turn.deltas \
-            or len(t) > 12 or not _REPLY_WORDS.fullmatch(t) or A_NOT_A_ANY.search(t) or re.search(r"吗|\?|是否", t):
+            or len(t) > 12 or not _REPLY_WORDS.fullmatch(_without_conditions(t, lex)) or A_NOT_A_ANY.search(t):
         return
     core = re.sub(r"没错|没问题", "对", t)
     turn.reply = not NEG_RE.search(core)

@@ -11,7 +11,7 @@ from assistant.understand.scope import ABSTAIN_PATTERNS, OFF_TOPIC, POLICY_WORDS
 from assistant.understand.text import normalise
 from assistant.understand.topics import topics_of
 from assistant.understand.turn import Turn
-from assistant.understand.zh import AWARD, MODAL_Q, PUBLISH, WHEN
+from assistant.understand.zh import AWARD, MODAL_Q, POLICY, PUBLISH, TAKES_EFFECT, WHEN
 
 MONEY_Q = re.compile(
     rf"(能|可以)(拿|享受)|拿多少|(能|可)获得|能得|能补|(?:{AWARD}|奖|补)多少|多少(钱|奖励)|能不能(拿|享受|申请|获得)|可不可以|"
@@ -36,10 +36,10 @@ _DOCFACT_Q: list[tuple[str, re.Pattern]] = [
 # structure word (几部分 / 框架) with no topic of its own.
 _TIME_WORD = re.compile(rf"{WHEN}|哪一?年|哪一?天|什么时间|啥时|几号|日期|时间|年份")
 _ISSUE_VERB = re.compile(rf"{PUBLISH}|成文|发文|出的|发的|出来的|发出|制定")
-_DOC_NOUN = re.compile(r"文件|政策|通知|意见|文号|本文")
+_DOC_NOUN = re.compile(rf"{POLICY}|文号|本文")
 _MONEY_NOUN = re.compile(rf"{AWARD}|资金|钱|申报|申请|到账|拨付|发放")
 # 自印发之日起施行吗 / 从哪天开始实施 / 实施日期: when the document takes effect
-_EFFECTIVE_Q = re.compile(r"(施行|实施|执行|生效)(日期|时间)|(开始|起)(施行|实施|执行|生效)|自[^,，。]{0,8}起(施行|实施|执行|生效)|生效")
+_EFFECTIVE_Q = re.compile(rf"{TAKES_EFFECT}(日期|时间)|(开始|起){TAKES_EFFECT}|生效")  # 自…起施行 ends 起施行
 _STRUCTURE_Q = re.compile(r"几(个)?部分|哪(几|些)(个)?部分|几大(部分|块)|结构|目录|框架|章节|几章|几个章|大纲|提纲|分(为|成)几")
 
 
@@ -47,7 +47,7 @@ def _docfact_kind(focus: str, topics: list[str]) -> str | None:
     for kind, rx in _DOCFACT_Q:
         if rx.search(focus):
             return kind
-    if (_TIME_WORD.search(focus) and re.search(r"实施|施行|生效|执行", focus) or _EFFECTIVE_Q.search(focus)) \
+    if (_TIME_WORD.search(focus) and re.search(TAKES_EFFECT, focus) or _EFFECTIVE_Q.search(focus)) \
             and (_DOC_NOUN.search(focus) or not topics) and not _MONEY_NOUN.search(focus):
         return "effective"  # 政策什么时候开始实施: the document states no separate date; it was issued on …
     if _TIME_WORD.search(focus) and not _MONEY_NOUN.search(focus) and (

@@ -38,6 +38,11 @@ CAP = one_of("封顶", "上限", "限额", "顶格")
 PUBLISH = one_of("印发", "发布", "出台", "下发", "颁布")
 # when
 WHEN = one_of("什么时候", "啥时候", "何时", "哪天", "几月", "多久", "多长时间")
+# a document as people call it (政策 / 办法 / 文件), and its taking effect
+POLICY = one_of("政策", "文件", "办法", "措施", "意见", "规定", "通知")
+TAKES_EFFECT = one_of("施行", "实施", "执行", "生效")
+# the enterprise's own place, as said (市 / 县这边 / 本地)
+HERE = r"(?:市|县|区)?(?:这边|那边|本地|当地)?"
 # a title being won (获评 / 评上)
 TITLE_WON = one_of("获得", "获评", "评为", "评上", "被认定", "认定", "拿到", "入选")
 # a place denied (不在龙南 / 不是南康的)
@@ -46,5 +51,5 @@ NOT_AT = one_of("不是", "不在", "没有", "并非", "非", "没") + "(?:在)
 PUNCT = "[,，。;；]"
 
 
-__all__ = ["AWARD", "A_NOT_A", "A_NOT_A_ANY", "CAP", "CHANGE_TO", "IF", "MODAL_Q", "NEG", "NOT_AT", "PARTICLE_Q", "PUBLISH",
-           "PUNCT", "QUESTION", "SELF", "SUM", "TITLE_WON", "WH", "WHEN", "YESNO", "one_of"]
+__all__ = ["AWARD", "A_NOT_A", "A_NOT_A_ANY", "CAP", "CHANGE_TO", "HERE", "IF", "MODAL_Q", "NEG", "NOT_AT", "POLICY", "PARTICLE_Q", "PUBLISH",
+           "PUNCT", "QUESTION", "SELF", "SUM", "TAKES_EFFECT", "TITLE_WON", "WH", "WHEN", "YESNO", "one_of"]
