@@ -22,7 +22,7 @@ NEG_RE = re.compile(NEG)
 # A fact planned or expected (预计明年竣工, 准备验收) does not hold yet.
 _FUTURE_RE = re.compile(r"预计|计划|即将|准备|打算|争取|有望|明年|下个?月|下半年|(?<!已)将(?!近)|还要|等到")
 # A negation after the fact word, ending its segment: 产业政策不符 / 验收还没做 / 统计库还没进.
-_POST_NEG_RE = re.compile(r"(了)?(的)?(还|也|都|仍|尚|却|目前)?(不符(合)?|不满足|不达标|不对|不够|不行|"
+_POST_NEG_RE = re.compile(r"(了)?(的)?(还|也|都|仍|尚|却|目前)?(不符(合)?|不满足|不达标|不对|不够|不行|不好|不良|"
                           r"没(有)?(通过|过|完成|办|做|弄|下来|进|入|批|达到|到位)?|未(通过|完成|办理|做)?)(了)?(的)?")
 # A segment that asks about a requirement states no fact (需要竣工吗 / 是否要列入统计库).
 _ASKING_RE = re.compile(rf"上限|多少|最高|比例|需要|要求|必须|{MODAL_Q}|{A_NOT_A}|条件|标准|认定|什么是|是指|定义|哪些")
@@ -181,7 +181,11 @@ def _condition_words(turn: Turn, t: str, segs, lex: Lex) -> None:
             at = label.find(m.group(0))
             if at < 0 or Q_MARK.search(t[seg[0]:seg[1] + 1]) or any(not v and srx.search(m.group(0)) for _, srx, v, _ in lex.statements):
                 continue  # a question, or the word of a negative statement (规下)
-            if negated(t, seg, m.start()) or _POST_NEG_RE.fullmatch(t[m.end():seg[1]]):
+            rest = t[m.end():seg[1]]
+            said = label[at + len(m.group(0)):]
+            k = next((i for i, (a, b) in enumerate(zip(rest, said, strict=False)) if a != b), min(len(rest), len(said)))
+            if negated(t, seg, m.start()) or _POST_NEG_RE.fullmatch(rest) or _POST_NEG_RE.fullmatch(rest[k:]):
+                # 信用记录不好 against 信用记录良好: the label's own words, then the negation
                 value = False
             elif re.search(r"已(经)?$", t[max(seg[0], m.start() - 2):m.start()]) or _DONE_AFTER.match(t, m.end()) \
                     or "过" in t[max(seg[0], m.start() - 10):m.start()]:  # 出过一起重大事故: it happened
