@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.events import AliasEvent
+from yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, ScalarEvent
 
 from corpus.errors import CorpusError
 
@@ -130,10 +130,39 @@ def _where(name: str, mark) -> tuple[str, int | None]:
     return f"{name} 第{mark.line + 1}行：", mark.line + 1
 
 
+_MISSING = object()
+
+
+def _fast(text: str, limits: YamlLimits) -> Any:
+    """libyaml's reading of a document without aliases that is within the limits (the packs read at every start);
+    _MISSING for anything else, which the bounded loader then reads, or refuses in its own words."""
+    c_loader = getattr(yaml, "CSafeLoader", None)
+    if c_loader is None:
+        return _MISSING
+    try:
+        depth = nodes = 0
+        for event in yaml.parse(text, Loader=c_loader):
+            if isinstance(event, AliasEvent):
+                return _MISSING  # an alias's expanded size is counted by the bounded loader
+            if isinstance(event, (CollectionStartEvent, ScalarEvent)):
+                nodes += 1
+                depth += isinstance(event, CollectionStartEvent)
+                if nodes > limits.max_nodes or depth > limits.max_depth:
+                    return _MISSING
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+        return yaml.load(text, Loader=c_loader)
+    except Exception:  # noqa: BLE001 - whatever libyaml refuses, the bounded loader explains
+        return _MISSING
+
+
 def load_yaml_text(text: str, name: str = "YAML 内容", limits: YamlLimits = DEFAULT_LIMITS) -> Any:
     """Parse one YAML document from `text` within `limits`; YamlError (Chinese, naming `name` and the line) otherwise."""
     if len(text.encode("utf-8", "surrogatepass")) > limits.max_bytes:
         raise YamlError(f"{name}：文件过大（超过{limits.max_bytes // 1000}KB），已拒绝。")
+    data = _fast(text, limits)
+    if data is not _MISSING:
+        return data
     loader = _BoundedLoader(text, limits)
     try:
         return loader.get_single_data()

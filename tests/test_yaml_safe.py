@@ -165,3 +165,20 @@ def test_a_documents_data_file_is_read_through_the_same_bounds(tmp_path):
         read_yaml(path)
     assert str(path) in str(e.value) and "已拒绝" in str(e.value)
     assert read_yaml(Path(__file__).parents[1] / "corpus" / "longnan-2022-40" / "meta.yaml")["id"] == "longnan-2022-40"
+
+
+def test_the_fast_reader_and_the_bounded_reader_read_every_bundled_yaml_file_alike():
+    import yaml
+
+    files = sorted(ROOT.glob("corpus/**/*.yaml")) + sorted(ROOT.glob("evals/cases/*.yaml"))
+    assert len(files) > 10
+    for f in files:
+        text = f.read_text(encoding="utf-8")
+        assert load_yaml_text(text) == yaml.load(text, Loader=yaml.SafeLoader), f.name  # noqa: S506 - the pure-Python safe loader
+    assert yaml.__with_libyaml__  # the packs read at every start go through libyaml
+
+
+def test_a_deep_file_without_aliases_is_still_refused_with_the_bounded_readers_words():
+    deep = "a: " + "[" * 60 + "]" * 60 + "\n"
+    with pytest.raises(YamlError, match="嵌套层数超过40层"):
+        load_yaml_text(deep, name="deep.yaml")
