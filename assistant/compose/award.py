@@ -10,6 +10,7 @@ from assistant.answer import Answer
 from assistant.compose.common import add_followup, finish, followup_for, place_line, rule_rows, status_line, yours
 from assistant.compose.text import add_citation, best_quote, citation, sentences, units_text
 from assistant.session import Session
+from assistant.understand.focus import Q_MARK
 from assistant.understand.lexicon import Lex
 from assistant.understand.topics import topics_in_order, topics_of
 from assistant.understand.turn import Turn
@@ -241,7 +242,9 @@ def award_answer(lex: Lex, session: Session, turn: Turn, question: str, *, chang
     named = [c for c in (topics_in_order(turn.text, lex) if turn.text else []) if c in fed and c in (turn.topics or [])]
     topics = named + [c for c in (turn.topics or []) if c not in named]
     focus = [c for c in topics if c in lex.award_clauses or c in (lex.classification_clause, lex.cap_clause)]
-    if not focus and session.last_topic in lex.award_clauses:
+    if session.last_intent == "award" and not Q_MARK.search(turn.text):
+        focus = []  # 还有两项 上云实付3万…: more facts for the sum asked before; the rules stay in the document's order
+    elif not focus and session.last_topic in lex.award_clauses:
         focus = [session.last_topic]
     text, cites, flags, followups, asks = compose_award(lex, award, focus, question)
     head = ("按目前掌握的情况测算如下：" if not changed else

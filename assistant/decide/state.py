@@ -211,30 +211,33 @@ def _set_title(session: Session, lex: Lex, oid: str, held: bool) -> None:
 
 
 def _topic_slot(session: Session, turn: Turn, lex: Lex) -> tuple | None:
-    topics = turn.topics or ([session.last_topic] if session.last_topic else [])
-    top = topics[0] if topics else None
-    fact = lex.words.followup_amounts.get(top or "")
-    if fact is None and top is not None:
-        # a rule's own base, when it has one amount input (南康第五条: the subscription fees)
-        r = next((r for r in (lex.pack.rules.rules if lex.pack.rules else ()) if r.clause == top), None)
-        base = (r.base or r.count or r.outside) if r is not None else ""
-        if base and lex.inputs.get(base) is not None and lex.inputs[base].type in ("amount", "quantity", "number"):
-            fact = lex.fact_of(base)
-    return (fact, None) if fact else None
+    """The amount of the rule talked about: the turn's topics first, then the conversation's (a topic with no
+    amount of its own, 项目在南康区内实施, does not hide the rule asked about before)."""
+    rules = lex.pack.rules.rules if lex.pack.rules else ()
+    for top in dict.fromkeys([*turn.topics, *([session.last_topic] if session.last_topic else [])]):
+        fact = lex.words.followup_amounts.get(top)
+        if fact is None:
+            # a rule's own base, when it has one amount input (南康第五条: the subscription fees)
+            r = next((r for r in rules if r.clause == top), None)
+            base = (r.base or r.count or r.outside) if r is not None else ""
+            if base and lex.inputs.get(base) is not None and lex.inputs[base].type in ("amount", "quantity", "number"):
+                fact = lex.fact_of(base)
+        if fact:
+            return fact, None
+    return None
 
 
 def _money_slot(session: Session, turn: Turn, lex: Lex) -> tuple | None:
-    """Where a sum of money with no keyword goes: the last amount stated, unless that was a count or a quantity
-    (年节能量600吨 said after the investment), then the amount of the rule talked about."""
+    """Where a sum of money with no keyword goes: the last amount stated, unless that was a count, a quantity or a
+    date (年节能量600吨 / 24年开工 said before it), then the amount of the rule talked about."""
     last = session.last_slot
-    if last is not None:
-        spec = lex.inputs.get(lex.path(last[0]))
-        if spec is None or spec.type == "amount":
-            return last
+    spec = lex.inputs.get(lex.path(last[0])) if last is not None else None
+    if last is not None and (spec is None or spec.type == "amount"):
+        return last
     slot = _topic_slot(session, turn, lex)
     if slot is not None and (lex.inputs.get(lex.path(slot[0])) is None or lex.inputs[lex.path(slot[0])].type == "amount"):
         return slot
-    return last
+    return last if spec is not None and spec.type in ("quantity", "number") else None
 
 
 def _apply_place(session: Session, turn: Turn, lex: Lex) -> None:

@@ -114,19 +114,28 @@ _QTY = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*([^\d\s,，。;；、]{1,6})")
 
 
 def find_quantities(t: str, units: dict[str, Decimal]) -> list[tuple[Decimal, str, tuple[int, int]]]:
-    """Numbers followed by one of `units` (unit word → multiplier into the document's unit): (value, unit, span)."""
+    """Numbers followed by one of `units` (unit word → multiplier into the document's unit): (value, unit, span).
+    Small numbers in Chinese numerals count where a unit follows them (三年 / 四个产品)."""
+    from corpus.model import cn_to_int
+
     out = []
     words = sorted(units, key=len, reverse=True)
-    for m in re.finditer(r"(\d[\d,]*(?:\.\d+)?)\s*", t):
+    for m in re.finditer(r"(\d[\d,]*(?:\.\d+)?|[一二两三四五六七八九十]{1,3})\s*", t):
         rest = t[m.end():]
         unit = next((u for u in words if rest.lower().startswith(u.lower())), None)
-        if unit is None:
+        chinese = not m.group(1)[0].isdigit()
+        if unit is None or chinese and not unit:
             continue
         if m.start() > 0 and (t[m.start() - 1].isdigit() or t[m.start() - 1] == "."):
             continue
-        raw = Decimal(m.group(1).replace(",", ""))
+        try:
+            raw = Decimal(cn_to_int(m.group(1))) if chinese else Decimal(m.group(1).replace(",", ""))
+        except (ValueError, ArithmeticError):
+            continue
         if unit.startswith("年") and 1900 <= raw <= 2100:
             continue  # 2024年 is a date, not a number of years
+        if unit == "月" and (t[:m.start()].endswith("年") or raw <= 12 and not rest[1:].startswith("期")):
+            continue  # 2024年7月 / 7月放款 name a month; a duration says 7个月
         try:
             value = raw * units[unit]
         except ArithmeticError:

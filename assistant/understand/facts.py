@@ -37,6 +37,7 @@ _WEAK_WORDS = re.compile(r"投资额|投资|投入|花了|花费|支付|付了|�
 _OTHER_FIGURES = re.compile(r"(年)?(营收|营业收入|营业额|主营(业务)?收入|销售(额|收入)|收入|产值|总产值|注册资本|注册资金|实收资本|"
                             r"资产|总资产|净资产|利润|净利润?|工资|薪酬|产量|融资|授信|租金|市值|估值|出口额|进口额|订单|合同额|"
                             r"其他|其它|其余|剩下|剩余|余下|税收|纳税额|缴税|税款)")  # 其中厂房1200万 设备1200万 其他600万: the remainder of a breakdown
+_RATE_IN_TEXT = re.compile(r"(\d+(?:\.\d+)?)\s*(%|个百分点)")
 _SENT_RE = re.compile(r"[。；;！!？?\n]")
 _COUNT_WORD = {"两": 2, "俩": 2, "二": 2, "2": 2, "三": 3, "3": 3, "四": 4, "4": 4, "五": 5, "5": 5, "六": 6, "6": 6,
                "七": 7, "7": 7, "八": 8, "8": 8, "九": 9, "9": 9, "十": 10, "10": 10}
@@ -247,6 +248,12 @@ def _slot_for(t: str, seg: tuple[int, int], span: tuple[int, int], lex: Lex) -> 
     if best is not None and not best[0] and best[1] == 0 and _cautions(lex, best[-1]):
         # 地方财政实得税收增值税加所得税60万: a caution word (缴税总额?) qualified by an earlier word naming the fact
         firm = [c for c in cands if c[1] == 0 and not c[0] and not c[-1].startswith("~") and not _cautions(lex, c[-1])]
+        if not firm:
+            # 地方财政实得部分 增值税52万 企业所得税31万: a heading with no figure of its own names the parts after it
+            heads = [c for c in concepts(t, _sentence_start(t, seg[0]), seg[0], lex)
+                     if not c[2].startswith("~") and not _cautions(lex, c[2])
+                     and not find_money(t[c[1]:segment_of(segments(t), c[0])[1]])[0]]
+            firm = [(False, 0, span[0] - c[1], 0, c[2]) for c in heads[-1:]]
         best = min(firm, key=lambda c: c[2]) if firm else best
     named_after = [c for c in cands if c[1] == 1 and not c[0] and c[-1] != "~other"
                    and re.match(r"(是|为|用于|用在|花在|买了|买的)", t[span[1]:span[1] + 3])]
@@ -325,6 +332,12 @@ def _parts_of_one_item(turn: Turn, t: str, words: dict, count) -> None:
         turn.facts = [(s_, v) for s_, v in turn.facts if s_ != slot] + [(slot, sum(amounts))]
 
 
+def _products(found: list[tuple[Decimal, tuple[int, int]]], t: str) -> list[tuple[Decimal, int]]:
+    """Each amount times each rate the text states (to the fen), with where the amount stands."""
+    rates = [Decimal(m.group(1)) for m in _RATE_IN_TEXT.finditer(t) if m.group(2) == "%"]
+    return [((a * r / 100).quantize(Decimal("0.01")), span[0]) for a, span in found for r in rates]
+
+
 def _amount_facts(turn: Turn, t: str, segs, lex: Lex) -> None:
     found, problems, bare, turn.approx = find_money(t)
     turn.problems.extend(problems)
@@ -333,11 +346,14 @@ def _amount_facts(turn: Turn, t: str, segs, lex: Lex) -> None:
     words: dict[tuple, list[str | None]] = {}  # list field → the word each of its amounts was named by
     excluded_any = lex.excluded_words(None)  # what any rule's base excludes (土建、厂房)
     prev_end = 0
+    products = _products(found, t)
     for amount, span in found:
         own_words, prev_end = (prev_end, span[0]), span[1]  # what this amount's own words are: since the last one
         seg = segment_of(segs, span[0])
         seg_text = t[seg[0]:seg[1]]
         role = amount_role(t, seg, span, lex.edges, amount)
+        if role == "own" and any(p == amount and at < span[0] for p, at in products):
+            role = "derived"  # 软硬件640万 … 全部按8%算 51.2万: the user's own arithmetic on a figure stated before
         if role in ("threshold", "budget", "derived") and not (role == "threshold" and SELF_RE.search(seg_text)
                                                     and not Q_MARK.search(t[seg[0]:seg[1] + 1])):
             turn.figures.append(amount)
@@ -460,21 +476,16 @@ def _quantities(turn: Turn, t: str, segs, lex: Lex) -> None:
         if spec is None:
             continue
         units = {spec.unit: Decimal(1), **dict(spec.conversions)}
-        for m in rx.finditer(t):
-            seg = segment_of(segs, m.start())
-            hits = [q for q in find_quantities(t[seg[0]:seg[1]], units)]
-            if not hits:
-                continue
-            value, _, (a, b) = min(hits, key=lambda q: abs(q[2][0] + seg[0] - m.end()))
-            role = amount_role(t, seg, (seg[0] + a, seg[0] + b))
-            if role in ("threshold", "claim", "budget"):
+        # the number nearest to any of the fact's words (贷款…期限3年: 期限's 3年, not a 贷款 further away)
+        near = sorted((abs(a + seg[0] - m.end()), value, seg, (seg[0] + a, seg[0] + b))
+                      for m in rx.finditer(t) for seg in [segment_of(segs, m.start())]
+                      for value, _, (a, b) in find_quantities(t[seg[0]:seg[1]], units))
+        for _, value, seg, span in near:
+            if amount_role(t, seg, span) in ("threshold", "claim", "budget"):
                 turn.figures.append(value)
                 continue
             turn.facts.append((key(fact), value))
             break
-
-
-_RATE_IN_TEXT = re.compile(r"(\d+(?:\.\d+)?)\s*(%|个百分点)")
 
 
 def _rates(turn: Turn, t: str, segs, lex: Lex) -> None:
