@@ -36,7 +36,7 @@ from assistant.understand.focus import Q_MARK, REQUIRE_Q
 from assistant.understand.lexicon import Lex, lexicon_for
 from assistant.understand.places import PlaceHit
 from assistant.understand.scope import ABSTAIN_PATTERNS
-from assistant.understand.zh import AWARD
+from assistant.understand.zh import AWARD, SELF, WH
 from corpus import Corpus, CorpusError
 
 # --- shared read-only resources ------------------------------------------------------------------
@@ -294,8 +294,11 @@ def _deterministic_answer(question: str, session: Session, corpus: Corpus, max_c
         ans = None
         if _asks_an_award_it_lacks(lex, turn, intent):
             ans = abstain_answer(lex, "no_award", q, corpus, clause=turn.topics[0])
-        elif intent == "award" and _unknown_subject(q, corpus, lex, turn):
-            ans = abstain_answer(lex, "uncovered", q, corpus)  # 研发投入补贴多少: no loaded clause is about it
+        elif intent in ("award", "claimable") and (subject := _unknown_subject(q, corpus, lex, turn, before)):
+            if subject == "uncovered":
+                ans = abstain_answer(lex, "uncovered", q, corpus)  # 展位费补多少: no loaded clause is about it
+            else:
+                ans = abstain_answer(lex, "no_award", q, corpus, clause=subject)  # 研发投入有补贴吗: a task only
             problems = list(turn.problems)  # where its amounts would go is moot; unreadable amounts still say so
         elif lex.has_rules and (intent == "award" or (turn.whatif and session.profile)):
             ans = award_answer(lex, session, turn, q, changed=changed, as_of=as_of)
@@ -349,20 +352,32 @@ def _deterministic_answer(question: str, session: Session, corpus: Corpus, max_c
 
 
 # 研发投入补贴比例多少: the subsidy a question names (the words before 补贴/补助/奖励), not a question word
-_SUBJECT = re.compile(rf"([\u4e00-\u9fa5a-z]{{2,8}}?)(的)?({AWARD}|扶持资金|支持资金|退税|贴息|减免|优惠)")
-_NOT_A_SUBJECT = re.compile(r"^(什么|哪些|哪个|哪种|多少|能拿|可以|可拿|有没有|有什么|这个|那个|这些|各项|我们|我司|相关|政策|"
-                            r"申请|享受|获得|能|可|给|拿|的)+$")
+# the thing a money question is about, before its award word (研发投入补贴 / 展位费 政府补不补 / 人才公寓有补助吗)
+_SUBJECT = re.compile(rf"([\u4e00-\u9fa5a-z]{{2,8}}?)(的)?\s?(?:政府|财政)?(?:能|可以|会|给)?"
+                      rf"({AWARD}|扶持资金|支持资金|退税|贴息|减免|优惠|[补奖](?=不|多少|吗|么|几|钱))")
+_NOT_A_SUBJECT_WORDS = re.compile(rf"{SELF}|{WH}|这个|那个|这些|各项|相关|政策|申请|享受|获得|可以|企业|公司|单位|厂|有没有|有什么|"
+                                  r"现在|目前|今年|去年|明年|这次|那么|一共|总共|大概")
+_NOT_A_SUBJECT = re.compile(rf"^(?:{_NOT_A_SUBJECT_WORDS.pattern}|能|可|给|拿|的)+$")
 
 
-def _unknown_subject(q: str, corpus: Corpus, lex: Lex, turn) -> bool:
-    """A money question naming a subsidy no loaded clause is about (研发投入补贴, 人才公寓补助): above no relevance floor,
-    so the answer abstains instead of listing the document's awards. Asked only when the turn placed no fact."""
-    if turn.topics or turn.facts or turn.titles or _replies_only(turn):
-        return False
+def _unknown_subject(q: str, corpus: Corpus, lex: Lex, turn, earlier: dict) -> str | None:
+    """A money question naming a subsidy this document has no award for: "uncovered" when no loaded clause is about
+    it (研发投入补贴 elsewhere, 展位费, 人才公寓), else the clause that names it only as a task (加大研发投入), for a
+    "no award" answer; None when the subject is an award's, or the question names none. Asked only when the turn
+    states no figure or title (conditions such as 规上 may stand beside it, unless facts were stated before)."""
+    if turn.topics or turn.titles or _replies_only(turn) or any(not isinstance(v, bool) for _, v in turn.facts) \
+            or turn.facts and earlier:
+        return None  # 已经建成投用了 现在能补多少: the conversation's award, asked again
     m = _SUBJECT.search(normalise(q))
-    if m is None or _NOT_A_SUBJECT.match(m.group(1)):
-        return False
-    return not _search(q, corpus, lex)
+    if m is None or _NOT_A_SUBJECT.match(m.group(1)) or not content_bigrams(_NOT_A_SUBJECT_WORDS.sub("", m.group(1))) \
+            or any(rx.search(m.group(1)) for _, rx, _, _ in lex.statements):
+        return None  # 规上企业能补多少: a fact about the enterprise, not what the money is for
+    hits = _search(m.group(1), corpus, lex)  # the subject alone: the award words around it place nothing
+    if not hits or not _search(q, corpus, lex):
+        return "uncovered"
+    if not any(c in lex.award_clauses or c == lex.cap_clause for c in hits) and lex.has_rules:
+        return hits[0]
+    return None
 
 
 def _asks_an_award_it_lacks(lex: Lex, turn, intent: str) -> bool:

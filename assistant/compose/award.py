@@ -242,8 +242,8 @@ def award_answer(lex: Lex, session: Session, turn: Turn, question: str, *, chang
     named = [c for c in (topics_in_order(turn.text, lex) if turn.text else []) if c in fed and c in (turn.topics or [])]
     topics = named + [c for c in (turn.topics or []) if c not in named]
     focus = [c for c in topics if c in lex.award_clauses or c in (lex.classification_clause, lex.cap_clause)]
-    if session.last_intent == "award" and not Q_MARK.search(turn.text):
-        focus = []  # 还有两项 上云实付3万…: more facts for the sum asked before; the rules stay in the document's order
+    if session.last_intent == "award" and not Q_MARK.search(turn.text) and session.last_topic in lex.award_clauses:
+        focus = [session.last_topic]  # 还有两项 上云实付3万…: more facts for the sum asked before; its rule leads
     elif not focus and session.last_topic in lex.award_clauses:
         focus = [session.last_topic]
     text, cites, flags, followups, asks = compose_award(lex, award, focus, question)

@@ -320,6 +320,9 @@ def apply_turn(session: Session, turn: Turn, lex: Lex) -> list[str]:
     if turn.upgrade:
         _earlier_titles_rewarded(session, lex, [oid for oid, held in turn.titles if held])
     for oid, held in turn.titles:
+        path = _titles_input(lex, oid)
+        if oid in turn.prior_titles and path and lex.inputs[path].type == "choice" and not _before_input(lex, oid):
+            continue  # 2022年通过了A级，今年升级评上AA级: one level is held, the one it rose to
         if oid in turn.prior_titles and _before_input(lex, oid):
             before = _before_input(lex, oid)
             titles = p.setdefault(before, [])

@@ -57,9 +57,9 @@ _LEVELS = [
     ("city", re.compile(r"(?<![城都超门])市(级)?(?![场财政工信委直民区])")),
 ]
 # a title already rewarded earlier (2023年获评市级数字化车间，已获20万元 / 之前拿过市级的奖励)
-_RECEIVED = re.compile(r"(已经|已|当时|之前|那时|曾)?(拿了|拿到了?|领了|领到了?|获得了|得了|奖了|获奖|奖励了|给了|补了)$")
-_UPGRADE = re.compile(r"又(被)?(评|获|认定|拿)|再次(评|获|认定)|升(级)?(为|成|到)|晋升|升格")
-_PRIOR = re.compile(r"已(经)?(获|拿|领)(到|了|过)?(奖励|奖金|补助|\d)|之前|此前|以前|早先|先前|去年|前年|曾(经)?")
+_RECEIVED = re.compile(r"(已经|已|当时|之前|那时|曾)?(拿了|拿到了?|领了|领到了?|获得了|得了|奖了|获奖|奖励了|给了|补了)$|已(经)?获(得)?$")
+_UPGRADE = re.compile(rf"又(被)?(评|获|认定|拿)|再次(评|获|认定)|升(级)?(为|成|到)|升级(?:{TITLE_WON})|晋升|升格")
+_PRIOR = re.compile(r"(已(经)?(获|拿|领)(到|了|过)?|(拿|领|获得)(了|到了?))(奖励|奖金|补助|\d)|之前|此前|以前|早先|先前|去年|前年|曾(经)?")
 # a title-like name (a level and a kind of recognition) for documents that list their titles by name
 _TITLE_LIKE = re.compile(r"(国家级?|省级?|([\u4e00-\u9fa5]{2,3}?)?市级?|国字号)[\u4e00-\u9fa5]{0,8}?(示范工厂|智能工厂|数字化车间|示范企业|标杆企业|"
                          r"示范车间|灯塔工厂|绿色工厂|车间|工厂)")
@@ -559,10 +559,11 @@ def _titles(turn: Turn, t: str, segs, lex: Lex, places: list[tuple[int, int]]) -
                 turn.titles.append((oid, held))
                 seen_at.setdefault(oid, m.start())
                 nxt = t[seg[1]:seg[1] + 14]
-                follow = nxt if re.match(r"^[,，;；]?已", nxt) else ""
+                follow = nxt if _PRIOR.match(nxt.lstrip(",，;； ")) else ""  # …数字化车间，已获20万元 / 拿了20万
                 if held and _PRIOR.search(seg_text + follow) and sum(
                         1 for _, r in lex.option_words if r.search(t)) > 1:
                     turn.prior_titles.append(oid)  # the earlier, lower title of an upgrade
+    turn.titles.sort(key=lambda x: seen_at.get(x[0], 0))  # in the order said: the last of a choice is the one held
     up = _UPGRADE.search(t)
     if any(held for _, held in turn.titles) and up:
         turn.upgrade = True

@@ -100,8 +100,10 @@ def says_elsewhere(t: str, corpus: Corpus) -> bool:
 # 注册地在惠州 / 在南康注册 / 注册在安远县 / 我们是龙南的企业 / 龙南本地企业 / 南康这边注册的
 _REG_BEFORE = re.compile(r"(注册(地|地址)?|登记(地)?|落户|工商(注册)?)(就)?(在|于|是|为|位于|设在)$")
 _REG_AFTER = re.compile(rf"^{HERE}(的)?(注册|登记|落户)")
+# a smaller area inside the place, named or not in the gazetteer (惠州仲恺高新区 / 龙南经开区 / 某某镇)
+_SUB_AREA = r"[\u4e00-\u9fa5]{1,8}?(?:区|县|镇|乡|园)"
 # 龙南规上企业 / 瑞金市的工厂; not 安远县绿色工厂, a title: a plant word right after the place only
-_REG_LOCAL_FIRM = re.compile(rf"^{HERE}(的)?([^,，。；;]{{0,4}}?(企业|公司)|工厂|厂)")
+_REG_LOCAL_FIRM = re.compile(rf"^{HERE}(?:{_SUB_AREA})?(的)?([^,，。；;]{{0,4}}?(企业|公司)|工厂|厂)")
 _SELF_BEFORE = re.compile(rf"(?:{SELF}|公司|企业)(是|属于|在)?(一家)?$")
 _NOT_REG = re.compile(r"(也|还)?(有|设|开|建|办)(了)?(个|一个|一家)?(分厂|车间|分公司|厂区|项目|基地|工厂|厂)|"
                       r"(在|到)[^,，。]{0,6}(实施|建设|建|投资|投产)")
