@@ -104,7 +104,13 @@ def _text_first(q: str, corpus: Corpus, lex: Lex, turn) -> str | None:
         hits = search_clauses(q, corpus, [lex.id], k=5)
     except Exception:  # noqa: BLE001 - without the index the keyword topics stand
         return None
-    hits = [h for h in hits if h.clause != "notice"]  # the notice wraps the document: naming the document pulls it
+    from assistant.compose.text import bigrams
+
+    place = lex.pack.meta.place
+    naming = bigrams(normalise("，".join([lex.doc.title, lex.doc.doc_number, *([place.name, *place.aliases] if place else [])])))
+    asked = content_bigrams(turn.text) - naming  # the document's own name says nothing about which clause
+    # the notice wraps the document: naming the document pulls it, unless the question is about what it says
+    hits = [h for h in hits if h.clause != "notice" or len(asked & bigrams(normalise(lex.doc.clause(h.clause).text))) >= 3]
     if not hits or lex.doc.find(hits[0].clause) is None:
         return None
     top, current = hits[0], (turn.topics[0] if turn.topics else None)
@@ -130,11 +136,9 @@ def _text_first(q: str, corpus: Corpus, lex: Lex, turn) -> str | None:
         return None
     if intent != "abstain" and current is not None and current != top.clause and lex.doc.find(current) is not None:
         # only a clause saying what the topic's does not (撤销 / 宣讲 / 专班): 五大工程 stays with the clause naming it
-        from assistant.compose.text import bigrams
-
         said = bigrams(normalise(lex.doc.clause(top.clause).text)) - bigrams(normalise(lex.doc.clause(current).text))
-        if not content_bigrams(turn.text) & said:
-            return None
+        if not asked & said:
+            return None  # 安远那个办法 申报材料交到哪里: 安远 is the document's name, not 二（二）3's subject
     turn.topics = [top.clause, *[c for c in turn.topics if c != top.clause]]
     return "lookup"
 
@@ -278,7 +282,7 @@ def _deterministic_answer(question: str, session: Session, corpus: Corpus, max_c
     elif intent == "unit":
         ans = unit_answer(doc, turn.topics, q, session.last_topic)
     elif intent == "unit_clauses":
-        ans = unit_clauses_answer(doc, turn.unit_name or "")
+        ans = unit_clauses_answer(doc, turn.unit_names)
     elif intent == "targets" and lex.words.targets is not None:
         ans = targets_answer(lex, q, turn.year)
     elif intent == "claimable":

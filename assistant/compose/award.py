@@ -259,7 +259,7 @@ def award_answer(lex: Lex, session: Session, turn: Turn, question: str, *, chang
         flags.append(f"status:{result.doc_status}")
     if turn.separate:
         text += _separate_rules(lex, award, turn, cites, followups, asks)
-    quoted = []  # the user's own figure, echoed only to say whether it agrees: the guard lets it through
+    quoted = []  # the user's own figure, echoed only when it agrees: the guard lets it through
     if turn.claimed:
         quoted.append(_claim_check(turn, award))
         text += "\n" + quoted[-1]
@@ -276,7 +276,8 @@ def _claim_check(turn: Turn, award: dict) -> str:
     want = turn.claimed[0]
     if got == want:
         return f"您说的{format_yuan(want)}与按文件测算的结果一致。"
-    return f"您说的{format_yuan(want)}与按文件测算的结果（{format_yuan(got)}）不一致，以测算结果为准。"
+    # the wrong figure is not repeated: every number shown comes from the calculator or the clause
+    return f"您说的金额与按文件测算的结果（{format_yuan(got)}）不一致，以测算结果为准。"
 
 
 def _separate_rules(lex: Lex, award: dict, turn: Turn, cites: list[dict], followups: list[str], asks: list[dict]) -> str:

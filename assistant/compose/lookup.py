@@ -18,9 +18,12 @@ from assistant.compose.text import (
     unit_quote,
     units_text,
 )
+from assistant.understand.clause_search import text_leader
 from assistant.understand.lexicon import Lex, lexicon_for
+from assistant.understand.text import normalise
 from assistant.understand.topics import topics_in_order
 from assistant.understand.turn import Turn
+from assistant.understand.zh import ORGAN
 from corpus import Document
 
 
@@ -178,11 +181,20 @@ def normalise_space(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+_BODY = re.compile(rf"[市区县乡镇][\u4e00-\u9fa5]{{1,8}}?{ORGAN}")  # a government body named (区工业和信息化局)
+
+
 def unit_answer(doc: Document, topics: list[str], question: str, last_topic: str | None) -> Answer:
     # the first topic whose clause (or a clause above it) names its units: 贷款贴息归哪几个单位 is the loan clause's
     with_units = [c for c in topics if doc.find(c) is not None
                   and (doc.clause(c).units or any(a.units for a in doc.ancestors(c)))]
     cid = with_units[0] if with_units else (topics[0] if topics else last_topic)
+    told = text_leader(normalise(question), doc) if not topics else None
+    sent = ranked_sentences(doc.clause(told), question)[0].split("\n")[-1] if told is not None else ""
+    if told is not None and not doc.clause(told).units and _BODY.search(sent):
+        # 执行中遇到重大问题向哪个单位反映: the sentence that says so, where no 〔责任单位〕 line does
+        label = "印发通知" if told == "notice" else doc.clause(told).label
+        return finish(doc, f"{label}写明：“{sent}”", citations=[citation(doc, told, quote=sent)], flags=["unit"])
     if cid is None or doc.find(cid) is None:
         text = f"请说明是哪一项工作或奖补。文件中多数事项的牵头单位是{consult_unit(doc)}。"
         return finish(doc, text, followups=["您想问哪一项工作或奖补的责任单位？"], flags=["unit:unclear"])
@@ -211,19 +223,39 @@ def unit_answer(doc: Document, topics: list[str], question: str, last_topic: str
     return finish(doc, text, citations=cites, flags=["unit"], sources=[st] if st else [])
 
 
-def unit_clauses_answer(doc: Document, unit: str) -> Answer:
-    """The clauses whose 〔责任单位〕 names `unit`, in document order, each cited by its unit line."""
-    own = [c for c in doc if unit in c.units]
-    if not own:
-        return finish(doc, f"文件没有列明{unit}负责的条款。", abstained=True, flags=["unit_clauses"])
-    lines = [f"{unit}列为以下{'各' if len(own) > 1 else ''}条的责任单位："]
+_DUTY_AFTER = re.compile(r"^(等单位)?(负责|牵头|承担|配合|统筹|做好)")
+
+
+def unit_clauses_answer(doc: Document, units: list[str]) -> Answer:
+    """What each unit does: the document's sentences saying so (区金融办负责组织银企对接…), quoted in their clause,
+    then the clauses whose 〔责任单位〕 names it, in document order."""
+    lines: list[str] = []
     cites: list[dict] = []
-    for c in own:
-        others = [u for u in c.units if u != unit]
-        shared = f"（与{'、'.join(others)}共同负责）" if others else ""
-        scope = "，其下各项奖补同此" if c.children and not any(doc.clause(k).units for k in c.children) else ""
-        lines.append(f"· {c.label}{c.heading}{shared}{scope}。")
-        add_citation(cites, citation(doc, c.id, quote=unit_quote(c) or c.heading))
+    for c in doc:
+        duties = [s for s in sentences(c.text) for u in units
+                  if any(_DUTY_AFTER.match(s[m.end():]) for m in re.finditer(re.escape(u), s))]
+        if len(duties) > 1:
+            quote = c.text.strip()  # several units' duties in one clause (工作专班): the clause as written
+        else:
+            quote = duties[0] if duties else ""
+        if quote:
+            lines.append(f"{c.label}{c.heading}规定：“{quote}”")
+            add_citation(cites, citation(doc, c.id, quote=quote))
+    for unit in units:
+        own = [c for c in doc if unit in c.units]
+        if not own:
+            if not lines:
+                lines.append(f"文件没有列明{unit}负责的条款。")
+            continue
+        lines.append(f"{unit}列为以下{'各' if len(own) > 1 else ''}条的责任单位：")
+        for c in own:
+            others = [u for u in c.units if u != unit]
+            shared = f"（与{'、'.join(others)}共同负责）" if others else ""
+            scope = "，其下各项奖补同此" if c.children and not any(doc.clause(k).units for k in c.children) else ""
+            lines.append(f"· {c.label}{c.heading}{shared}{scope}。")
+            add_citation(cites, citation(doc, c.id, quote=unit_quote(c) or c.heading))
+    if not cites:
+        return finish(doc, "\n".join(lines), abstained=True, flags=["unit_clauses"])
     return finish(doc, "\n".join(lines), citations=cites, flags=["unit_clauses"])
 
 
@@ -249,7 +281,11 @@ def targets_answer(lex: Lex, question: str, year: int | None = None) -> Answer:
                       flags=[*flags, "abstain:year"], sources=[f"{year}年"])
     name = f"{c.label}、{c.heading}" if c.heading else c.label
     text = f"{name}：“{c.text.strip()}”"
-    return finish(doc, text, citations=[citation(doc, tg.clause, quote=c.text.strip())], flags=flags)
+    st = status_line(lex)
+    if st:
+        text = f"（{st}，以下为原文规定，仅供查阅。）\n" + text  # as every lookup of a document not in force says
+    return finish(doc, text, citations=[citation(doc, tg.clause, quote=c.text.strip())], flags=flags,
+                  sources=[st] if st else [])
 
 
 def _readings(doc: Document):

@@ -79,6 +79,15 @@ def text_scores(t: str, doc: Document, figure: bool = False) -> dict[str, float]
     return out
 
 
+def text_leader(t: str, doc: Document) -> str | None:
+    """The clause whose own sentence clearly answers a question the keyword topics do not place (执行中遇到的重大
+    问题向谁反映 → the notice), or None."""
+    scores = sorted(text_scores(t, doc).items(), key=lambda x: -x[1])
+    if not scores or scores[0][1] < _TEXT_MIN or len(scores) > 1 and scores[0][1] < scores[1][1] + _TEXT_LEAD:
+        return None
+    return scores[0][0]
+
+
 def place_by_text(turn: Turn, doc: Document) -> None:
     """Put first the clause whose own sentence answers a figure / target / where-is question (两化融合示范企业培育目标
     is 三（二）'s target, not 四（三）3's award), when it clearly beats the keyword topic's best sentence."""

@@ -11,7 +11,19 @@ from assistant.understand.focus import INTERPRETIVE_Q, Q_MARK
 from assistant.understand.lexicon import Lex
 from assistant.understand.text import normalise, segment_of, segments
 from assistant.understand.turn import Turn
-from assistant.understand.zh import A_NOT_A, A_NOT_A_ANY, AWARD, CHANGE_TO, IF, MODAL_Q, NEG, SELF, TITLE_WON, YESNO
+from assistant.understand.zh import (
+    A_NOT_A,
+    A_NOT_A_ANY,
+    AWARD,
+    CHANGE_TO,
+    IF,
+    MODAL_Q,
+    NEG,
+    PUNCT,
+    SELF,
+    TITLE_WON,
+    YESNO,
+)
 from tools.amounts import format_yuan
 from tools.facts import parse_date
 
@@ -91,6 +103,7 @@ def _asked_fact(t: str, seg: tuple[int, int], m: re.Match) -> bool:
     after = t[m.end():seg[1]]
     return bool(_FACT_Q_BEFORE.search(t[seg[0]:m.start()]) or _FACT_Q_AFTER.match(after)
                 or re.fullmatch(r"(了)?(没|没有)", after)
+                or A_NOT_A_ANY.match(after.removeprefix("的")) and len(after) <= 5  # 合同能源管理支不支持 / …的算不算
                 or (t[seg[1]:seg[1] + 1] == "?" and re.fullmatch(r"(了)?(的)?(企业|项目)?(了)?", after)))
 
 
@@ -332,10 +345,12 @@ def _parts_of_one_item(turn: Turn, t: str, words: dict, count) -> None:
         turn.facts = [(s_, v) for s_, v in turn.facts if s_ != slot] + [(slot, sum(amounts))]
 
 
-def _products(found: list[tuple[Decimal, tuple[int, int]]], t: str) -> list[tuple[Decimal, int]]:
-    """Each amount times each rate the text states (to the fen), with where the amount stands."""
-    rates = [Decimal(m.group(1)) for m in _RATE_IN_TEXT.finditer(t) if m.group(2) == "%"]
-    return [((a * r / 100).quantize(Decimal("0.01")), span[0]) for a, span in found for r in rates]
+def _products(found: list[tuple[Decimal, tuple[int, int]]], t: str, restated: list[Decimal]) -> list[tuple[Decimal, int]]:
+    """Each amount times each rate the text states (to the fen), with where the amount stands; `restated` holds the
+    document's own rates the question repeats (按15%算), already taken out of the text."""
+    rates = [Decimal(m.group(1)) / 100 for m in _RATE_IN_TEXT.finditer(t) if m.group(2) == "%"]
+    rates += [r for r in restated if 0 < r < 1]
+    return [((a * r).quantize(Decimal("0.01")), span[0]) for a, span in found for r in rates]
 
 
 def _amount_facts(turn: Turn, t: str, segs, lex: Lex) -> None:
@@ -346,7 +361,7 @@ def _amount_facts(turn: Turn, t: str, segs, lex: Lex) -> None:
     words: dict[tuple, list[str | None]] = {}  # list field → the word each of its amounts was named by
     excluded_any = lex.excluded_words(None)  # what any rule's base excludes (土建、厂房)
     prev_end = 0
-    products = _products(found, t)
+    products = _products(found, t, turn.figures)
     for amount, span in found:
         own_words, prev_end = (prev_end, span[0]), span[1]  # what this amount's own words are: since the last one
         seg = segment_of(segs, span[0])
@@ -559,7 +574,9 @@ def _titles(turn: Turn, t: str, segs, lex: Lex, places: list[tuple[int, int]]) -
                 turn.titles.append((oid, held))
                 seen_at.setdefault(oid, m.start())
                 nxt = t[seg[1]:seg[1] + 14]
-                follow = nxt if _PRIOR.match(nxt.lstrip(",，;； ")) else ""  # …数字化车间，已获20万元 / 拿了20万
+                said = nxt.lstrip(",，;； ")
+                # …数字化车间，已获20万元 / 拿了20万; not 以前没拿过奖
+                follow = nxt if _PRIOR.match(said) and not NEG_RE.search(re.split(PUNCT, said)[0]) else ""
                 if held and _PRIOR.search(seg_text + follow) and sum(
                         1 for _, r in lex.option_words if r.search(t)) > 1:
                     turn.prior_titles.append(oid)  # the earlier, lower title of an upgrade

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.understand.zh import AWARD
+from assistant.understand.zh import AWARD, ORGAN
 from corpus import Document
 from corpus.packs import AmountWords, Lexicon, Pack, TitleFamily, TopicWords, input_paths, pack_for
 
@@ -135,6 +135,20 @@ def _rx(words: str) -> re.Pattern:
 
 
 _CACHE: dict[int, tuple[Pack, Lex]] = {}
+
+
+def unit_names(lex: Lex) -> tuple[str, ...]:
+    """The bodies a document names: those of its 〔责任单位〕 lines, and those its text gives duties to with the same
+    prefixes (区发改委负责项目备案…), longest first."""
+    if "units" not in lex.memo:
+        tagged = {u for c in lex.doc for u in c.units}
+        prefixes = "".join(sorted({u[0] for u in tagged if u[:1] in "市区县"}))
+        named = set(tagged)
+        if prefixes:
+            rx = re.compile(rf"(?<![\u4e00-\u9fa5])[{prefixes}](?!级)[\u4e00-\u9fa5]{{1,6}}?{ORGAN}")
+            named |= {m.group(0) for c in lex.doc for m in rx.finditer(c.text)}
+        lex.memo["units"] = tuple(sorted(named, key=len, reverse=True))
+    return lex.memo["units"]
 
 
 def lexicon_for(doc: Document) -> Lex:

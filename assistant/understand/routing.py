@@ -6,7 +6,7 @@ import re
 from decimal import Decimal
 
 from assistant.understand.focus import REQUIRE_Q, asking_text
-from assistant.understand.lexicon import Lex
+from assistant.understand.lexicon import Lex, unit_names
 from assistant.understand.scope import ABSTAIN_PATTERNS, OFF_TOPIC, POLICY_WORDS
 from assistant.understand.text import normalise
 from assistant.understand.topics import topics_of
@@ -69,14 +69,16 @@ _UNIT_SCOPE_Q = re.compile(r"(负责|管|牵头|主管|分管|承担)(了)?(哪�
                            r"哪(一|几|些)?(条|项|款|部分|工程|个条款)")
 
 
-def _named_unit(t: str, lex: Lex) -> str | None:
-    """The unit a question names, with or without its 市/区/县 prefix (财政局 → 市财政局)."""
-    names = sorted({u for c in lex.doc for u in c.units}, key=len, reverse=True)
+def _named_units(t: str, lex: Lex) -> list[str]:
+    """The units a question names, in the order named, with or without their 市/区/县 prefix (财政局 → 市财政局)."""
+    names = unit_names(lex)
+    found: list[tuple[int, str]] = []
     for u in names:
         short = u[1:] if u[:1] in "市区县" and len(u) > 3 else u
-        if normalise(u) in t or normalise(short) in t:
-            return u
-    return None
+        at = min((i for i in (t.find(normalise(u)), t.find(normalise(short))) if i >= 0), default=-1)
+        if at >= 0 and not any(a <= at < a + len(v) for a, v in found):
+            found.append((at, u))
+    return [u for _, u in sorted(found)]
 
 
 # who a document is for, as a whole: 哪些企业可以享受 / 能不能享受这个办法 / 适用于哪些企业
@@ -126,10 +128,10 @@ def route(turn: Turn, t: str, lex: Lex) -> str:
     if kind:
         turn.docfact = kind
         return "docfacts"
-    unit = _named_unit(focus, lex)
-    if unit and _UNIT_SCOPE_Q.search(focus):
-        turn.unit_name = unit
-        return "unit_clauses"  # 市财政局负责哪些条款: the clauses naming that unit
+    units = _named_units(focus, lex)
+    if units and _UNIT_SCOPE_Q.search(focus):
+        turn.unit_names = units
+        return "unit_clauses"  # 市财政局负责哪些条款 / 区发改委和区金融办各管什么: the clauses naming those units
     if _UNIT_Q.search(focus):
         return "unit"
     has_facts = bool(turn.facts or turn.titles or turn.unresolved_amounts or turn.stacking or turn.deltas)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from assistant.understand.lexicon import Lex
+from assistant.understand.text import normalise
 from corpus import named_clause_ids
 from corpus.model import cn_to_int
 
@@ -47,6 +48,18 @@ def _matches(t: str, lex: Lex) -> list[tuple[int, int, str, int]]:
                                       for s, e, cids in longer)]
 
 
+def _headings_in(t: str, lex: Lex) -> list[tuple[str, tuple[int, int]]]:
+    """Clauses named by their heading, or by its last four characters or more (加强金融支持 → 金融支持)."""
+    if "headings" not in lex.memo:
+        lex.memo["headings"] = [(c.id, normalise(c.heading)) for c in lex.doc if len(c.heading) >= 4]
+    out = []
+    for cid, h in lex.memo["headings"]:
+        at = next(((t.find(h[k:]), len(h) - k) for k in range(len(h) - 3) if h[k:] in t), None)
+        if at is not None:
+            out.append((cid, (at[0], at[0] + at[1])))
+    return out
+
+
 def topics_of(t: str, lex: Lex) -> list[str]:
     """The clause topics a (normalised) text names, most relevant first."""
     scores: dict[str, float] = {}
@@ -54,6 +67,9 @@ def topics_of(t: str, lex: Lex) -> list[str]:
     for start, end, cid, rank in _matches(t, lex):
         scores[cid] = scores.get(cid, 0) + 1 + (end - start) / 10
         order.setdefault(cid, rank)
+    for cid, (a, b) in _headings_in(t, lex):
+        scores[cid] = scores.get(cid, 0) + 3 + (b - a) / 10  # 总体目标里… / 金融支持是怎么说的: the clause by its heading
+        order.setdefault(cid, -1)
     for cid, (other, keep_if) in lex.yields.items():
         if cid in scores and other in scores and not (keep_if is not None and keep_if.search(t)):
             del scores[cid]

@@ -37,7 +37,7 @@ class Turn:
     approx: list[str] = field(default_factory=list)  # amounts stated as approximate (1200万左右), as written
     deltas: list[tuple[tuple | None, Decimal]] = field(default_factory=list)  # increases (再多买300万): fact or None
     reset: bool = False  # 换个企业问：… starts a new profile
-    unit_name: str | None = None  # 市财政局负责哪些条款: the unit asked about
+    unit_names: list[str] = field(default_factory=list)  # 市财政局负责哪些条款: the units asked about
     focus: str = ""  # the asking part of the turn (question_focus)
     separate: bool = False  # 设备奖补另算吗: whether a rule of this document is counted on its own
     interpretive: bool = False  # 含不含 / 还是 / 是什么意思 about a rule: give the adopted reading

@@ -47,9 +47,11 @@ HERE = r"(?:市|县|区)?(?:这边|那边|本地|当地)?"
 TITLE_WON = one_of("获得", "获评", "评为", "评上", "被认定", "认定", "拿到", "入选")
 # a place denied (不在龙南 / 不是南康的)
 NOT_AT = one_of("不是", "不在", "没有", "并非", "非", "没") + "(?:在)?"
+# the last word of a government body's name (区发改委 / 市财政局 / 县工业园区管委会)
+ORGAN = one_of("局", "委", "办", "中心", "管委会")
 # clause punctuation
 PUNCT = "[,，。;；]"
 
 
-__all__ = ["AWARD", "A_NOT_A", "A_NOT_A_ANY", "CAP", "CHANGE_TO", "HERE", "IF", "MODAL_Q", "NEG", "NOT_AT", "POLICY", "PARTICLE_Q", "PUBLISH",
+__all__ = ["AWARD", "A_NOT_A", "A_NOT_A_ANY", "CAP", "CHANGE_TO", "HERE", "IF", "MODAL_Q", "NEG", "NOT_AT", "ORGAN", "POLICY", "PARTICLE_Q", "PUBLISH",
            "PUNCT", "QUESTION", "SELF", "SUM", "TAKES_EFFECT", "TITLE_WON", "WH", "WHEN", "YESNO", "one_of"]
