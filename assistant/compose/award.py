@@ -243,10 +243,17 @@ def award_answer(lex: Lex, session: Session, turn: Turn, question: str, *, chang
     topics = named + [c for c in (turn.topics or []) if c not in named]
     focus = [c for c in topics if c in lex.award_clauses or c in (lex.classification_clause, lex.cap_clause)]
     if session.last_intent == "award" and not Q_MARK.search(turn.text) and session.last_topic in lex.award_clauses:
-        focus = [session.last_topic]  # 还有两项 上云实付3万…: more facts for the sum asked before; its rule leads
+        # 还有两项 上云实付3万…: more facts for the sum asked before; its rule leads, then the ones now named
+        focus = list(dict.fromkeys([session.last_topic, *focus]))
     elif not focus and session.last_topic in lex.award_clauses:
         focus = [session.last_topic]
     text, cites, flags, followups, asks = compose_award(lex, award, focus, question)
+    aside = _asked_rule_aside(lex, award, turn)
+    if aside:
+        # 买断了一套MES软件80万 能按订阅费30%补吗: the rule asked about is not where the figure goes; it says why
+        rule, line = aside
+        cites.insert(0, citation(doc, rule.clause, question))
+        text = line + "\n" + text
     head = ("按目前掌握的情况测算如下：" if not changed else
             "按调整后的情况重新测算如下：" if turn.whatif else "按您提供的情况测算如下：")
     head = f"{place_line(lex)}。" + head if not named_place or result.status_text else head
@@ -268,6 +275,19 @@ def award_answer(lex: Lex, session: Session, turn: Turn, question: str, *, chang
         text += (f"\n注：{named}不在文件所列的称号之内，按该条不予奖励；是否另有支持，请向{lex.consult}咨询。")
     return finish(doc, head + "\n" + text, citations=cites, award=award, flags=flags, followups=followups, asks=asks,
                   sources=quoted)
+
+
+def _asked_rule_aside(lex: Lex, award: dict, turn: Turn):
+    """The rule the turn asks about, when a figure stated under it was named as something it does not pay for and
+    its notes say so: (rule, the line saying so), else None."""
+    rules = {r.clause: r for r in (lex.pack.rules.rules if lex.pack.rules else ())}
+    asked = turn.topics[0] if turn.topics else None
+    paid = {i["clause"] for i in award["items"]}
+    if asked not in rules or asked in paid or asked not in turn.kept_from_topic or not rules[asked].notes:
+        return None
+    r = rules[asked]
+    label = lex.doc.clause(r.clause).label
+    return r, f"【{label} {r.title}】所述金额不属于本条：{'；'.join(r.notes)}。"
 
 
 def _claim_check(turn: Turn, award: dict) -> str:

@@ -345,6 +345,12 @@ def _parts_of_one_item(turn: Turn, t: str, words: dict, count) -> None:
         turn.facts = [(s_, v) for s_, v in turn.facts if s_ != slot] + [(slot, sum(amounts))]
 
 
+def _specific(slot: str, t: str, own_words: tuple[int, int], lex: Lex) -> bool:
+    """The amount's own words name its fact by a phrase of four characters or more (买断了一套设计软件), not by a
+    word every rule's figures share (总投资)."""
+    return any(f == slot and (m := rx.search(t, *own_words)) and len(m.group(0)) >= 4 for f, rx, _ in lex.amounts)
+
+
 def _products(found: list[tuple[Decimal, tuple[int, int]]], t: str, restated: list[Decimal]) -> list[tuple[Decimal, int]]:
     """Each amount times each rate the text states (to the fen), with where the amount stands; `restated` holds the
     document's own rates the question repeats (按15%算), already taken out of the text."""
@@ -404,10 +410,15 @@ def _amount_facts(turn: Turn, t: str, segs, lex: Lex) -> None:
             continue  # 总投资1800万，厂房土建600万: what the document's bases exclude, not borrowed from the total
         if slot and not slot.startswith("~") and turn.topics:
             # 网络化改造总投资200万: 总投资 also names a field of another rule's items; the topic's own amount wins
+            # (一次性买断的设计软件30万 under 第五条 stays 第二条's: the topic's amount is not named there)
             own = lex.words.topic_amounts.get(turn.topics[0])
             reading = lex.clauses_reading(lex.path(slot))
+            named_own = any(f == own and rx.search(t, *own_words) for f, rx, _ in lex.amounts)
             if own and own != slot and reading and not reading & set(turn.topics):
-                slot = own
+                if named_own or not _specific(slot, t, own_words, lex):
+                    slot = own
+                else:
+                    turn.kept_from_topic.append(turn.topics[0])
         spec = _spec_of(lex, slot) if slot else None
         if slot == "~other":
             continue  # 年产值6000万 / 注册资本5000万: the enterprise's figures, not award inputs
@@ -702,20 +713,22 @@ def _all_conditions(turn: Turn, t: str, segs, lex: Lex) -> None:
 def _rehome(turn: Turn, lex: Lex) -> None:
     """Item facts worded like another rule's items go to the items of the rule the turn is about (网络化改造 25年开工
     已投用: the network project's start and completion, not an intelligent-upgrade project's)."""
-    if not turn.topics:
-        return
     rules = lex.pack.rules.rules if lex.pack.rules else ()
-    head = next((r.for_each for r in rules if r.clause == turn.topics[0] and r.for_each), "")
-    if not head:
+    # the item lists of the rules talked about, most relevant first (贷款…网络化改造项目25年开工: the loan has no
+    # start date, the network project does)
+    ranked = [(i, r.for_each) for i, c in enumerate(turn.topics) for r in rules if r.clause == c and r.for_each]
+    if not ranked:
         return
 
     def move(k: tuple) -> tuple:
         path = lex.path(".".join(k))
-        if "." not in path or path.split(".")[0] == head:
+        if "." not in path:
             return k
+        head, field_ = path.split(".", 1)
         reading = lex.clauses_reading(path)
-        target = f"{head}.{path.split('.', 1)[1]}"
-        if not reading or reading & set(turn.topics) or target not in lex.inputs:
+        own = min((i for i, c in enumerate(turn.topics) if c in reading), default=len(turn.topics))
+        target = next((f"{h}.{field_}" for i, h in ranked if i < own and f"{h}.{field_}" in lex.inputs), None)
+        if not reading or target is None or target == path or head == ranked[0][1]:
             return k
         return key(lex.fact_of(target))
 
