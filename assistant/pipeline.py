@@ -239,9 +239,12 @@ def _deterministic_answer(question: str, session: Session, corpus: Corpus, max_c
     # 符合产业政策吗 with a profile: whether the enterprise meets it, which the document cannot settle
     own_condition = bool(intent in ("lookup", "search") and turn.asked_conditions and not turn.facts and session.profile
                          and not turn.clause_ref and not REQUIRE_Q.search(turn.focus))
-    if own_condition or (intent == "lookup" and (turn.claimed or turn.figures) and turn.asks_money and session.profile
-                         and not turn.clause_ref):
-        intent = "award"  # …还能拿那20万吗, after the facts: the claim is checked against them
+    challenged = bool(turn.claimed and session.last_intent == "award" and turn.clause_ref in lex.award_clauses)
+    if own_condition or challenged or (intent == "lookup" and (turn.claimed or turn.figures) and turn.asks_money
+                                       and session.profile and not turn.clause_ref):
+        # …还能拿那20万吗, after the facts: the claim is checked against them; 第二条门槛是100万 应该给15万 after a
+        # money answer: the award is computed again, the document's threshold standing
+        intent = "award"
     before = copy.deepcopy(session.profile)
     # 评上了省级绿色工厂，能拿20万吧，什么时候到账: a money question beside one the document is silent on; both answered
     mixed = bool(intent == "abstain" and turn.abstain_kind not in (None, "unrelated") and lex.has_rules
@@ -280,7 +283,8 @@ def _deterministic_answer(question: str, session: Session, corpus: Corpus, max_c
             and not turn.topics:
         ans = no_clause_answer(doc, turn.clause_ref)
     elif intent == "unit":
-        ans = unit_answer(doc, turn.topics, q, session.last_topic)
+        ans = unit_answer(doc, list(dict.fromkeys([*([turn.clause_ref] if turn.clause_ref and doc.find(turn.clause_ref) else []), *turn.topics])),
+                          q, session.last_topic)
     elif intent == "unit_clauses":
         ans = unit_clauses_answer(doc, turn.unit_names)
     elif intent == "targets" and lex.words.targets is not None:

@@ -468,6 +468,9 @@ class Lexicon(_Model):
     award_section: str = ""  # the clause the award rules sit under (四（三）)
     # generic questions this document does answer, by kind → clause (where: 五（二） names where to submit)
     answered: dict[str, str] = Field(default_factory=dict)
+    # a base fact → the total it is what remains of once the base's exclusions are taken out
+    # (总投资2300万 土建380万 其余是设备和软件: the base is 1920万)
+    remainders: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("topic_amounts", "followup_amounts", "answered", mode="before")
     @classmethod

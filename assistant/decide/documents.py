@@ -255,7 +255,9 @@ def choose_document(q: str, session: Session, corpus: Corpus, settings) -> Choic
         if current is not None:
             # 注册地在惠州 said later: a fact about the enterprise; the document talked about says it pays nothing
             return Choice(current, "registered_elsewhere", rest, reg)
-        distinct = _distinct_by_text(_signals(corpus, t, hits), corpus) if reg.explicit else {}
+        # 注册地在赣州 contains a covered place (龙南 is in 赣州): who the enterprise is stays open; 章贡区 does not
+        contains = any(reg.name in containing_places(p.name, corpus) for d in corpus if (p := pack_for(d).place))
+        distinct = _distinct_by_text(_signals(corpus, t, hits), corpus) if reg.explicit and contains else {}
         if len(distinct) == 1:
             # 注册地在赣州，接入了二级节点…: a rule only one document has, asked about from elsewhere; its place
             # condition answers it (瑞金的企业…: who the enterprise is, in a place no document covers: abstain)

@@ -362,6 +362,13 @@ def apply_turn(session: Session, turn: Turn, lex: Lex) -> list[str]:
             continue
         current = value_at(session, lex, where)
         set_value(session, lex, where[0], max(amount + (current or Decimal("0")), Decimal("0")), index=where[1])
+    # 总投资2300万 土建380万 公用配套160万 其余是设备和软件: the base is what the total leaves once the parts it
+    # excludes are taken out (the total may have been stated in an earlier turn)
+    for base, total in (lex.words.remainders.items() if turn.excluded_parts else ()):
+        whole = value_at(session, lex, (lex.fact_of(total), None))
+        if isinstance(whole, Decimal) and whole > sum(turn.excluded_parts):
+            set_value(session, lex, lex.fact_of(base), whole - sum(turn.excluded_parts),
+                      index=session.last_slot[1] if session.last_slot else None)
     # an amount with no keyword: a what-if on the last amount (那如果是5000万呢); 两个项目各600万呢 → one item each
     slot = _money_slot(session, turn, lex)
     if len(turn.unresolved_amounts) > 1 and slot is not None:

@@ -19,6 +19,9 @@ from assistant.understand.zh import (
     IF,
     MODAL_Q,
     NEG,
+    ORGAN,
+    POLICY,
+    PUBLISH,
     PUNCT,
     SELF,
     TITLE_WON,
@@ -148,7 +151,7 @@ def _statements(turn: Turn, t: str, segs, lex: Lex) -> None:
         for m in rx.finditer(t):
             seg = segment_of(segs, m.start())
             seg_text = t[seg[0]:seg[1]]
-            if _ASKING_RE.search(seg_text) and not SELF_RE.search(seg_text) \
+            if _ASKING_RE.search(_FINDING.sub("", seg_text)) and not SELF_RE.search(seg_text) \
                     and not (_supposed(t, seg, m) and not _REQUIREMENT_Q.search(seg_text)):
                 continue  # 需要竣工吗 asks; 那入统之后能拿多少 supposes the fact
             if _asked_fact(t, seg, m):
@@ -175,6 +178,11 @@ def _statements(turn: Turn, t: str, segs, lex: Lex) -> None:
                 turn.item_facts.append((idx, key(fact), v))
 
 
+# 其余是封边机和MES / 剩下的都是智能装备: the rest of a total, named and not counted
+_REMAINDER = re.compile(r"(其余|其他|其它|剩下|剩余|余下)(的)?(部分)?(都|全|全部)?(是|为|用于|买了|花在)(?![^,，。;；]*\d)")
+# 发改局认定这个项目不符合…: a body's finding about the enterprise, stated, not a question about 认定
+_FINDING = re.compile(rf"{ORGAN}(已经|已)?(认定|核定|确认)")
+_RULE_AFTER = re.compile(rf"[^,，。;；]{{0,8}}?(?:{POLICY}|{PUBLISH})")
 _DONE_AFTER = re.compile(r"(过|完|好)?了")
 
 
@@ -404,6 +412,11 @@ def _amount_facts(turn: Turn, t: str, segs, lex: Lex) -> None:
             turn.tax_whatif.append(amount)  # 税收如果是100万呢: the session replaces the figure it holds
             continue
         slot = _slot_for(t, seg, span, lex)
+        if lex.words.remainders and excluded_any is not None and excluded_any.search(t, *own_words) \
+                and _REMAINDER.search(t, span[1]):
+            turn.excluded_parts.append(amount)  # 土建380万 … 其余是设备: a part the total is reduced by
+            turn.figures.append(amount)
+            continue
         if (slot and excluded_any is not None and excluded_any.search(t, *own_words)
                 and not any(f == slot for _, _, f in concepts(t, *own_words, lex))):
             turn.figures.append(amount)
@@ -607,7 +620,9 @@ def _titles(turn: Turn, t: str, segs, lex: Lex, places: list[tuple[int, int]]) -
     mentions = [(m.start(), m.end(), fam.family, m.group(0), fam) for fam, rx in lex.titles for m in rx.finditer(t)]
     if not mentions:
         if lex.titles or lex.option_words:
-            found = sorted((m.start(), m.end(), lv) for lv, m in level_spans(t, 0, len(t), places))
+            # 省里市里的规定 / 国家省市出了新规定: the levels of rule-making, not of a title
+            found = sorted((m.start(), m.end(), lv) for lv, m in level_spans(t, 0, len(t), places)
+                           if not _RULE_AFTER.match(t, m.end()))
             prev_end = 0
             for start, end, lv in found:
                 seg = segment_of(segs, start)

@@ -65,7 +65,7 @@ _MISSING_Q = re.compile(r"(还)?(需要|要|得)(提供|补充|知道|告诉你|
 
 
 # 市财政局负责哪些条款 / 金融服务中心管什么: a unit's remit, the reverse of 哪个部门负责
-_UNIT_SCOPE_Q = re.compile(r"(负责|管|牵头|主管|分管|承担)(了)?(哪些|什么|哪几|哪个|啥|哪)|(哪些|哪几|什么)(条|条款|工作|事项|工程|内容|任务)[^,，。]{0,6}(由|归|是)|职责|"
+_UNIT_SCOPE_Q = re.compile(r"(负责|管|牵头|主管|分管|承担)(了)?(哪些|什么|哪几|哪个|啥|哪)|(哪些|哪几|什么)(条|条款|工作|事项|工程|内容|任务)[^,，。]{0,6}(由|归|是)|职责|分工|"
                            r"哪(一|几|些)?(条|项|款|部分|工程|个条款)")
 
 
@@ -134,7 +134,7 @@ def route(turn: Turn, t: str, lex: Lex) -> str:
         return "unit_clauses"  # 市财政局负责哪些条款 / 区发改委和区金融办各管什么: the clauses naming those units
     if _UNIT_Q.search(focus):
         return "unit"
-    has_facts = bool(turn.facts or turn.titles or turn.unresolved_amounts or turn.stacking or turn.deltas)
+    has_facts = bool(turn.facts or turn.titles or turn.unresolved_amounts or turn.stacking or turn.deltas or turn.excluded_parts)
     amounts = any(isinstance(v, Decimal) for _, v in turn.facts) or turn.unresolved_amounts or turn.deltas
     rules = [c for c in turn.topics if c in lex.award_clauses]
     if turn.asked_conditions and rules and not amounts and not turn.titles and (

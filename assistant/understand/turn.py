@@ -59,6 +59,7 @@ class Turn:
     places: list[str] = field(default_factory=list)  # places the question names
     registered_place: str | None = None  # 注册地在惠州 / 我们是龙南的企业: where the enterprise is registered
     missing_info: bool = False  # 还需要什么信息才能算: the calculator's missing facts
+    excluded_parts: list[Decimal] = field(default_factory=list)  # 土建380万 … 其余是设备: taken out of the total
     kept_from_topic: list[str] = field(default_factory=list)  # 第五条…买断的软件30万: a figure named as not the topic's
     claimed: list[Decimal] = field(default_factory=list)  # 能补60万吗: an amount the user quotes to check
     # facts stated about one listed item (一个已竣工，另一个还没竣工): (item index, fact key, value)
