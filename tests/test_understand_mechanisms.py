@@ -311,3 +311,68 @@ def test_a_system_voice_in_parentheses_is_dropped_too():
 
 def test_a_condition_said_in_its_label_s_words_then_negated_does_not_hold(read):
     assert (("credit_good",), False) in read(NK, "规上企业 信用记录不好 数字化车间奖多少").facts
+
+
+# --- blind rounds 11-12 ------------------------------------------------------------------------------------
+
+def test_an_amount_equal_to_another_times_a_stated_rate_is_the_users_arithmetic():
+    ans, _ = _answer("南康区规上企业 智改项目25年开工已投用 软硬件640万 是不是超过500万就全部按8%算 51.2万")
+    assert ans.award["total"] == Decimal("612000")
+
+
+def test_a_keyword_less_amount_goes_to_the_rule_talked_about_never_to_a_date():
+    ans, _ = _answer("南康5G专网改造有补助吗 怎么算", "我们是南康区规上企业 单独实施的 24年开工 已建成投用 投资240万")
+    assert ans.award["total"] == Decimal("480000")
+
+
+def test_loan_terms_in_chinese_numerals_and_months_that_are_dates():
+    ans, _ = _answer("南康区规上企业 为2024年开工的智改项目贷了2800万技改贷款 2024年7月放款 期限3年 一年期LPR 3.0% "
+                     "合同利率3.25% 本金三年都不还 三年一共能贴多少")
+    assert ans.award["total"] == Decimal("1260000")
+    late, _ = _answer("南康规上企业 网络化改造项目2023年3月开工 技改贷款1000万 2023年9月放款 5年期 LPR3.0% 执行利率3.5% "
+                      "前三年贴息都拿了 第四年还能贴多少")
+    assert late.award["total"] == Decimal("0")
+
+
+def test_a_heading_with_no_figure_names_the_caution_worded_parts_after_it():
+    ans, _ = _answer("规上 技改竣工入统 符合产业政策 设备1300万 另外我们是市级两化融合示范企业 总共能拿多少",
+                     "地方财政实得部分 增值税52万 企业所得税31万")
+    assert ans.award["total"] == Decimal("800000") and "83万" in ans.answer
+
+
+def test_a_money_question_whose_subject_no_clause_is_about_abstains():
+    assert _answer("参加广交会的展位费 政府补不补 补多少")[0].abstained
+    assert not _answer("规上企业能补多少")[0].abstained
+
+
+def test_a_title_rewarded_before_is_topped_up_and_a_level_risen_to_is_not_the_first_time():
+    ans, _ = _answer("南康区规上企业 23年10月评了赣州市级数字化车间 拿了20万 今年同时评上省级数字化车间和省级智能工厂 还能拿多少")
+    assert ans.award["total"] == Decimal("800000")
+    up, _ = _answer("南康区规上企业 2022年就通过了两化融合管理体系A级 今年升级评上AA级 能拿AA的10万吗")
+    assert up.award["total"] == Decimal("0")
+
+
+def test_duties_a_document_gives_bodies_in_its_text_are_quoted():
+    ans, _ = _answer("南康数字化智能化改造工作专班是谁牵头 区发改委和区金融办各管什么")
+    assert ans.citations[0]["clause"] == "9.1" and "银企对接" in ans.answer and "项目备案" in ans.answer
+
+
+def test_a_buy_out_is_not_a_subscription_and_the_answer_says_why():
+    ans, _ = _answer("南康区规上企业 今年云服务年度订阅实际付了20万 另外一次性买断了一套设计软件30万 第五条能补多少")
+    assert ans.award["total"] == Decimal("60000")
+
+
+def test_what_remains_of_a_total_once_the_exclusions_are_taken_out_is_the_base():
+    ans, _ = _answer("南康规上企业 智改项目25年3月开工 已投用 总投资860万 能补多少", "其中厂房改造和土建160万 其余都是智能装备和软件")
+    assert ans.award["total"] == Decimal("660000")
+
+
+def test_a_wrong_claimed_figure_is_not_repeated_and_a_challenge_recomputes():
+    ans, _ = _answer("南康区规上企业 智改项目25年开工已投用 软硬件150万 能补多少",
+                     "不对吧 我看到的第二条门槛是100万 按10%应该给15万 你再核一下")
+    assert ans.award["total"] == Decimal("0") and "15万" not in ans.answer
+
+
+def test_a_district_outside_every_covered_place_abstains():
+    ans, _ = _answer("我们是赣州市区章贡区注册的企业 评上了省级智能工厂 有100万吗")
+    assert ans.abstained and "章贡区" in ans.answer
