@@ -128,6 +128,7 @@ class InputSpec(_Model):
     options: dict[str, OptionSpec] = Field(default_factory=dict)  # choice / titles
     fields: dict[str, InputSpec] = Field(default_factory=dict)  # list / group
     item: str = ""  # list: the word for one item (项目)
+    shared: bool = False  # list field: one value, stated once, holds for every item (a market reference rate)
     implied_by: ConditionSpec | None = None  # bool: true when unknown and this condition is met
     ask: str = ""  # the follow-up question when it is unknown
     max: Decimal | None = None
@@ -163,7 +164,9 @@ class ConditionSpec(_Model):
     clause: str = ""  # where the condition is written, if not the rule's clause
     flag: str = ""  # raised when the fact is known (other-policy:highest), or only when not met (flag_on)
     flag_on: Literal["known", "not_met"] = "known"
-    assumed: bool = True  # unknown → listed as to confirm, the amount shown as conditional
+    # an unstated fact: listed as to confirm, the amount shown as conditional; or, where the policy office reads
+    # it so (an event date unknown is assumed inside the validity), taken as holding and not listed
+    when_unknown: Literal["confirm", "holds"] = "confirm"
 
     @field_validator("clause", mode="before")
     @classmethod

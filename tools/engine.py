@@ -125,7 +125,7 @@ class Ctx:
             return UNKNOWN
         v = self.fact(c.fact, item, scope)
         if v is None:
-            return UNKNOWN
+            return MET if c.when_unknown == "holds" else UNKNOWN
         op = c.op
         if op == "known":
             return MET

@@ -314,9 +314,17 @@ def apply_turn(session: Session, turn: Turn, lex: Lex) -> list[str]:
     # 再加一个项目，设备600万: a new item after those held from earlier turns, not the turn's first item
     indexed = {(s, v): i for i, s, v in turn.item_facts if not isinstance(v, bool)
                and not (turn.new_project and _split(lex, _fid(s))[0] in held_lists)}
+    shared = [(s, v) for s, v in amounts if s in turn.shared_facts and (s, v) not in indexed]
     for slot, value in amounts:
-        idx = indexed.get((slot, value))
-        set_value(session, lex, _fid(slot), value, new_item=turn.new_project, index=idx)
+        if (slot, value) not in shared:
+            set_value(session, lex, _fid(slot), value, new_item=turn.new_project, index=indexed.get((slot, value)))
+    for slot, value in shared:  # 期限都是三年 / 一年期LPR3.1% beside two loans: every item, once they are all placed
+        head, field, _ = _split(lex, _fid(slot))
+        items = _items(p, head)
+        if not items:
+            items.append({})
+        for item in items:
+            item[field] = value
     if turn.upgrade:
         _earlier_titles_rewarded(session, lex, [oid for oid, held in turn.titles if held])
     for oid, held in turn.titles:

@@ -241,8 +241,10 @@ def understand(question: str, lex: Lex | None = None, corpus=None) -> Turn:
     else:
         masked = _asked_figures(turn, t, lex)
         extract_facts(turn, masked, lex, places)
-        if masked != t and not SELF_RE.search(t) and not _TITLE_HELD.search(t):
-            turn.titles.clear()  # 两化融合贯标企业奖励20万是国家级的吗: the title asked about is not held
+        if masked != t and not SELF_RE.search(t) and not _TITLE_HELD.search(t) and not turn.facts:
+            # 两化融合贯标企业奖励20万是国家级的吗: the title asked about is not held; an enterprise stating its facts
+            # (南康区规上企业 第一次通过评定 AA级 能申请那10万吗) states its titles too
+            turn.titles.clear()
         from assistant.understand.facts import bare_reply
 
         bare_reply(turn, t, lex)

@@ -32,15 +32,14 @@ _ROLE_EDGE = re.compile(r"(超过|超出|超|高于|低于|达到|满|到|够|�
 _ROLE_ASKING = re.compile(rf"{YESNO}|吧|\?|才")
 # a sum the user computes (合起来570万 / 一共800万 / 总共): the listed items' total, not another item
 ROLE_SUM = re.compile(rf"(?:{SUM}|总的)(是|为|有|投了|花了|算|按)?$")
-# a claim quoted to check (能补60万吗 / 是不是给80万 / 听说能拿100万): the award asked about, not an input
-# a claim or rumour at the end of the question (是不是最多只能拿5万 / 听说能补60万): the award asked about
-_HEARSAY = re.compile(r"(听说|据说|有人说|别人说|是不是|是否)[^,，。]{0,8}$")
-ROLE_CLAIM_BEFORE = re.compile(rf"(能|可以|可|会|应该)?(补|拿|领|奖|给|得|获得|享受|{AWARD}|批)(到)?(个|那|这)?$|{_HEARSAY.pattern}")
-ROLE_CLAIM_AFTER = re.compile(rf"^(的)?{AWARD}?(吗|么|嘛|吧|对吗|对不对|是吧|没错吧|\?)")
-# …是122.8万 对吗: the check asked right after the amount, across a space or comma
-_CHECK_NEXT = re.compile(r"^(元)?[\s,，]*(对吗|对不对|对吧|是吧|没错吧|有没有错)(?=[\s,，。？?!！]|$)")
-# 奖励已上调为30万 / 补贴标准是5万: a figure said of the award itself, not of the enterprise
-_AWARD_FIGURE = re.compile(rf"(?:{AWARD}|奖金)(标准|金额)?[^,，。\d]{{0,5}}(是|为|到|成)$")
+# a figure the user quotes for the award to be checked, not an input: said after a verb of getting (能补60万 /
+# 听说能拿50万), by what should be paid (按10%应该给15万), of the award itself (奖励已上调为30万); or checked right after (…122.8万 对吗)
+ROLE_CLAIM_BEFORE = re.compile(
+    rf"(?P<modal>应该|应当|本该|本来)?(能|可以|可|会)?(补|拿|领|奖|给|得|获得|享受|{AWARD}|批)(到)?(个|那|这)?$"
+    rf"|(?P<hearsay>听说|据说|有人说|别人说|是不是|是否)[^,，。]{{0,8}}$"
+    rf"|(?P<figure>(?:{AWARD}|奖金)(标准|金额)?[^,，。\d]{{0,5}}(是|为|到|成))$")
+ROLE_CLAIM_AFTER = re.compile(
+    rf"^(元)?[\s,，]*(?:(?P<check>对吗|对不对|对吧|是吧|没错吧|有没有错)(?=[\s,，。？?!！]|$)|(的)?{AWARD}?(吗|么|嘛|吧|\?))")
 # a figure the user derives (按60%是3.6万 / ×6%=72万): a result of their own arithmetic, not an input
 ROLE_DERIVED = re.compile(r"(\d+(\.\d+)?%|[×x*]|乘(以)?)[^,，。;；\d]{0,3}(是|=|得|就是|等于|算下来|算出来|应该是)(了)?$")
 # a base the user proposes to compute on (能不能按1960万算 / 按500万计): the figure asked about, not another item
@@ -67,11 +66,10 @@ def amount_role(t: str, seg: tuple[int, int], span: tuple[int, int], edges: froz
         return "threshold"
     if _ROLE_EDGE.search(before) and _ROLE_ASKING.search(t[seg[0]:seg[1] + 1]):
         return "threshold"  # 达到500万才能拿吗: the edge asked about; 达到了800万 is the enterprise's own
-    if _CHECK_NEXT.match(t[span[1]:span[1] + 10]) or _AWARD_FIGURE.search(before) \
-            or ROLE_CLAIM_BEFORE.search(before) and re.search(r"应该|应当|本该|本来", before[-6:]):
-        return "claim"  # …是122.8万 对吗 / 奖励已上调为30万 / 按10%应该给15万
-    if ROLE_CLAIM_BEFORE.search(before) and (ROLE_CLAIM_AFTER.match(after)
-                                             or _HEARSAY.search(before) and not after.strip(",，。.!！ ")):
+    # the check may stand across a space or comma from the amount (…122.8万 对吗)
+    claim, check = ROLE_CLAIM_BEFORE.search(before), ROLE_CLAIM_AFTER.match(t[span[1]:span[1] + 10])
+    if check and check.group("check") or claim and (claim.group("modal") or claim.group("figure")
+                                                    or check or claim.group("hearsay") and not after.strip(",，。.!！ ")):
         return "claim"
     if ROLE_BASIS_BEFORE.search(before) and ROLE_BASIS_AFTER.match(after) and _ROLE_ASKING.search(t[seg[0]:seg[1] + 1]):
         return "derived"

@@ -64,8 +64,8 @@ _REQUIREMENT_Q = re.compile(rf"需要|要求|必须|是否|{A_NOT_A}|条件|才(
 _FACT_Q_BEFORE = re.compile(rf"(?:{MODAL_Q}|{A_NOT_A}|符不|达没达到|有无)(已经|已|都|也)?$")
 _FACT_Q_AFTER = re.compile(r"(了)?(的)?(企业|项目)?(了)?(吗|么|与否)")
 # list items: 一个…，另一个… / 第一个…第二个… / 项目一…项目二…
-_ITEM_MARK = re.compile(r"(?P<other>另(外)?(一|1)个|另一(个|项|笔)?|还有一个)|第(?P<n>[一二三四五六七八九十\d]+)个|"
-                        r"(?<![第另每])一个(?!(企业|公司|厂|单位|问题))|其中一个")
+_ITEM_MARK = re.compile(r"(?P<other>另(外)?(一|1)[个笔]|另一(个|项|笔)?|还有一[个笔])|第(?P<n>[一二三四五六七八九十\d]+)[个笔]|"
+                        r"(?<![第另每])一[个笔](?!(企业|公司|厂|单位|问题))|其中一[个笔]")
 _LEVELS = [
     ("national", re.compile(r"国家(级)?(?!产业|统计|政策)|国字号")),
     ("provincial", re.compile(r"(?<![节反])省(级)?(?![钱去掉])")),
@@ -524,7 +524,24 @@ def _quantities(turn: Turn, t: str, segs, lex: Lex) -> None:
                 turn.figures.append(value)
                 continue
             turn.facts.append((key(fact), value))
+            _item_of(turn, t, seg, span[0], fact, value, lex)
             break
+
+
+def _item_of(turn: Turn, t: str, seg: tuple[int, int], pos: int, fact: str, value, lex: Lex) -> None:
+    """Which listed item a stated value belongs to: every item when the pack declares the field shared or the value
+    is said of them all (期限都是三年); else the item marked before it (一笔3000万 执行利率3.0%)."""
+    path = lex.path(fact)
+    head, _, field = path.partition(".")
+    if not field or lex.kind(head) != "list":
+        return
+    spec = lex.inputs[head].fields.get(field)
+    if spec is not None and spec.shared or _EACH.search(t[seg[0]:pos]) or "都" in t[max(seg[0], pos - 3):pos]:
+        turn.shared_facts.append(key(fact))
+        return
+    idx = item_index(t, pos)
+    if idx is not None:
+        turn.item_facts.append((idx, key(fact), value))
 
 
 def _rates(turn: Turn, t: str, segs, lex: Lex) -> None:
@@ -538,8 +555,11 @@ def _rates(turn: Turn, t: str, segs, lex: Lex) -> None:
                 continue
             r = cands[0]
             taken.add(r.start())
-            turn.facts.append((key(fact), Decimal(r.group(1)) / 100))
-            break
+            value = Decimal(r.group(1)) / 100
+            turn.facts.append((key(fact), value))
+            _item_of(turn, t, seg, r.start(), fact, value, lex)
+            if "." not in lex.path(fact):
+                break  # a plain rate is stated once; a list's may be stated per item (一笔…利率3.4% 一笔…利率3.0%)
 
 
 def _dates(turn: Turn, t: str, segs, lex: Lex) -> None:
@@ -556,9 +576,11 @@ def _dates(turn: Turn, t: str, segs, lex: Lex) -> None:
             text = year + (f"-{int(d.group(2)):02d}" if d.group(2) else "") + (
                 f"-{int(d.group(3)):02d}" if d.group(3) else "")
             try:
-                turn.facts.append((key(fact), parse_date(text)))
+                value = parse_date(text)
             except ValueError:
                 continue
+            turn.facts.append((key(fact), value))
+            _item_of(turn, t, seg, d.start(), fact, value, lex)
             break
 
 

@@ -64,3 +64,5 @@ class Turn:
     claimed: list[Decimal] = field(default_factory=list)  # 能补60万吗: an amount the user quotes to check
     # facts stated about one listed item (一个已竣工，另一个还没竣工): (item index, fact key, value)
     item_facts: list[tuple[int, tuple, object]] = field(default_factory=list)
+    # list facts stated once for every item (期限都是三年 / a field the pack declares shared): fact keys
+    shared_facts: list[tuple] = field(default_factory=list)
