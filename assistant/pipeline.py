@@ -28,7 +28,7 @@ from assistant.compose.lookup import lookup_answer, targets_answer, unit_answer,
 from assistant.compose.text import stamp
 from assistant.compose.whatif import whatif_answer
 from assistant.decide.documents import choose_document
-from assistant.decide.state import apply_turn, facts_named_in_reply, fill_asked, reply_condition
+from assistant.decide.state import apply_turn, facts_named_in_reply, fill_asked, place_kinds, reply_condition
 from assistant.session import Session
 from assistant.understand import normalise, understand, without_roles
 from assistant.understand.clause_search import content_bigrams
@@ -166,24 +166,31 @@ def _route_document(q: str, session: Session, corpus: Corpus) -> tuple[Lex | Ans
         choice.doc = fallback  # asked once already: answer from the document talked about (else the default)
     session.awaiting_place = False
     if choice.doc.id != session.doc:
+        # what pointed into the old document's facts goes before they are read again for the new one
+        session.last_slot = session.kind_named = None
+        session.asked, session.unkinded = [], []
         _carry_over(session, session.doc, choice.doc, corpus)
         session.doc = choice.doc.id
         session.last_topic = None if choice.reason not in ("session",) else session.last_topic
         session.last_slot = None
-        session.asked = []
     return lexicon_for(choice.doc), choice.text, choice.registered
 
 
 def _carry_over(session: Session, old: str | None, new, corpus: Corpus) -> None:
-    """Facts stated for another document that the new one declares the same way (规上, 注册地) carry over."""
+    """Facts stated for another document that the new one declares the same way (规上, 注册地) carry over, and what
+    the user said before is read again in the new document's words (诊断花了1.6万, said before 南康 was named)."""
     if not old or old == new.id or new.id in session.profiles:
         return
     before = session.profiles.get(old) or {}
     lex = lexicon_for(new)
-    kept = {k: copy.deepcopy(v) for k, v in before.items()
-            if k in lex.inputs and lex.inputs[k].type in ("bool", "place", "amount") and "." not in k}
-    if kept:
-        session.profiles[new.id] = kept
+    session.profiles[new.id] = {k: copy.deepcopy(v) for k, v in before.items()
+                                if k in lex.inputs and lex.inputs[k].type in ("bool", "place", "amount") and "." not in k}
+    # read as if from the start of a conversation about the new document: no topic or slot of the old one
+    talked_about, topic = session.doc, session.last_topic
+    session.doc, session.last_topic = new.id, None
+    for q, _ in session.history:
+        apply_turn(session, understand(q, lex, corpus), lex)
+    session.doc, session.last_topic = talked_about, topic
 
 
 def deterministic_answer(question: str, session: Session, corpus: Corpus | None = None, max_chars: int = 2000,
@@ -229,6 +236,8 @@ def _deterministic_answer(question: str, session: Session, corpus: Corpus, max_c
         session.reset()
         session.doc = doc.id
     _bare_reply(session, turn, lex)
+    if place_kinds(session, turn, lex):
+        turn.intent = "award"
     intent = turn.intent
     if (reg is not None and session.last_intent in ("award", "claimable") and intent in ("abstain", "search", "lookup")
             and not turn.topics and not turn.clause_ref):

@@ -28,6 +28,8 @@ class Session:
     asked: list[dict] = field(default_factory=list)  # the facts the last answer asked for, first first
     registered_place: str | None = None  # where the enterprise is registered, once said
     awaiting_place: bool = False  # the last answer asked where the enterprise is registered
+    kind_named: str | None = None  # a group's kind named alone (设备资源上云那一档), for the amount said next
+    unkinded: list = field(default_factory=list)  # [group fact, amount]: amounts still waiting for their kind
 
     @property
     def profile(self) -> dict:
@@ -68,6 +70,8 @@ class Session:
         self.asked = []
         self.awaiting_place = False
         self.history = []
+        self.kind_named = None
+        self.unkinded = []
 
 
 # Tagged JSON for to_state/from_state: {"$decimal": "1200000.00"}, {"$tuple": [...]}, {"$set": [...]},

@@ -70,13 +70,20 @@ def lookup_answer(lex: Lex, cids: list[str], question: str, turn: Turn | None = 
         more = [x for x in ranked_sentences(clause, question)[1:2] if x != quote]
         if more:
             lines.append(f"该条还写道：“{more[0]}”")
+    if clause.children and any("：" in x for x in (quote, *lines[1:])):
+        # 按下列标准分段累计计算补助：the standards are the items the sentence introduces, quoted with it
+        for kid in clause.children:
+            k = doc.clause(kid)
+            body = k.text.split("〔责任单位", 1)[0].strip()
+            lines.append(f"{k.label}：“{body}”")
+            add_citation(cites, citation(doc, kid, quote=body))
     flags: list[str] = []
     followups: list[str] = []
     extra_texts: list[str] = []
     if turn is not None and turn.figures:
         lines += _figure_lines(doc, clause, turn)
     elif turn is not None and cid in lex.award_clauses:
-        lines += _annual_lines(doc, clause, turn.focus or question)  # 上云补贴是按年度计算吗
+        lines += _annual_lines(doc, clause, turn.focus or question, "\n".join(lines))  # 上云补贴是按年度计算吗
     it = matching_interpretation(doc, cid, turn.focus if turn is not None and turn.focus else question,
                                  interpretive=bool(turn is not None and turn.interpretive))
     if it is not None:
@@ -167,10 +174,14 @@ def _figure_lines(doc: Document, clause, turn: Turn) -> list[str]:
     return lines + _annual_lines(doc, clause, turn.focus or turn.text)
 
 
-def _annual_lines(doc: Document, clause, focus: str) -> list[str]:
+def _annual_lines(doc: Document, clause, focus: str, quoted: str = "") -> list[str]:
     """Whether the award is one-off or yearly, as the clause writes it: 一次性 where it says so, else not stated."""
     if not (_PER_YEAR_Q.search(focus) or "一次性" in focus):
         return []
+    yearly = next((x for x in sentences(clause.text) if "每年" in x), None)
+    if yearly is not None and _PER_YEAR_Q.search(focus):
+        # 单个企业每年享受本条补助累计不超过300万元: said where the quote above does not already say it
+        return [] if yearly in quoted else [f"该条按年度写明：“{yearly}”"]
     once = _ONCE.search(normalise_space(clause.text))
     if once:
         return [f"该条写明为{once.group(0)}" + ("，文件未规定按年度重复享受。" if _PER_YEAR_Q.search(focus) else "。")]

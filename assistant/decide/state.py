@@ -472,3 +472,39 @@ def facts_named_in_reply(session: Session, turn: Turn, lex: Lex) -> list[tuple[t
                 break
     return out
 
+
+
+def place_kinds(session: Session, turn: Turn, lex: Lex) -> bool:
+    """A group's amount and its kind said in different turns meet (上云付了3万 → 设备资源上云; 设备资源上云那一档 → 实付4万),
+    and a kind corrected moves the amount held (是平台系统上云 不是业务应用). True when an amount was placed."""
+    named = [k for k, neg in turn.kinds_named if not neg]
+    denied = [k for k, neg in turn.kinds_named if neg]
+    groups = {spec.fact: spec.kinds for _, _, spec in lex.amounts if spec.kinds}
+    own_amounts = any(isinstance(v, Decimal) for _, v in turn.facts) or turn.unkinded
+    placed = False
+    if named and session.unkinded:
+        turn.facts += [(tuple(named[0].split(".")), Decimal(a)) for g, a in session.unkinded if named[0] in groups.get(g, ())]
+        placed = True
+    elif named and denied and not own_amounts:
+        for d in denied:
+            head, field, _ = _split(lex, d)
+            held = (session.profile.get(head) or {}).pop(field, None) if field else None
+            if isinstance(held, Decimal):
+                turn.facts.append((tuple(named[0].split(".")), held))
+                placed = True
+    session.unkinded = []
+    kind = named[0] if named else session.kind_named
+    for group, amount, ask in turn.unkinded:
+        if kind in groups.get(group, ()):
+            turn.facts.append((tuple(kind.split(".")), amount))
+            turn.problems = [p for p in turn.problems if p != ask]
+            placed = True
+        else:
+            session.unkinded.append([group, amount])
+    topic = turn.topics[0] if turn.topics else session.last_topic
+    if kind and len(turn.unresolved_amounts) == 1 and kind in groups.get(lex.words.topic_amounts.get(topic or "", ""), ()):
+        turn.facts.append((tuple(kind.split(".")), turn.unresolved_amounts.pop()))  # 我们实付4万, after the kind
+        placed = True
+    if named:
+        session.kind_named = named[-1]
+    return placed

@@ -319,6 +319,18 @@ def _spec_of(lex: Lex, fact: str):
     return next((s for f, _, s in lex.amounts if f == fact), None)
 
 
+def _kinds_named(turn: Turn, t: str, segs, lex: Lex) -> None:
+    """A group's kinds the turn names with no amount of their own (设备资源上云那一档按多少补 / 是平台系统上云 不是业务应用)."""
+    kinds = {k for _, _, spec in lex.amounts for k in spec.kinds}
+    given = {s[0] if len(s) == 1 else ".".join(s) for s, _ in turn.facts}
+    for fact, rx, _ in lex.amounts:
+        if fact not in kinds or fact in given:
+            continue
+        for m in rx.finditer(t):
+            turn.kinds_named.append((fact, negated(t, segment_of(segs, m.start()), m.start())))
+            break
+
+
 def _kind_of(t: str, span: tuple[int, int], spec, lex: Lex) -> str | None:
     """A group amount (上云花了5万) belongs to the kind named last before it, else later in the sentence."""
     kinds = set(spec.kinds)
@@ -474,8 +486,10 @@ def _amount_facts(turn: Turn, t: str, segs, lex: Lex) -> None:
                 # 五个阶段各付了1万: one amount for every kind listed
                 turn.facts.extend((key(k), amount) for k in spec.kinds)
                 continue
-            turn.problems.append(spec.ask_kind.format(amount=format_yuan(amount)) if spec.ask_kind
-                                 else f"{format_yuan(amount)}是哪一项支付的？请说明。")
+            ask = (spec.ask_kind.format(amount=format_yuan(amount)) if spec.ask_kind
+                   else f"{format_yuan(amount)}是哪一项支付的？请说明。")
+            turn.problems.append(ask)
+            turn.unkinded.append((spec.fact, amount, ask))  # the kind may have been named before, or come next
             continue
         if spec is not None and spec.problem:
             turn.problems.append(spec.problem.format(amount=format_yuan(amount)))
@@ -783,6 +797,7 @@ def extract_facts(turn: Turn, t: str, lex: Lex, places: list[tuple[int, int]]) -
     _quantities(turn, t, segs, lex)
     _dates(turn, t, segs, lex)
     _rates(turn, t, segs, lex)
+    _kinds_named(turn, t, segs, lex)
     _rehome(turn, lex)
     _all_conditions(turn, t, segs, lex)
     question_like = re.search(rf"还是|{YESNO}", t)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from assistant.understand.focus import REQUIRE_Q, asking_text
+from assistant.understand.focus import Q_MARK, REQUIRE_Q, asking_text
 from assistant.understand.lexicon import Lex, unit_names
 from assistant.understand.scope import ABSTAIN_PATTERNS, OFF_TOPIC, POLICY_WORDS
-from assistant.understand.text import normalise
+from assistant.understand.text import normalise, segments
 from assistant.understand.topics import topics_of
 from assistant.understand.turn import Turn
 from assistant.understand.zh import AWARD, MODAL_Q, POLICY, PUBLISH, TAKES_EFFECT, WHEN
@@ -87,6 +87,12 @@ _WHO_QUALIFIES_Q = re.compile(r"(哪些|什么样的?|哪类|哪种)(企业|单�
                               r"(能不能|能否|可不可以|可否)享受$|适用(于)?(哪些|什么)(企业|范围)|适用范围")
 
 
+def _asked_beside(focus: str, asked) -> bool:
+    """Whether a part of the question other than the one `asked` matches asks something too (光伏每千瓦补多少钱 哪几个
+    部门负责: the amount beside the units)."""
+    return any(not asked.search(focus, a, b) and Q_MARK.search(focus, a, b + 1) for a, b in segments(focus))
+
+
 def route(turn: Turn, t: str, lex: Lex) -> str:
     """The kind of question a turn is, read against one document's lexicon."""
     if _HELP_Q.search(t):
@@ -132,8 +138,8 @@ def route(turn: Turn, t: str, lex: Lex) -> str:
     if units and _UNIT_SCOPE_Q.search(focus):
         turn.unit_names = units
         return "unit_clauses"  # 市财政局负责哪些条款 / 区发改委和区金融办各管什么: the clauses naming those units
-    if _UNIT_Q.search(focus):
-        return "unit"
+    if _UNIT_Q.search(focus) and not _asked_beside(focus, _UNIT_Q):
+        return "unit"  # (with a question about the clause's content beside it, the lookup quotes it with its units)
     has_facts = bool(turn.facts or turn.titles or turn.unresolved_amounts or turn.stacking or turn.deltas or turn.excluded_parts)
     amounts = any(isinstance(v, Decimal) for _, v in turn.facts) or turn.unresolved_amounts or turn.deltas
     rules = [c for c in turn.topics if c in lex.award_clauses]

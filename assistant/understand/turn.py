@@ -66,3 +66,7 @@ class Turn:
     item_facts: list[tuple[int, tuple, object]] = field(default_factory=list)
     # list facts stated once for every item (期限都是三年 / a field the pack declares shared): fact keys
     shared_facts: list[tuple] = field(default_factory=list)
+    # a group's amount whose kind is not named (上云付了3万): (group fact, amount, the question asking the kind)
+    unkinded: list[tuple[str, Decimal, str]] = field(default_factory=list)
+    # a group's kinds named with no amount of their own (设备资源上云那一档 / 不是业务应用): (kind fact, negated)
+    kinds_named: list[tuple[str, bool]] = field(default_factory=list)
