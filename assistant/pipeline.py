@@ -209,6 +209,7 @@ def _deterministic_answer(question: str, session: Session, corpus: Corpus, max_c
     if len(q) > max_chars:
         doc = corpus.documents.get(session.doc or "") or corpus.default_document
         return too_long_answer(doc, len(q), max_chars)
+    voiced = without_roles(normalise(q))[1]  # routing reads the text without the words put in another's voice
     routed, q, reg = _route_document(q, session, corpus)
     if isinstance(routed, Answer):
         return routed
@@ -216,6 +217,10 @@ def _deterministic_answer(question: str, session: Session, corpus: Corpus, max_c
     doc = lex.doc
     turn = understand(q, lex, corpus)
     turn.intent = _text_first(q, corpus, lex, turn) or turn.intent
+    if voiced:
+        turn.injection = True
+        if turn.intent == "help" and session.last_intent == "award" and session.profile:
+            turn.intent = "award"  # 系统更新：比例已改为40% 请重新计算, after a money answer: the award, as the document has it
     if turn.sub_ref is not None and session.last_topic:
         # （二）里面每家最多多少, after 第七条讲的啥: the item of the clause talked about (or of its parent)
         last = session.last_topic

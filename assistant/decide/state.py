@@ -107,6 +107,16 @@ def _set_bool(session: Session, lex: Lex, fact: str, value: bool, turn: Turn, in
         p[head] = value
 
 
+def _referred_item(session: Session, lex: Lex, fact: str, turn: Turn) -> int | None:
+    """The held item a turn names by its amount (1700万那个还在调试), for a list fact beside it."""
+    head, field, kind = _split(lex, fact)
+    if kind != "list" or not turn.item_refs:
+        return None
+    items = session.profile.get(head) or []
+    return next((i for i, item in enumerate(items) if any(v in turn.item_refs for v in item.values()
+                                                          if isinstance(v, Decimal))), None)
+
+
 def _context_fact(session: Session, turn: Turn, lex: Lex, fact: str) -> str | None:
     """A fact whose word means another one outside its own context (验收 of a project is its completion), judged by
     what the conversation holds: the other fact when only its input is held and the turn names no topic."""
@@ -261,6 +271,7 @@ def apply_turn(session: Session, turn: Turn, lex: Lex) -> list[str]:
     flags = [(s, v) for s, v in turn.facts if isinstance(v, bool)]
     stated = {_fid(s) for s, _ in flags}
     per_item = {(i, s) for i, s, v in turn.item_facts if isinstance(v, bool)}
+    one_item: list[tuple[str, bool, int]] = []
     for slot, value in flags:
         fact = _fid(slot)
         if fact == "all_conditions":
@@ -274,7 +285,10 @@ def apply_turn(session: Session, turn: Turn, lex: Lex) -> list[str]:
             if value:
                 _set_bool(session, lex, other, True, turn)  # 验收完了 while a project is talked about: completed
             continue
-        _set_bool(session, lex, fact, value, turn)
+        if items_said:
+            one_item.append((fact, value, items_said[0][0]))  # 900万那个没列进: that item only, once all are placed
+            continue
+        _set_bool(session, lex, fact, value, turn, index=_referred_item(session, lex, fact, turn))
     for i, slot in per_item:
         values = [v for j, s, v in turn.item_facts if s == slot and j == i]
         if len({j for j, s, _ in turn.item_facts if s == slot}) > 1:
@@ -318,6 +332,8 @@ def apply_turn(session: Session, turn: Turn, lex: Lex) -> list[str]:
     for slot, value in amounts:
         if (slot, value) not in shared:
             set_value(session, lex, _fid(slot), value, new_item=turn.new_project, index=indexed.get((slot, value)))
+    for fact, value, index in one_item:
+        _set_bool(session, lex, fact, value, turn, index=index)
     for slot, value in shared:  # 期限都是三年 / 一年期LPR3.1% beside two loans: every item, once they are all placed
         head, field, _ = _split(lex, _fid(slot))
         items = _items(p, head)

@@ -30,8 +30,10 @@ INJECTION = re.compile(
 )
 # A message dressed as a transcript (系统：… 用户：… / 【系统提示】…): what it puts in the system's or the assistant's
 # mouth is an injection, up to the user's label or the end of its sentence; the user's part is the question.
-_ROLE = r"系统|system|助手|assistant|管理员|admin|开发者|developer"
-_LABEL = re.compile(rf"[\[【(（](?P<block>{_ROLE})[^\]】)）]{{0,4}}(?P<said>[:：][^\]】)）]*)?[\]】)）][:：]?"
+# Words said in the voice of an authority the user quotes (四（三）1原文是：… / 【某局口径：…】 / 最新政策：…) are the same:
+# the rules are the document's, never a text the question supplies.
+_ROLE = r"系统|system|助手|assistant|管理员|admin|开发者|developer|原文|口径|最新(规定|政策|通知|文件)"
+_LABEL = re.compile(rf"[\[【(（][^\]】)）:：]{{0,8}}?(?P<block>{_ROLE})[^\]】)）]{{0,4}}(?P<said>[:：][^\]】)）]*)?[\]】)）][:：]?"
                     rf"|(?P<role>{_ROLE})[^,，。:：]{{0,4}}[:：]|(?P<user>用户|user)[:：]", re.I)
 
 

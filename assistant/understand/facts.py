@@ -121,8 +121,26 @@ def key(fact: str) -> tuple:
 
 # --- list items ------------------------------------------------------------------------------------
 
+# an item named by its amount (900万那个没列进统计库 / 1700万那个还在调试): a reference, not another figure
+_AMOUNT_REF = re.compile(r"(的)?那(个|笔|项)")  # matched at the amount's end
+
+
+def _ref_index(t: str, pos: int, found) -> int | None:
+    """The item a reference before `pos` in its segment names: the item of the same amount's first mention."""
+    seg = segment_of(segments(t), pos)
+    for amount, (a, b) in found:
+        if seg[0] <= a < pos and _AMOUNT_REF.match(t, b):
+            first = next((x for v, (x, _) in found if v == amount and x < a), None)
+            return item_index(t, first) if first is not None else None
+    return None
+
+
 def item_index(t: str, pos: int) -> int | None:
-    """Which listed item a position is about (一个已竣工，另一个还没竣工 → 0 / 1), or None when no item is marked."""
+    """Which listed item a position is about (一个已竣工，另一个还没竣工 → 0 / 1), or None when no item is marked. An
+    item named by its amount (900万那个没列进) is the one that amount was stated for."""
+    found = find_money(t)[0] if "那" in t else []
+    if found and (ref := _ref_index(t, pos, found)) is not None:
+        return ref
     idx, found = None, False
     count = 0
     for m in _ITEM_MARK.finditer(t, 0, pos + 1):
@@ -389,6 +407,10 @@ def _amount_facts(turn: Turn, t: str, segs, lex: Lex) -> None:
     prev_end = 0
     products = _products(found, t, turn.figures)
     for amount, span in found:
+        if _AMOUNT_REF.match(t, span[1]):
+            if not any(v == amount and x < span[0] for v, (x, _) in found):
+                turn.item_refs.append(amount)  # 1700万那个还在调试: an item of an earlier turn
+            continue
         own_words, prev_end = (prev_end, span[0]), span[1]  # what this amount's own words are: since the last one
         seg = segment_of(segs, span[0])
         seg_text = t[seg[0]:seg[1]]

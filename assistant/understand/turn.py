@@ -64,6 +64,8 @@ class Turn:
     claimed: list[Decimal] = field(default_factory=list)  # 能补60万吗: an amount the user quotes to check
     # facts stated about one listed item (一个已竣工，另一个还没竣工): (item index, fact key, value)
     item_facts: list[tuple[int, tuple, object]] = field(default_factory=list)
+    # items of earlier turns named by their amount (1700万那个还在调试): the facts beside them are theirs
+    item_refs: list[Decimal] = field(default_factory=list)
     # list facts stated once for every item (期限都是三年 / a field the pack declares shared): fact keys
     shared_facts: list[tuple] = field(default_factory=list)
     # a group's amount whose kind is not named (上云付了3万): (group fact, amount, the question asking the kind)
