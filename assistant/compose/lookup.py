@@ -44,6 +44,8 @@ def outline_answer(doc: Document, clause, question: str) -> Answer:
                   + cites, flags=["outline"])
 
 
+# Asking for a clause's text as written (念下原文 / 全文 / 原话), not the sentence most about the question.
+_WHOLE_Q = re.compile(r"原文|全文|原话|[念读](一)?下|完整")
 # Asking for the items of a parent clause (四（三）有哪几条 / 列出所有 / 分别是什么), not for its own words.
 _ITEMS_Q = re.compile(r"所有|哪几|哪些|列出|列举|分别|包括|包含|有几(条|项|个|款)|都有(什么|啥)|几条|几项")
 
@@ -63,7 +65,9 @@ def lookup_answer(lex: Lex, cids: list[str], question: str, turn: Turn | None = 
                             and _ITEMS_Q.search(turn.focus or question)):
         return outline_answer(doc, clause, question)
     cites: list[dict] = []
-    quote = best_quote(clause, question)
+    body = clause.text.split("〔责任单位", 1)[0].strip()
+    # 念下原文 / 全文: the clause as written, every sentence of it
+    quote = body if body and _WHOLE_Q.search(question) else best_quote(clause, question)
     add_citation(cites, citation(doc, cid, quote=quote))
     lines = [f"{clause.label}{('（' + clause.heading + '）') if clause.heading else ''}规定：“{quote}”"]
     if quote != clause.text.split("〔责任单位", 1)[0].strip():

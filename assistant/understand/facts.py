@@ -78,6 +78,8 @@ _PRIOR = re.compile(r"(已(经)?(获|拿|领)(到|了|过)?|(拿|领|获得)(了
 # a title-like name (a level and a kind of recognition) for documents that list their titles by name
 _TITLE_LIKE = re.compile(r"(国家级?|省级?|([\u4e00-\u9fa5]{2,3}?)?市级?|国字号)[\u4e00-\u9fa5]{0,8}?(示范工厂|智能工厂|数字化车间|示范企业|标杆企业|"
                          r"示范车间|灯塔工厂|绿色工厂|车间|工厂)")
+# titles held, said after them (…示范企业 我们都评上了 / 都拿到了)
+_TITLE_HELD_AFTER = re.compile(rf"(?:{SELF})?(这|三个|两个|几个)?(都|也|均)?(已经|已)?(?:{TITLE_WON})")
 _TITLE_STATED = re.compile(rf"{TITLE_WON}|是|评了|评定为|通过|列为|拿了|有|当选|新获|刚获")
 _LEVEL_Q_MONEY = re.compile(r"(奖|补|给|拿|奖励(是)?)多少|多少钱|能拿|能补|有(奖励|奖金|钱)吗|能得|能获得|可以拿")
 _HELD_BACK = re.compile(rf"{SELF}(这)?(两个|三个|两项|三项|几个)?(都|也|均|全)?(已经|已)?"
@@ -628,6 +630,15 @@ def _negated_title(t: str, seg: tuple[int, int], lo: int, start: int) -> bool:
     return bool(re.search(r"没有|没|未|不是|尚未|还没|并非|不属于", window)) and not re.search(r"(已|已经|获得了|通过了|评上了)", window[-8:])
 
 
+def _levels_only(t: str, seg: tuple[int, int], places: list[tuple[int, int]]) -> bool:
+    """A clause naming nothing but levels (国家级 / 省级和市级)."""
+    rest, at = [], seg[0]
+    for _, m in sorted(level_spans(t, seg[0], seg[1], places), key=lambda x: x[1].start()):
+        rest.append(t[at:m.start()])
+        at = max(at, m.end())
+    return at > seg[0] and not "".join(rest + [t[at:seg[1]]]).strip("级的和及与、 ")
+
+
 def level_spans(t: str, lo: int, hi: int, places: list[tuple[int, int]]):
     """Level words (国家级 / 省级 / 市级) in t[lo:hi], leaving out those inside a place name (龙南市, 赣州市)."""
     for lv, lrx in _LEVELS:
@@ -717,7 +728,11 @@ def _titles(turn: Turn, t: str, segs, lex: Lex, places: list[tuple[int, int]]) -
             continue
         prev_kinds = list(dict.fromkeys(f[2] for f in fam))
         levels: dict[int, list[str]] = {i: [] for i in range(len(fam))}
-        for lv, m in level_spans(t, seg[0], seg[1], places):
+        # 国家级 省级 市级服务型制造示范企业: levels listed in the clauses just before the family's name are its own
+        lo = seg[0]
+        while (before := next((s for s in segs if s[1] + 1 == lo or s[1] == lo), None)) and _levels_only(t, before, places):
+            lo = before[0]
+        for lv, m in level_spans(t, lo, seg[1], places):
             if any(f[0] <= m.start() < f[1] for f in fam):
                 continue
             following = [i for i, f in enumerate(fam) if f[0] >= m.end()]
@@ -725,6 +740,11 @@ def _titles(turn: Turn, t: str, segs, lex: Lex, places: list[tuple[int, int]]) -
             if lv not in levels[target]:
                 levels[target].append(lv)
         stated = bool(SELF_RE.search(seg_text) or (_TITLE_STATED.search(seg_text) and not _ASKING_RE.search(seg_text)))
+        nxt = next((s for s in segs if s[0] >= seg[1]), None)
+        if not stated and nxt and not any(nxt[0] <= x[0] < nxt[1] for x in mentions):
+            # 国家级，省级服务型制造示范企业 我们评上了: the clause after the titles says they are held
+            nxt_text = t[nxt[0]:nxt[1]]
+            stated = bool(_TITLE_HELD_AFTER.search(nxt_text) and not _ASKING_RE.search(nxt_text))
         for kind in dict.fromkeys(f[2] for f in fam):
             spec = fams[kind]
             idx = [i for i, f in enumerate(fam) if f[2] == kind]
