@@ -24,7 +24,7 @@ CAP_SCOPES = ("per_project", "per_product", "per_item", "per_enterprise", "per_e
               "per_enterprise_total", "per_item_kind")
 INPUT_TYPES = ("bool", "amount", "number", "quantity", "rate", "date", "place", "text", "choice", "titles", "list",
                "group")
-CONDITION_OPS = ("true", "false", "ge", "gt", "le", "lt", "eq", "date_ge", "date_le", "in_place", "not_in",
+CONDITION_OPS = ("true", "false", "ge", "gt", "le", "lt", "eq", "date_ge", "date_le", "in_place", "not_in", "le_amount",
                  "known")
 STACKINGS = ("cumulative", "highest", "highest_with_top_up")
 PACK_FILES = ("meta.yaml", "rules.yaml", "lexicon.yaml", "interpretations.yaml")
@@ -392,6 +392,9 @@ class AmountWords(_Model):
     kinds: tuple[str, ...] = ()  # a group word (上云): the amount belongs to one of these, named nearby
     ask_kind: str = ""  # …else this question ({amount})
     problem: str = ""  # a figure that is not an input (缴税总额): this explanation ({amount})
+    # with `problem`: a figure that is never the input whatever words qualify it (授信额度, against 贷款授信); without,
+    # an earlier word naming the input qualifies the caution (地方财政实得税收 is the retained part, not 缴税总额)
+    never_input: bool = False
     whatif: str = ""  # words that, followed by 如果/换成 and an amount, change this fact (税收如果是100万呢)
 
 

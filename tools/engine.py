@@ -139,6 +139,8 @@ class Ctx:
             values = c.value if isinstance(c.value, (list, tuple)) else [c.value]
             held = [x if isinstance(x, str) else x.get("id") for x in v] if isinstance(v, (list, tuple)) else [v]
             return state(not any(h in values for h in held))
+        if op == "le_amount":
+            return MET  # known: compared with the rule's own amount for the item once it is computed
         if op in ("date_ge", "date_le"):
             day = c.value if isinstance(c.value, date) else date.fromisoformat(str(c.value))
             span = v if isinstance(v, DateSpan) else DateSpan(v, v, str(v))
@@ -230,6 +232,23 @@ def _flag(item: AwardItem, spec: ConditionSpec, cond: Condition) -> None:
     if spec.flag and spec.flag not in item.flags and cond.state != UNKNOWN and (
             spec.flag_on == "known" or cond.state == NOT_MET):
         item.flags.append(spec.flag)
+
+
+def _not_above(ctx: Ctx, item: AwardItem, specs: list[ConditionSpec], conds: list[Condition], unit, scope: str,
+               prefix: str, amount: Decimal) -> bool:
+    """Conditions comparing what another source pays for the item with this rule's amount (就高、不重复: another
+    policy's 120万 against this rule's 90万): False when another pays more, so this rule pays nothing."""
+    ok = True
+    for c, cond in zip(specs, conds, strict=False):
+        other = ctx.fact(c.fact, unit, scope) if c.op == "le_amount" else None
+        if other is None:
+            continue
+        higher = Decimal(other) > amount
+        cond.state = NOT_MET if higher else MET
+        item.step(f"{prefix}{ctx.input_label(c.fact)} {format_yuan(other)}，本条 {format_yuan(amount)}，"
+                  + (f"按“{c.text}”不予奖补" if higher else f"本条更高，按“{c.text}”享受本条"))
+        ok = ok and not higher
+    return ok
 
 
 def _failed(item: AwardItem, conds: list[Condition], prefix: str = "") -> None:
@@ -601,6 +620,8 @@ def evaluate_rule(ctx: Ctx, rule: RuleSpec) -> AwardItem:
         for cap in rule.caps:
             if cap.scope in UNIT_CAPS or (cap.scope == "per_item_kind"):
                 u.amount, u.text = _apply_cap(ctx, cap, u.amount, u.text, u.inputs)
+        if not _not_above(ctx, item, per_specs, conds, unit, scope, prefix, u.amount):
+            continue
         contributing.append(u)
     item.open_conditions = [*ent_unknown, *item.open_conditions]
     if ent_failed:

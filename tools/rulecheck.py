@@ -45,8 +45,8 @@ def _meet(c: ConditionSpec, pack: Pack, P) -> object:
         return pack.place.name if pack.place else ""
     if c.op in ("date_ge", "date_le"):
         return str(c.value)
-    if c.op == "not_in":
-        return None
+    if c.op in ("not_in", "le_amount"):
+        return None  # met while unstated
     target = P.value(c.parameter) if c.parameter else Decimal(str(c.value))
     return {"ge": target, "gt": target + 1, "le": target, "lt": max(target - 1, Decimal(0)), "eq": target}.get(c.op)
 

@@ -162,6 +162,11 @@ def compose_award(lex: Lex, award: dict, focus: list[str], question: str) -> tup
     rows = rule_rows(lex)
     for it in items:
         add_citation(cites, citation(doc, it["clause"], question))
+        for c in it.get("conditions") or []:
+            # a condition its steps weigh (就高、不重复 against another policy's figure) is cited where it is written
+            if c.get("clause") and c["state"] != "unknown" and doc.find(c["clause"]) \
+                    and any(f"“{c['text']}”" in s for s in it.get("steps") or []):
+                add_citation(cites, citation(doc, c["clause"], question))
         if it["status"] == "ineligible":
             head = f"【{it['label']} {it.get('title', '')}】不符合条件，该项为0元。"
         elif it.get("amount") is None:

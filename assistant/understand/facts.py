@@ -64,8 +64,8 @@ _REQUIREMENT_Q = re.compile(rf"需要|要求|必须|是否|{A_NOT_A}|条件|才(
 _FACT_Q_BEFORE = re.compile(rf"(?:{MODAL_Q}|{A_NOT_A}|符不|达没达到|有无)(已经|已|都|也)?$")
 _FACT_Q_AFTER = re.compile(r"(了)?(的)?(企业|项目)?(了)?(吗|么|与否)")
 # list items: 一个…，另一个… / 第一个…第二个… / 项目一…项目二…
-_ITEM_MARK = re.compile(r"(?P<other>另(外)?(一|1)[个笔]|另一(个|项|笔)?|还有一[个笔])|第(?P<n>[一二三四五六七八九十\d]+)[个笔]|"
-                        r"(?<![第另每])一[个笔](?!(企业|公司|厂|单位|问题))|其中一[个笔]")
+_ITEM_MARK = re.compile(r"(?:(?P<other>另(外)?(一|1)[个笔]|另一(个|项|笔)?|还有一[个笔])|第(?P<n>[一二三四五六七八九十\d]+)[个笔]|"
+                        r"(?<![第另每])一[个笔]|其中一[个笔])(?!(扶持|支持)?(企业|公司|厂|单位|问题|政策|办法|文件))")
 _LEVELS = [
     ("national", re.compile(r"国家(级)?(?!产业|统计|政策)|国字号")),
     ("provincial", re.compile(r"(?<![节反])省(级)?(?![钱去掉])")),
@@ -272,7 +272,7 @@ def concepts(t: str, lo: int, hi: int, lex: Lex) -> list[tuple[int, int, str]]:
 def _cautions(lex: Lex, fact: str) -> bool:
     """A fact the pack names only to warn that the figure is probably another one (缴税总额 for 实得部分)."""
     spec = _spec_of(lex, fact)
-    return bool(spec is not None and spec.problem)
+    return bool(spec is not None and spec.problem and not spec.never_input)
 
 
 def _slot_for(t: str, seg: tuple[int, int], span: tuple[int, int], lex: Lex) -> str | None:

@@ -257,7 +257,10 @@ def compile_lexicon(pack: Pack) -> Lex:
     lex.conditions = [(cid, _rx(words)) for cid, words in w.conditions.items()]
     lex.reply_hints = [(f, _rx(words)) for f, words in w.reply_hints.items()]
     lex.abstain = [(a.kind, _rx(a.words), a) for a in w.abstain]
-    lex.place_ok = _rx(w.place_mentions) if w.place_mentions else None
+    # a place inside a pack's own words is no place the enterprise is in: 赣州市认定 (place_mentions), and a title
+    # named with its level's place (赣州市级数字化车间)
+    not_places = [x for x in (w.place_mentions, *w.options.values()) if x]
+    lex.place_ok = _rx("|".join(f"(?:{x})" for x in not_places)) if not_places else None
     lex.targets_re = _rx(w.targets.words) if w.targets is not None else None
     if pack.rules is not None:
         lex.edges = frozenset(p.value for p in pack.rules.parameters.values() if p.unit == "元")
