@@ -10,6 +10,7 @@ from assistant.compose.common import finish, rule_rows, status_line
 from assistant.compose.text import (
     add_citation,
     best_quote,
+    bigrams,
     citation,
     consult_unit,
     matching_interpretation,
@@ -34,7 +35,7 @@ def outline_answer(doc: Document, clause, question: str) -> Answer:
     for kid in clause.children:
         k = doc.clause(kid)
         first = sentences(k.text)[0] if sentences(k.text) else k.text
-        parts.append(f"{k.label}{k.heading}" if k.heading else f"{k.label}：{first.rstrip('。')}")
+        parts.append(f"{k.label}{k.heading}" if k.heading else f"{k.label}：{first.rstrip('。；;')}")
         add_citation(cites, citation(doc, kid, quote=sentences(k.text)[0] if sentences(k.text) else k.text))
     sep = "" if clause.label.endswith("）") else "、"
     text = f"{clause.label}{sep}{clause.heading}包括：" + "；".join(parts) + "。"
@@ -61,8 +62,10 @@ def lookup_answer(lex: Lex, cids: list[str], question: str, turn: Turn | None = 
     clause = doc.clause(cid)
     # a parent named by its number and asked for its items (四（三）有哪几条) lists them; a topic found by its words
     # (每年要培育哪些示范项目) is quoted
+    # (第二条 家具企业推广哪些智能装备: words of the clause's own text, so its text is quoted)
     if clause.children and (not clause.text.strip() or turn is not None and turn.clause_ref == cid
-                            and _ITEMS_Q.search(turn.focus or question)):
+                            and _ITEMS_Q.search(turn.focus or question)
+                            and len(bigrams(turn.focus or question) & bigrams(clause.text)) < 4):
         return outline_answer(doc, clause, question)
     cites: list[dict] = []
     body = clause.text.split("〔责任单位", 1)[0].strip()

@@ -66,7 +66,8 @@ _DEMAND_TAIL = re.compile(rf"(?:{_DEMAND.pattern})[^,，。;；\d]{{0,4}}(?:\d[\
 _RESET = re.compile(r"^(换|另)(一|个|一个)?(家|个)?(企业|公司|厂)|^(重新开始|重来|清空|重置|从头(开始|来)|新企业)|^(我们是)?另一家(企业|公司)")
 
 # What-if questions asked backwards, from the award to the input (多少起补 / 多少才能拿满 / 离封顶还差多少).
-_BARE_ITEM = re.compile(r"^(?:那|那么)?(?:第)?[(（]([一二三四五六七八九十\d]{1,3})[)）]")
+# an item of the clause talked about, by its number alone: （二）里面… / 那第6点呢 / 第三项呢
+_BARE_ITEM = re.compile(r"^(?:那|那么)?(?:第)?(?:[(（](?P<n>[一二三四五六七八九十\d]{1,3})[)）]|(?P<m>[一二三四五六七八九十\d]{1,2})(?:点|项|小点))")
 _CAP_REACHED = r"多少[^,，。;；]{0,12}(拿满|封顶|到顶|顶格|满额|(到|达到|拿到|够)(了)?(上限|最高|封顶|顶))"
 _REVERSE_Q: list[tuple[str, re.Pattern]] = [
     ("doc_cap_distance", re.compile(r"(离|距离?)(封顶|上限|限额|顶)[^,，。]{0,4}(还)?(差|有|剩)多少|还差多少[^,，。]{0,4}(封顶|到上限|到顶)|"
@@ -213,7 +214,7 @@ def understand(question: str, lex: Lex | None = None, corpus=None) -> Turn:
         from corpus.model import cn_to_int
 
         try:
-            turn.sub_ref = cn_to_int(bare.group(1))
+            turn.sub_ref = cn_to_int(bare.group("n") or bare.group("m"))
         except ValueError:
             pass
     turn.asks_money = bool(MONEY_Q.search(t))

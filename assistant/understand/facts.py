@@ -657,7 +657,9 @@ def _titles(turn: Turn, t: str, segs, lex: Lex, places: list[tuple[int, int]]) -
         for m in rx.finditer(t):
             seg = segment_of(segs, m.start())
             seg_text = t[seg[0]:seg[1]]
-            if re.search(r"(比|不如|高于|低于|和|跟|与)$", t[max(seg[0], m.start() - 2):m.start()]):
+            before = t[max(seg[0], m.start() - 2):m.start()]
+            if re.search(r"(比|不如|高于|低于|和|跟|与)$", before) and (
+                    before[-1] not in "和跟与" or re.search(r"比|一样|区别|哪个", t[m.end():seg[1]])):
                 continue  # 是不是比AA级奖得更多: a comparison, not a title held
             stated = bool(SELF_RE.search(seg_text) or _TITLE_STATED.search(seg_text) and not _ASKING_RE.search(seg_text)
                           or _LEVEL_Q_MONEY.search(t)
