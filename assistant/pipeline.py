@@ -36,7 +36,7 @@ from assistant.understand.focus import Q_MARK, REQUIRE_Q
 from assistant.understand.lexicon import Lex, lexicon_for
 from assistant.understand.places import PlaceHit
 from assistant.understand.scope import ABSTAIN_PATTERNS
-from assistant.understand.zh import AWARD, SELF, WH
+from assistant.understand.zh import AWARD, SELF, TITLE_WON, WH
 from corpus import Corpus, CorpusError
 
 # --- shared read-only resources ------------------------------------------------------------------
@@ -377,6 +377,8 @@ def _deterministic_answer(question: str, session: Session, corpus: Corpus, max_c
 # the thing a money question is about, before its award word (研发投入补贴 / 展位费 政府补不补 / 人才公寓有补助吗)
 _SUBJECT = re.compile(rf"([\u4e00-\u9fa5a-z]{{2,8}}?)(的)?\s?(?:政府|财政)?(?:能|可以|会|给)?"
                       rf"({AWARD}|扶持资金|支持资金|退税|贴息|减免|优惠|[补奖](?=不|多少|吗|么|几|钱))")
+# something the enterprise achieved, stated beside a money question (通过了安全生产标准化二级达标 / 获得了…认证)
+_ACHIEVED = re.compile(rf"(?:{TITLE_WON}|通过)(?:了)?([\u4e00-\u9fa5a-z]{{4,16}}?)(?=[,，。;；]|$)")
 _NOT_A_SUBJECT_WORDS = re.compile(rf"{SELF}|{WH}|这个|那个|这些|各项|相关|政策|申请|享受|获得|可以|企业|公司|单位|厂|有没有|有什么|"
                                   r"现在|目前|今年|去年|明年|这次|那么|一共|总共|大概")
 _NOT_A_SUBJECT = re.compile(rf"^(?:{_NOT_A_SUBJECT_WORDS.pattern}|能|可|给|拿|的)+$")
@@ -390,7 +392,10 @@ def _unknown_subject(q: str, corpus: Corpus, lex: Lex, turn, earlier: dict) -> s
     if turn.topics or turn.titles or _replies_only(turn) or any(not isinstance(v, bool) for _, v in turn.facts) \
             or turn.facts and earlier:
         return None  # 已经建成投用了 现在能补多少: the conversation's award, asked again
-    m = _SUBJECT.search(normalise(q))
+    t = normalise(q)
+    m = _SUBJECT.search(t)
+    if m is None or _NOT_A_SUBJECT.match(m.group(1)) or not content_bigrams(_NOT_A_SUBJECT_WORDS.sub("", m.group(1))):
+        m = _ACHIEVED.search(t) or m  # 我们厂通过了安全生产标准化二级达标 有没有奖励: what was achieved is the subject
     if m is None or _NOT_A_SUBJECT.match(m.group(1)) or not content_bigrams(_NOT_A_SUBJECT_WORDS.sub("", m.group(1))) \
             or any(rx.search(m.group(1)) for _, rx, _, _ in lex.statements):
         return None  # 规上企业能补多少: a fact about the enterprise, not what the money is for

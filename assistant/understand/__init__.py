@@ -9,7 +9,7 @@ import re
 from decimal import Decimal
 
 from assistant.understand.clause_search import LOCATE_Q, figure_clauses, place_by_text
-from assistant.understand.facts import SELF_RE, extract_facts, key, level_spans
+from assistant.understand.facts import SELF_RE, concepts, extract_facts, key, level_spans
 from assistant.understand.focus import INTERPRETIVE_Q, Q_MARK, REQUIRE_Q, SEPARATE_Q, YESNO_Q, question_focus
 from assistant.understand.lexicon import Lex, lexicon_for
 from assistant.understand.routing import MONEY_Q, route
@@ -144,8 +144,9 @@ def _asked_figures(turn: Turn, t: str, lex: Lex) -> str:
         found = [(v, (a + x, a + y), "元") for v, (x, y) in find_amounts(seg)]
         found += [(Decimal(m.group(1)) / 100, (a + m.start(), a + m.end()), "比例") for m in _PERCENT.finditer(seg)]
         for value, (x, y), unit in found:
-            if _OWN_AMOUNT_BEFORE.search(t[a:x]) or _OWN_AMOUNT_AFTER.match(t, y):
-                continue
+            if _OWN_AMOUNT_BEFORE.search(t[a:x]) or _OWN_AMOUNT_AFTER.match(t, y) \
+                    or any(t[e:x] in ("", "是", "为", "了") and not f.startswith("~") for _, e, f in concepts(t, a, x, lex)):
+                continue  # 咨询费5万: named right before by one of the pack's amount words, the enterprise's own
             if asking and spans and _CLAIMED_SUM.search(t[a:x]):
                 spans.append((x, y))  # 一共5万对吗 after restated figures: the total to check, no input
                 continue

@@ -118,8 +118,11 @@ def route(turn: Turn, t: str, lex: Lex) -> str:
             return "abstain"
     for kind, rx in ABSTAIN_PATTERNS:
         if kind == "validity" and lex.pack.meta.expires is not None:
-            if rx.search(asking):
-                return "validity"  # a document that states its validity answers from its own clause
+            # a document that states its validity answers from its own clause; said beside a money question
+            # (那时候办法还在有效期内 现在能拿50万吗) it is a statement, and the money is answered
+            if rx.search(asking) and (not turn.asks_money or any(
+                    rx.search(asking, a, b) and Q_MARK.search(asking, a, b + 1) for a, b in segments(asking))):
+                return "validity"
             continue
         if kind == "other_funds" and any(rx_.search(t) for _, rx_ in lex.titles):
             continue  # 省级示范和国家级示范能一起拿吗: the document's own titles
