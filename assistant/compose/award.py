@@ -3,6 +3,7 @@ claimed, the classification tier; every figure from the award object, every rule
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -14,6 +15,7 @@ from assistant.understand.focus import Q_MARK
 from assistant.understand.lexicon import Lex
 from assistant.understand.topics import topics_in_order, topics_of
 from assistant.understand.turn import Turn
+from assistant.understand.zh import SUM
 from tools.amounts import format_yuan
 
 
@@ -146,6 +148,9 @@ def _known_total_lines(lex: Lex, award: dict, items: list[dict]) -> list[str]:
     return lines
 
 
+_SUM_RE = re.compile(SUM)
+
+
 def compose_award(lex: Lex, award: dict, focus: list[str], question: str) -> tuple[str, list[dict], list[str], list[str], list[dict]]:
     """(text, citations, flags, followups, asks) for a calculator result; `focus` clause ids go first."""
     doc = lex.doc
@@ -247,8 +252,10 @@ def award_answer(lex: Lex, session: Session, turn: Turn, question: str, *, chang
     named = [c for c in (topics_in_order(turn.text, lex) if turn.text else []) if c in fed and c in (turn.topics or [])]
     topics = named + [c for c in (turn.topics or []) if c not in named]
     focus = [c for c in topics if c in lex.award_clauses or c in (lex.classification_clause, lex.cap_clause)]
-    if session.last_intent == "award" and not Q_MARK.search(turn.text) and session.last_topic in lex.award_clauses:
-        # 还有两项 上云实付3万…: more facts for the sum asked before; its rule leads, then the ones now named
+    if session.last_intent == "award" and session.last_topic in lex.award_clauses \
+            and (not Q_MARK.search(turn.text) or _SUM_RE.search(turn.text)):
+        # 还有两项 上云实付3万… / 另外…两项一共多少: more facts for the sum asked before; its rule leads, then the ones now
+        # named
         focus = list(dict.fromkeys([session.last_topic, *focus]))
     elif not focus and session.last_topic in lex.award_clauses:
         focus = [session.last_topic]

@@ -275,6 +275,17 @@ def _cautions(lex: Lex, fact: str) -> bool:
     return bool(spec is not None and spec.problem and not spec.never_input)
 
 
+def _heads_parts(t: str, c: tuple[int, int, str], lex: Lex) -> bool:
+    """Whether concept `c` is a heading over the parts named after it: no figure of its own in its clause, or its
+    figure named by a caution word right after the heading (地方财政实得增值税17.3万)."""
+    end = segment_of(segments(t), c[0])[1]
+    money = find_money(t[c[1]:end])[0]
+    if not money:
+        return True
+    first = c[1] + money[0][1][0]
+    return any(_cautions(lex, f) for _, _, f in concepts(t, c[1], first, lex))
+
+
 def _slot_for(t: str, seg: tuple[int, int], span: tuple[int, int], lex: Lex) -> str | None:
     """The fact a money amount belongs to: the nearest concept word before it in its segment, else after it,
     else the nearest one earlier in the same sentence. A weak word counts only when no concept word is found."""
@@ -291,10 +302,11 @@ def _slot_for(t: str, seg: tuple[int, int], span: tuple[int, int], lex: Lex) -> 
         firm = [c for c in cands if c[1] == 0 and not c[0] and not c[-1].startswith("~") and not _cautions(lex, c[-1])]
         if not firm:
             # 地方财政实得部分 增值税52万 企业所得税31万: a heading with no figure of its own names the parts after it
+            # (地方财政实得增值税17.3万 企业所得税9.2万: a heading whose own figure is a part so named heads the next)
             heads = [c for c in concepts(t, _sentence_start(t, seg[0]), seg[0], lex)
                      if not c[2].startswith("~") and not _cautions(lex, c[2])
-                     and not find_money(t[c[1]:segment_of(segments(t), c[0])[1]])[0]]
-            firm = [(False, 0, span[0] - c[1], 0, c[2]) for c in heads[-1:]]
+                     and _heads_parts(t, c, lex)]
+            firm = [(False, 0, span[0] - c[1], 0, c[2]) for c in sorted(heads, key=lambda c: c[1])[-1:]]
         best = min(firm, key=lambda c: c[2]) if firm else best
     named_after = [c for c in cands if c[1] == 1 and not c[0] and c[-1] != "~other"
                    and re.match(r"(是|为|用于|用在|花在|买了|买的)", t[span[1]:span[1] + 3])]
@@ -831,11 +843,29 @@ def _rehome(turn: Turn, lex: Lex) -> None:
     turn.item_facts = [(i, move(k), v) for i, k, v in turn.item_facts]
 
 
+# not knowing a fact (不太清楚 / 不确定 / 说不准)
+_UNSURE = re.compile(r"不(太|很)?(清楚|确定|知道|了解)|没(搞|弄)?清楚|说不准|拿不准")
+
+
+def _spans_of(t: str, segs) -> list[tuple[int, int]]:
+    """The segments and the text between them, in order, covering all of t."""
+    out, at = [], 0
+    for a, b in segs:
+        if a > at:
+            out.append((at, a))
+        out.append((a, b))
+        at = b
+    return out + ([(at, len(t))] if at < len(t) else [])
+
+
 def extract_facts(turn: Turn, t: str, lex: Lex, places: list[tuple[int, int]]) -> None:
     """Every fact the (normalised) text states, read with `lex`; `places` are spans of place names to skip."""
     segs = segments(t)
-    _statements(turn, t, segs, lex)
-    _condition_words(turn, t, segs, lex)
+    # 统计库和产业政策那块我不太清楚: facts the user is unsure of are not stated either way (their segment is blanked)
+    said = "".join("_" * (b - a) if _UNSURE.search(t, a, b) and not find_money(t[a:b])[0] else t[a:b]
+                   for a, b in _spans_of(t, segs))
+    _statements(turn, said, segs, lex)
+    _condition_words(turn, said, segs, lex)
     _titles(turn, t, segs, lex, places)
     _amount_facts(turn, t, segs, lex)
     _quantities(turn, t, segs, lex)
