@@ -31,7 +31,7 @@ from assistant.decide.documents import choose_document
 from assistant.decide.state import apply_turn, facts_named_in_reply, fill_asked, place_kinds, reply_condition
 from assistant.session import Session
 from assistant.understand import normalise, understand, without_roles
-from assistant.understand.clause_search import content_bigrams
+from assistant.understand.clause_search import content_bigrams, document_names, text_leader
 from assistant.understand.focus import Q_MARK, REQUIRE_Q
 from assistant.understand.lexicon import Lex, lexicon_for
 from assistant.understand.places import PlaceHit
@@ -104,13 +104,8 @@ def _text_first(q: str, corpus: Corpus, lex: Lex, turn) -> str | None:
         hits = search_clauses(q, corpus, [lex.id], k=5)
     except Exception:  # noqa: BLE001 - without the index the keyword topics stand
         return None
-    from assistant.compose.text import bigrams
-
-    place = lex.pack.meta.place
-    naming = bigrams(normalise("，".join([lex.doc.title, lex.doc.doc_number, *([place.name, *place.aliases] if place else [])])))
-    asked = content_bigrams(turn.text) - naming  # the document's own name says nothing about which clause
-    # the notice wraps the document: naming the document pulls it, unless the question is about what it says
-    hits = [h for h in hits if h.clause != "notice" or len(asked & bigrams(normalise(lex.doc.clause(h.clause).text))) >= 3]
+    asked = content_bigrams(turn.text) - document_names(lex)  # the document's own name says nothing about which clause
+    hits = [h for h in hits if _about_clause(asked, lex, h.clause)]
     if not hits or lex.doc.find(hits[0].clause) is None:
         return None
     top, current = hits[0], (turn.topics[0] if turn.topics else None)
@@ -136,22 +131,33 @@ def _text_first(q: str, corpus: Corpus, lex: Lex, turn) -> str | None:
         return None
     if intent != "abstain" and current is not None and current != top.clause and lex.doc.find(current) is not None:
         # only a clause saying what the topic's does not (撤销 / 宣讲 / 专班): 五大工程 stays with the clause naming it
-        said = bigrams(normalise(lex.doc.clause(top.clause).text)) - bigrams(normalise(lex.doc.clause(current).text))
+        said = content_bigrams(lex.doc.clause(top.clause).text) - content_bigrams(lex.doc.clause(current).text)
         if not asked & said:
             return None  # 安远那个办法 申报材料交到哪里: 安远 is the document's name, not 二（二）3's subject
     turn.topics = [top.clause, *[c for c in turn.topics if c != top.clause]]
     return "lookup"
 
 
+def _about_clause(asked: set[str], lex: Lex, cid: str) -> bool:
+    """The notice wraps the document: naming the document pulls it, unless the question is about what it says."""
+    return cid != "notice" or len(asked & content_bigrams(lex.doc.clause(cid).text)) >= 3
+
+
 def _search(q: str, corpus: Corpus, lex: Lex) -> list[str]:
-    """Retrieval as the fallback router, in the document chosen: clauses above the relevance floor only."""
-    from assistant.retrieval import relevant_clauses
+    """Retrieval as the fallback router, in the document chosen: clauses above the relevance floor, or the top one
+    when the document's own sentences place the question there too (评价结果有啥用 → 八's 评价结果作为…依据)."""
+    from assistant.retrieval import search_clauses
 
     try:
-        hits = relevant_clauses(q, corpus, [lex.id] if len(corpus) > 1 else None, k=3)
+        hits = search_clauses(q, corpus, [lex.id] if len(corpus) > 1 else None, k=3)
     except Exception:  # noqa: BLE001 - without the index, only the keyword topics place a question
         return []
-    return [h.clause for h in hits][:2]
+    asked = content_bigrams(q) - document_names(lex)
+    hits = [h for h in hits if _about_clause(asked, lex, h.clause)]
+    relevant = [h.clause for h in hits if h.relevant]
+    if not relevant and hits and text_leader(normalise(q), lex.doc) == hits[0].clause:
+        relevant = [hits[0].clause]
+    return relevant[:2]
 
 
 def _route_document(q: str, session: Session, corpus: Corpus) -> tuple[Lex | Answer, str, PlaceHit | None]:

@@ -59,6 +59,15 @@ def content_bigrams(t: str) -> set[str]:
     return {b for b in bigrams(normalise(t)) if not _NOISE_CHARS.search(b)}
 
 
+def document_names(lex) -> frozenset[str]:
+    """The bigrams of a document's own names (title, 文号, place): they say which document, never which clause."""
+    if "names" not in lex.memo:
+        place = lex.pack.meta.place
+        names = [lex.doc.title, lex.doc.doc_number, *([place.name, *place.aliases] if place else [])]
+        lex.memo["names"] = frozenset(content_bigrams("，".join(names)))
+    return lex.memo["names"]
+
+
 def text_scores(t: str, doc: Document, figure: bool = False) -> dict[str, float]:
     """Each clause's best sentence score for a (normalised) question: the summed idf of the bigrams they share,
     rare words weighing most; with `figure`, a sentence that carries a number is preferred."""

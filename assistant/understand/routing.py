@@ -87,6 +87,11 @@ _WHO_QUALIFIES_Q = re.compile(r"(哪些|什么样的?|哪类|哪种)(企业|单�
                               r"(能不能|能否|可不可以|可否)享受$|适用(于)?(哪些|什么)(企业|范围)|适用范围")
 
 
+# provisions issued before this document (以前出台的…奖补条款 / 原有的政策): whether they still apply is not this
+# document's own validity
+_EARLIER_RULES = re.compile(r"(以前|之前|原来|原有|过去|旧)(出台|发布|制定)?的?[^,，。]{0,12}(条款|政策|办法|规定)")
+
+
 def _asked_beside(focus: str, asked) -> bool:
     """Whether a part of the question other than the one `asked` matches asks something too (光伏每千瓦补多少钱 哪几个
     部门负责: the amount beside the units)."""
@@ -120,7 +125,7 @@ def route(turn: Turn, t: str, lex: Lex) -> str:
         if kind == "validity" and lex.pack.meta.expires is not None:
             # a document that states its validity answers from its own clause; said beside a money question
             # (那时候办法还在有效期内 现在能拿50万吗) it is a statement, and the money is answered
-            if rx.search(asking) and (not turn.asks_money or any(
+            if rx.search(asking) and not _EARLIER_RULES.search(asking) and (not turn.asks_money or any(
                     rx.search(asking, a, b) and Q_MARK.search(asking, a, b + 1) for a, b in segments(asking))):
                 return "validity"
             continue
