@@ -151,7 +151,8 @@ def _known_total_lines(lex: Lex, award: dict, items: list[dict]) -> list[str]:
 _SUM_RE = re.compile(SUM)
 
 
-def compose_award(lex: Lex, award: dict, focus: list[str], question: str) -> tuple[str, list[dict], list[str], list[str], list[dict]]:
+def compose_award(lex: Lex, award: dict, focus: list[str], question: str, money_asked: bool = True
+                  ) -> tuple[str, list[dict], list[str], list[str], list[dict]]:
     """(text, citations, flags, followups, asks) for a calculator result; `focus` clause ids go first."""
     doc = lex.doc
     cites: list[dict] = []
@@ -219,8 +220,12 @@ def compose_award(lex: Lex, award: dict, focus: list[str], question: str) -> tup
         add_citation(cites, citation(doc, lib["clause"], question))
     # nothing is paid because of a condition written in another clause (支持对象, 开工日期): that clause comes first
     if items and all(i["status"] == "ineligible" for i in items):
+        # (asked how much under an expired document, 有效期内并网 is said first anyway: the rule leads, then that
+        # clause; asked whether it still applies, the validity clause does)
+        validity = lex.pack.rules.validity_clause if lex.pack.rules else None
         failed = [c["clause"] for i in items for c in i.get("conditions") or []
-                  if c["state"] == "not_met" and c.get("clause") and c["id"] != "in_force" and doc.find(c["clause"])]
+                  if c["state"] == "not_met" and c.get("clause") and c["id"] != "in_force" and doc.find(c["clause"])
+                  and (c["clause"] != validity or not money_asked or award.get("doc_status") in (None, "in_force"))]
         for cid in reversed(list(dict.fromkeys(failed))):
             cites[:] = [x for x in cites if x["clause"] != cid]
             cites.insert(0, citation(doc, cid, question))
@@ -259,7 +264,7 @@ def award_answer(lex: Lex, session: Session, turn: Turn, question: str, *, chang
         focus = list(dict.fromkeys([session.last_topic, *focus]))
     elif not focus and session.last_topic in lex.award_clauses:
         focus = [session.last_topic]
-    text, cites, flags, followups, asks = compose_award(lex, award, focus, question)
+    text, cites, flags, followups, asks = compose_award(lex, award, focus, question, money_asked=turn.asks_money)
     aside = _asked_rule_aside(lex, award, turn)
     if aside:
         # 买断了一套MES软件80万 能按订阅费30%补吗: the rule asked about is not where the figure goes; it says why

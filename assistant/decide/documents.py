@@ -16,6 +16,7 @@ from assistant.understand.places import (
     find_places,
     registered_place,
     registrations,
+    sub_area,
     workshop_place,
 )
 from assistant.understand.text import normalise
@@ -255,8 +256,10 @@ def choose_document(q: str, session: Session, corpus: Corpus, settings) -> Choic
         if current is not None:
             # 注册地在惠州 said later: a fact about the enterprise; the document talked about says it pays nothing
             return Choice(current, "registered_elsewhere", rest, reg)
-        # 注册地在赣州 contains a covered place (龙南 is in 赣州): who the enterprise is stays open; 章贡区 does not
-        contains = any(reg.name in containing_places(p.name, corpus) for d in corpus if (p := pack_for(d).place))
+        # 注册地在赣州 contains a covered place (龙南 is in 赣州): who the enterprise is stays open; 章贡区 does not,
+        # nor does an area of it named as where the enterprise is (赣州经开区注册的企业)
+        contains = any(reg.name in containing_places(p.name, corpus) for d in corpus if (p := pack_for(d).place)) \
+            and sub_area(t, reg) is None
         distinct = _distinct_by_text(_signals(corpus, t, hits), corpus) if reg.explicit and contains else {}
         if len(distinct) == 1:
             # 注册地在赣州，接入了二级节点…: a rule only one document has, asked about from elsewhere; its place
@@ -303,6 +306,13 @@ def choose_document(q: str, session: Session, corpus: Corpus, settings) -> Choic
     if len(workshops) == 1 and workshops[0] in distinct:
         # 我们在南康有个厂区…网络化改造: the plant's place, whose document alone has the rule asked about
         return Choice(corpus.document(workshops[0]), "place", rest)
+    # a money question with the enterprise's figure (咨询费6.4万 能补一半吗), not a target (智能工厂要打造几个)
+    money = bool(_MONEY_WITH_FIGURE.search(t))
+    rewarding = [d for d in corpus if money and _names_an_award(lexicon_for(d), t)]
+    if home is not None and home not in rewarding and len(rewarding) == 1 and rewarding[0].id in distinct | signals:
+        # 清洁生产审核通过验收了 咨询费6.4万 能补一半吗: no place named, and only one document pays for what is named
+        # (通过验收 is a condition of a home rule too, but that rule is not what is asked about)
+        return Choice(rewarding[0], "signals", rest)
     if home is not None and signals.get(home.id):
         return Choice(home, "home", rest)  # the home document's own rules are asked about too
     if len(distinct) == 1:
@@ -312,6 +322,14 @@ def choose_document(q: str, session: Session, corpus: Corpus, settings) -> Choic
             return Choice(corpus.default_document, "home", rest)
         return Choice(None, "ask", rest, ask=True, candidates=list(corpus))
     return _home_choice(t, corpus, home, rest)
+
+
+_MONEY_WITH_FIGURE = re.compile(rf"\d[\d.,]*\s*(万|元|亿)[^。]*(?:{AWARD}|[补奖])|(?:{AWARD}|[补奖])[^。]*\d[\d.,]*\s*(万|元|亿)")
+
+
+def _names_an_award(lex, t: str) -> bool:
+    """Whether the question names one of the document's award rules by its topic words."""
+    return any(c in lex.award_clauses and rx.search(t) for c, rx in lex.topics)
 
 
 def _home_choice(t: str, corpus: Corpus, home: Document, rest: str) -> Choice:

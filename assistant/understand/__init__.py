@@ -23,7 +23,7 @@ _NEW_PROJECT = re.compile(r"(再|又|还)?(加|增加|新增|多)(了)?一个(�
 _WHATIF = re.compile(rf"^(那|那么|若)|{IF}|{CHANGE_TO}|呢\??$")
 _SWITCH = re.compile(r"^(另外|换个话题|换个问题|再问|还想问|顺便问|我还想问|还有个问题|另一个问题)")
 # A title stated as held (获得了 / 已经评为 / 评上了), as opposed to named in a question about its award.
-_TITLE_HELD = re.compile(rf"{TITLE_WON}了|已(经)?(?:{TITLE_WON}|通过)|获评|评为|评上|入选|通过了")
+_TITLE_HELD = re.compile(rf"{TITLE_WON}了|(已(经)?|刚(刚)?)(?:{TITLE_WON}|通过)|获评|评为|评上|入选|通过了")
 INJECTION = re.compile(
     r"忽略(之前|以上|上面|前面|所有|你的)?(的)?(所有)?(指令|指示|提示|规则|设定|要求)|ignore(all)?(previous|prior|above)|"
     r"systemprompt|系统提示(词)?|你现在是|扮演|越狱|jailbreak|不要(管|理会)(文件|规则)|直接告诉我.{0,8}(是|为)\d"

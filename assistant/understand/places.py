@@ -99,9 +99,9 @@ def says_elsewhere(t: str, corpus: Corpus) -> bool:
 
 # 注册地在惠州 / 在南康注册 / 注册在安远县 / 我们是龙南的企业 / 龙南本地企业 / 南康这边注册的
 _REG_BEFORE = re.compile(r"(注册(地|地址)?|登记(地)?|落户|工商(注册)?|营业执照(上)?(的)?(地址)?)(就)?(在|于|是|为|位于|设在|写的)$")
-_REG_AFTER = re.compile(rf"^{HERE}(的)?(注册|登记|落户)")
 # a smaller area inside the place, named or not in the gazetteer (惠州仲恺高新区 / 龙南经开区 / 某某镇)
 _SUB_AREA = r"[\u4e00-\u9fa5]{1,8}?(?:区|县|镇|乡|园)"
+_REG_AFTER = re.compile(rf"^{HERE}(?:{_SUB_AREA})?(的)?(注册|登记|落户)")  # 赣州经开区注册的: the area's place
 # 龙南规上企业 / 瑞金市的工厂; not 安远县绿色工厂, a title: a plant word right after the place only
 _REG_LOCAL_FIRM = re.compile(rf"^{HERE}(?:{_SUB_AREA})?(的)?([^,，。；;]{{0,4}}?(企业|公司)|工厂|厂)")
 _SELF_BEFORE = re.compile(rf"(?:{SELF}|公司|企业)(是|属于|在)?(一家)?$")
@@ -124,6 +124,9 @@ def registered_place(t: str, hits: list[PlaceHit]) -> tuple[PlaceHit | None, boo
     """(the place the text says the enterprise is registered in, whether it says registered 'elsewhere')."""
     for h in hits:
         s, e = h.span
+        area = sub_area(t, h)
+        if area and any(e <= x.span[0] < e + len(area) for x in hits):
+            continue  # 赣州市区章贡区注册的: the place named inside is where the enterprise is
         before, after = t[max(0, s - 8):s], t[e:e + 8]
         neg, said = _registration(t, h)
         if said:
@@ -144,6 +147,15 @@ def registered_place(t: str, hits: list[PlaceHit]) -> tuple[PlaceHit | None, boo
     return None, False
 
 
+_AREA_AFTER = re.compile(rf"{_SUB_AREA}(?=(的)?(注册|登记|企业|公司|工厂))")
+
+
+def sub_area(t: str, h: PlaceHit) -> str | None:
+    """The smaller area named right after a place for where the enterprise is (赣州经开区注册的企业 → 经开区)."""
+    m = _AREA_AFTER.match(t, h.span[1])
+    return m.group(0) if m else None
+
+
 def registrations(t: str, hits: list[PlaceHit]) -> list[PlaceHit]:
     """Every place the text says something is registered in (一家注册在龙南，一家注册在南康: two)."""
     return [h for h in hits if _registration(t, h) == (False, True)]
@@ -158,4 +170,4 @@ def workshop_place(t: str, h: PlaceHit) -> bool:
 
 
 __all__ = ["PlaceHit", "containing_places", "find_places", "registered_place", "registrations", "says_elsewhere",
-           "workshop_place"]
+           "sub_area", "workshop_place"]
