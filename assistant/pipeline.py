@@ -25,7 +25,7 @@ from assistant.compose.document import (
 )
 from assistant.compose.eligibility import eligibility_answer, requirement_answer
 from assistant.compose.lookup import lookup_answer, targets_answer, unit_answer, unit_clauses_answer
-from assistant.compose.text import stamp
+from assistant.compose.text import stamp, units_text
 from assistant.compose.whatif import whatif_answer
 from assistant.decide.documents import choose_document
 from assistant.decide.state import apply_turn, facts_named_in_reply, fill_asked, place_kinds, reply_condition
@@ -345,6 +345,12 @@ def _deterministic_answer(question: str, session: Session, corpus: Corpus, max_c
                 ans = claimable_answer(lex, session.profile, q, as_of)
             else:
                 ans = abstain_answer(lex, "uncovered" if intent in ("search", "award") else "unrelated", q, corpus)
+    if turn.asks_unit and ans.award is not None and "unit" not in ans.flags:
+        # 能拿多少 具体找哪个部门: the money, then who is responsible for the rules it comes from
+        for item in ans.award.get("items") or []:
+            units = units_text(doc, item["clause"]) if doc.find(item["clause"]) else ""
+            if units:
+                _insert_before_stamp(ans, f"{item['label']}的责任单位：{units}。")
     if problems:
         note = "没能完全理解：" + "".join(p if p.endswith("。") else p + "。" for p in dict.fromkeys(problems))
         ans.answer = note + "\n" + ans.answer

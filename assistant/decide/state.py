@@ -313,7 +313,8 @@ def apply_turn(session: Session, turn: Turn, lex: Lex) -> list[str]:
         if kind == "list" and field and len(values) > 1 and not any(_fid(s) == fact for _, s, _ in turn.item_facts):
             items = p.get(head) or []
             base = _base_item(lex, head, items)
-            p[head] = [dict(base, **{field: v}) for v in values]
+            # 同一个技改项目 设备分三批 210万 180万 155万: one item, the figures its parts
+            p[head] = [dict(base, **{field: sum(values)})] if turn.same_item else [dict(base, **{field: v}) for v in values]
             session.last_slot = (fact, len(values) - 1)
             amounts = [(s, v) for s, v in amounts if _fid(s) != fact]
     # several amounts for one plain amount in one turn (软件订阅付了28万，云服务付了12万): their sum

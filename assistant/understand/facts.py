@@ -24,6 +24,7 @@ from assistant.understand.zh import (
     PUBLISH,
     PUNCT,
     SELF,
+    SUM,
     TITLE_WON,
     YESNO,
 )
@@ -65,7 +66,7 @@ _FACT_Q_BEFORE = re.compile(rf"(?:{MODAL_Q}|{A_NOT_A}|符不|达没达到|有无
 _FACT_Q_AFTER = re.compile(r"(了)?(的)?(企业|项目)?(了)?(吗|么|与否)")
 # list items: 一个…，另一个… / 第一个…第二个… / 项目一…项目二…
 _ITEM_MARK = re.compile(r"(?:(?P<other>另(外)?(一|1)[个笔]|另一(个|项|笔)?|还有一[个笔])|第(?P<n>[一二三四五六七八九十\d]+)[个笔]|"
-                        r"(?<![第另每])一[个笔]|其中一[个笔])(?!(扶持|支持)?(企业|公司|厂|单位|问题|政策|办法|文件))")
+                        r"(?<![第另每同])一[个笔]|其中一[个笔])(?!(扶持|支持)?(企业|公司|厂|单位|问题|政策|办法|文件))")
 _LEVELS = [
     ("national", re.compile(r"国家(级)?(?!产业|统计|政策)|国字号")),
     ("provincial", re.compile(r"(?<![节反])省(级)?(?![钱去掉])")),
@@ -124,6 +125,8 @@ def key(fact: str) -> tuple:
 # --- list items ------------------------------------------------------------------------------------
 
 # an item named by its amount (900万那个没列进统计库 / 1700万那个还在调试): a reference, not another figure
+# an amount that names its item while stating it (2,500万的是2023年2月开工 / 800万的那个)
+_AMOUNT_ID = re.compile(r"的(是|那个|那笔|那项|项目)")
 _AMOUNT_REF = re.compile(r"(的)?那(个|笔|项)")  # matched at the amount's end
 
 
@@ -140,9 +143,15 @@ def _ref_index(t: str, pos: int, found) -> int | None:
 def item_index(t: str, pos: int) -> int | None:
     """Which listed item a position is about (一个已竣工，另一个还没竣工 → 0 / 1), or None when no item is marked. An
     item named by its amount (900万那个没列进) is the one that amount was stated for."""
-    found = find_money(t)[0] if "那" in t else []
-    if found and (ref := _ref_index(t, pos, found)) is not None:
+    money = find_money(t)[0] if "那" in t or "的" in t else []
+    if money and (ref := _ref_index(t, pos, money)) is not None:
         return ref
+    if money and not _ITEM_MARK.search(t):
+        # 2,500万的是2023年2月开工 1,100万的是2022年10月开工: each item named by its amount, which marks it as
+        # 一个… / 另一个… do, its facts after it
+        named = [a for _, (a, b) in money if _AMOUNT_ID.match(t, b)]
+        if len(named) > 1 and pos >= named[0]:
+            return max(i for i, a in enumerate(named) if a <= pos)
     idx, found = None, False
     count = 0
     for m in _ITEM_MARK.finditer(t, 0, pos + 1):
@@ -310,8 +319,11 @@ def _slot_for(t: str, seg: tuple[int, int], span: tuple[int, int], lex: Lex) -> 
         best = min(firm, key=lambda c: c[2]) if firm else best
     named_after = [c for c in cands if c[1] == 1 and not c[0] and c[-1] != "~other"
                    and re.match(r"(是|为|用于|用在|花在|买了|买的)", t[span[1]:span[1] + 3])]
-    if best is not None and best[-1] == "~other" and named_after:
-        return min(named_after, key=lambda c: c[2])[-1]  # 剩下1350万是设备: what the amount is said to be
+    described_before = best is not None and best[1] == 0 and bool(find_money(t[span[0] - best[2]:span[0]])[0])
+    if best is not None and named_after and (best[-1] == "~other" or described_before):
+        # 剩下1350万是设备 / 其中40万是订阅的云服务 另外15万是买断的CAD软件: what the amount is said to be, not the
+        # word describing the figure before it
+        return min(named_after, key=lambda c: c[2])[-1]
     if best is not None and not best[0]:
         if best[1] == 0 and "其中" in t[span[0] - best[2]:span[0]]:
             return "~other"  # 总投资3000万 其中厂房1200万: a part of the total named before 其中, not another total
@@ -425,8 +437,9 @@ def _amount_facts(turn: Turn, t: str, segs, lex: Lex) -> None:
             if not any(v == amount and x < span[0] for v, (x, _) in found):
                 turn.item_refs.append(amount)  # 1700万那个还在调试: an item of an earlier turn
             continue
-        own_words, prev_end = (prev_end, span[0]), span[1]  # what this amount's own words are: since the last one
         seg = segment_of(segs, span[0])
+        # what this amount's own words are: since the last one, in its own clause (…的云服务，另外15万是买断的CAD软件)
+        own_words, prev_end = (max(prev_end, seg[0]), span[0]), span[1]
         seg_text = t[seg[0]:seg[1]]
         role = amount_role(t, seg, span, lex.edges, amount)
         if role == "own" and any(p == amount and at < span[0] for p, at in products):
@@ -476,7 +489,9 @@ def _amount_facts(turn: Turn, t: str, segs, lex: Lex) -> None:
             reading = lex.clauses_reading(lex.path(slot))
             named_own = any(f == own and rx.search(t, *own_words) for f, rx, _ in lex.amounts)
             if own and own != slot and reading and not reading & set(turn.topics):
-                if named_own or not _specific(slot, t, own_words, lex):
+                # (15万是一次性买断的CAD软件: the words said of it after 是 are its own too)
+                said = (own_words[0], seg[1]) if t[span[1]:span[1] + 1] in ("是", "为") else own_words
+                if named_own or not _specific(slot, t, said, lex):
                     slot = own
                 else:
                     turn.kept_from_topic.append(turn.topics[0])
@@ -485,6 +500,9 @@ def _amount_facts(turn: Turn, t: str, segs, lex: Lex) -> None:
             continue  # 年产值6000万 / 注册资本5000万: the enterprise's figures, not award inputs
         if role == "sum" and turn.facts and sum(1 for f, v in turn.facts if isinstance(v, Decimal)) >= 2:
             continue  # 分别400万和400万，合起来800万: the sum of the items already listed
+        if _TOTAL_OF_PARTS.search(t, seg[0], span[0]) and t[seg[1]:seg[1] + 3].lstrip("，,").startswith("其中"):
+            turn.figures.append(amount)
+            continue  # 软件方面一共付了55万，其中40万是订阅…另外15万是买断…: the parts named after 其中 are the figures
         dm = _DELTA_BEFORE.search(t[seg[0]:span[0]])
         delta = dm is not None
         if dm is not None and dm.group("less"):
@@ -615,9 +633,10 @@ def _rates(turn: Turn, t: str, segs, lex: Lex) -> None:
 def _dates(turn: Turn, t: str, segs, lex: Lex) -> None:
     """Dated facts (2023年3月开工 / 2024年5月并网): the date nearest the fact's word in its segment."""
     for fact, rx, _spec in lex.dates:
+        taken: set[int] = set()
         for m in rx.finditer(t):
             seg = segment_of(segs, m.start())
-            cands = [d for d in _DATE_IN_TEXT.finditer(t, seg[0], seg[1])]
+            cands = [d for d in _DATE_IN_TEXT.finditer(t, seg[0], seg[1]) if d.start() not in taken]
             if not cands:
                 continue
             # the gap between the date and the word (22年12月开工 24年投用: 开工 is 22年12月's, 投用 24年's)
@@ -629,9 +648,11 @@ def _dates(turn: Turn, t: str, segs, lex: Lex) -> None:
                 value = parse_date(text)
             except ValueError:
                 continue
+            taken.add(d.start())
             turn.facts.append((key(fact), value))
             _item_of(turn, t, seg, d.start(), fact, value, lex)
-            break
+            if "." not in lex.path(fact) or item_index(t, d.start()) is None:
+                break  # a list's dates may be stated per item (1,100万的是2022年10月开工 800万的是2024年开工)
 
 
 # --- titles and levels -----------------------------------------------------------------------------
@@ -843,6 +864,10 @@ def _rehome(turn: Turn, lex: Lex) -> None:
     turn.item_facts = [(i, move(k), v) for i, k, v in turn.item_facts]
 
 
+# a total said before its parts (一共付了55万，其中…)
+_TOTAL_OF_PARTS = re.compile(SUM)
+# one item said to be the same (同一个项目 / 同一笔贷款): its several figures are parts of it
+_SAME_ITEM = re.compile(r"同一(个|笔|项|期)")
 # not knowing a fact (不太清楚 / 不确定 / 说不准)
 _UNSURE = re.compile(r"不(太|很)?(清楚|确定|知道|了解)|没(搞|弄)?清楚|说不准|拿不准")
 
@@ -872,6 +897,7 @@ def extract_facts(turn: Turn, t: str, lex: Lex, places: list[tuple[int, int]]) -
     _dates(turn, t, segs, lex)
     _rates(turn, t, segs, lex)
     _kinds_named(turn, t, segs, lex)
+    turn.same_item = bool(_SAME_ITEM.search(t))
     _rehome(turn, lex)
     _all_conditions(turn, t, segs, lex)
     question_like = re.search(rf"还是|{YESNO}", t)

@@ -112,6 +112,7 @@ def route(turn: Turn, t: str, lex: Lex) -> str:
     # the enterprise (做稀土永磁材料的 / 电话… / 在深圳也有分厂) and feed the profile instead
     focus = turn.focus or t
     asking = asking_text(focus)
+    turn.asks_unit = bool(_UNIT_Q.search(focus))
     if _MISSING_Q.search(focus):
         turn.missing_info = True
         return "award"

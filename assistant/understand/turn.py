@@ -30,6 +30,8 @@ class Turn:
     injection: bool = False
     stacking: str | None = None
     asks_money: bool = False
+    same_item: bool = False  # 同一个项目 … 210万 180万 155万: several figures of one listed item, summed
+    asks_unit: bool = False  # …具体找哪个部门: the responsible units are asked too
     new_project: bool = False
     unresolved_amounts: list[Decimal] = field(default_factory=list)  # amounts with no keyword (what-if candidates)
     bare_levels: list[tuple[str, bool]] = field(default_factory=list)  # 我们是省级的: a level with no title family
