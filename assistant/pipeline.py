@@ -155,8 +155,9 @@ def _search(q: str, corpus: Corpus, lex: Lex) -> list[str]:
     asked = content_bigrams(q) - document_names(lex)
     hits = [h for h in hits if _about_clause(asked, lex, h.clause)]
     relevant = [h.clause for h in hits if h.relevant]
-    if not relevant and hits and text_leader(normalise(q), lex.doc) == hits[0].clause:
-        relevant = [hits[0].clause]
+    told = text_leader(normalise(q), lex.doc) if not relevant and hits else None
+    if told is not None and told in [h.clause for h in hits]:
+        relevant = [told]  # 跟高校 科研院所合作的事: the sentence saying it clearly leads, and retrieval ranks it too
     return relevant[:2]
 
 

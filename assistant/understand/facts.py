@@ -69,7 +69,7 @@ _ITEM_MARK = re.compile(r"(?:(?P<other>另(外)?(一|1)[个笔]|另一(个|项|�
                         r"(?<![第另每同])一[个笔]|其中一[个笔])(?!(扶持|支持)?(企业|公司|厂|单位|问题|政策|办法|文件))")
 _LEVELS = [
     ("national", re.compile(r"国家(级)?(?!产业|统计|政策)|国字号")),
-    ("provincial", re.compile(r"(?<![节反])省(级)?(?![钱去掉])")),
+    ("provincial", re.compile(r"(?<![节反])省(级)?(?![钱去掉下了])")),  # not 省下来的能耗 / 省了钱
     ("city", re.compile(r"(?<![城都超门])市(级)?(?![场财政工信委直民区])")),
 ]
 # a title already rewarded earlier (2023年获评市级数字化车间，已获20万元 / 之前拿过市级的奖励)
@@ -438,8 +438,10 @@ def _amount_facts(turn: Turn, t: str, segs, lex: Lex) -> None:
                 turn.item_refs.append(amount)  # 1700万那个还在调试: an item of an earlier turn
             continue
         seg = segment_of(segs, span[0])
-        # what this amount's own words are: since the last one, in its own clause (…的云服务，另外15万是买断的CAD软件)
-        own_words, prev_end = (max(prev_end, seg[0]), span[0]), span[1]
+        # what this amount's own words are: since the last one; past the words said of the last one after 是
+        # (40万是按年订阅的云服务，另外15万是买断的CAD软件)
+        described = t[prev_end:prev_end + 1] in ("是", "为")
+        own_words, prev_end = (max(prev_end, seg[0]) if described else prev_end, span[0]), span[1]
         seg_text = t[seg[0]:seg[1]]
         role = amount_role(t, seg, span, lex.edges, amount)
         if role == "own" and any(p == amount and at < span[0] for p, at in products):
