@@ -31,7 +31,7 @@ from assistant.decide.documents import choose_document
 from assistant.decide.state import apply_turn, facts_named_in_reply, fill_asked, place_kinds, reply_condition
 from assistant.session import Session
 from assistant.understand import normalise, understand, without_roles
-from assistant.understand.clause_search import content_bigrams, document_names, text_leader
+from assistant.understand.clause_search import INCLUSION_Q, content_bigrams, document_names, text_leader, unnamed_things
 from assistant.understand.focus import Q_MARK, REQUIRE_Q
 from assistant.understand.lexicon import Lex, lexicon_for
 from assistant.understand.places import PlaceHit
@@ -321,7 +321,10 @@ def _deterministic_answer(question: str, session: Session, corpus: Corpus, max_c
         ans = whatif_answer(lex, session, turn, q)
     else:
         ans = None
-        if _asks_an_award_it_lacks(lex, turn, intent):
+        unnamed = _unnamed_in_base(lex, turn, intent)
+        if unnamed:
+            ans = abstain_answer(lex, "unnamed", q, corpus, clause=turn.topics[0], things=tuple(unnamed))
+        elif _asks_an_award_it_lacks(lex, turn, intent):
             ans = abstain_answer(lex, "no_award", q, corpus, clause=turn.topics[0])
         elif intent in ("award", "claimable") and (subject := _unknown_subject(q, corpus, lex, turn, before)):
             if subject == "uncovered":
@@ -418,6 +421,14 @@ def _unknown_subject(q: str, corpus: Corpus, lex: Lex, turn, earlier: dict) -> s
     if not any(c in lex.award_clauses or c == lex.cap_clause for c in hits) and lex.has_rules:
         return hits[0]
     return None
+
+
+def _unnamed_in_base(lex: Lex, turn, intent: str) -> list[str]:
+    """What a question asks to count toward a rule's base that the document never names (海关关税和海运费)."""
+    if intent not in ("lookup", "search") or not turn.topics or turn.topics[0] not in lex.award_clauses \
+            or any(not isinstance(v, bool) for _, v in turn.facts) or not INCLUSION_Q.search(turn.focus or turn.text):
+        return []
+    return unnamed_things(turn.text, lex.doc)  # the whole turn: the things asked about may come before the question
 
 
 def _asks_an_award_it_lacks(lex: Lex, turn, intent: str) -> bool:

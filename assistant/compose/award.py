@@ -148,7 +148,7 @@ def _known_total_lines(lex: Lex, award: dict, items: list[dict]) -> list[str]:
     return lines
 
 
-_SUM_RE = re.compile(SUM)
+_SUM_RE = re.compile(rf"{SUM}|一起|[两三四几]项")  # 两项一起今年能拿多少: the sum over what was said
 
 
 def compose_award(lex: Lex, award: dict, focus: list[str], question: str, money_asked: bool = True

@@ -48,9 +48,18 @@ def procedure_sentence(doc: Document) -> tuple[str, str] | None:
     return None
 
 
-def abstain_answer(lex: Lex, kind: str, question: str, corpus: Corpus | None = None, clause: str | None = None) -> Answer:
+def abstain_answer(lex: Lex, kind: str, question: str, corpus: Corpus | None = None, clause: str | None = None,
+                   things: tuple[str, ...] = ()) -> Answer:
     doc = lex.doc
     consult = consult_unit(doc)
+    if kind == "unnamed" and clause is not None and doc.find(clause) is not None:
+        # 进口设备的关税和海运费能不能算进设备投资额: the rule is quoted; what is asked about it, it never names
+        c = doc.clause(clause)
+        quote = best_quote(c, question)
+        text = (f"{doc.doc_number}没有规定{'、'.join(things)}是否计入。{c.label}只写明“{quote.rstrip('。')}”。"
+                f"文件对此未作规定，请以{consult}的解释为准。")
+        return finish(doc, text, citations=[citation(doc, clause, quote=quote)], abstained=True,
+                      flags=["abstain:unnamed"])
     if kind == "uncovered":
         # below the relevance floor: say so, rather than quote the nearest clause as if it answered
         loaded = loaded_places(corpus) if corpus is not None else f"{doc.doc_number}《{doc.title}》"

@@ -20,8 +20,9 @@ from assistant.compose.text import (
     units_text,
 )
 from assistant.understand.clause_search import text_leader
+from assistant.understand.focus import Q_MARK
 from assistant.understand.lexicon import Lex, lexicon_for
-from assistant.understand.text import normalise
+from assistant.understand.text import normalise, segments
 from assistant.understand.topics import topics_in_order
 from assistant.understand.turn import Turn
 from assistant.understand.zh import ORGAN
@@ -74,9 +75,16 @@ def lookup_answer(lex: Lex, cids: list[str], question: str, turn: Turn | None = 
     add_citation(cites, citation(doc, cid, quote=quote))
     lines = [f"{clause.label}{('（' + clause.heading + '）') if clause.heading else ''}规定：“{quote}”"]
     if quote != clause.text.split("〔责任单位", 1)[0].strip():
+        # one more sentence, and the best one for each further thing asked (节能量以谁的数据为准 设备投资额按什么核定)
         more = [x for x in ranked_sentences(clause, question)[1:2] if x != quote]
-        if more:
-            lines.append(f"该条还写道：“{more[0]}”")
+        t = normalise(question)
+        for a, b in segments(t):
+            if Q_MARK.search(t, a, b + 1):
+                best = ranked_sentences(clause, t[a:b])[0]
+                if best != quote and best not in more and len(more) < 3:
+                    more.append(best)
+        for x in more:
+            lines.append(f"该条还写道：“{x}”")
     if clause.children and any("：" in x for x in (quote, *lines[1:])):
         # 按下列标准分段累计计算补助：the standards are the items the sentence introduces, quoted with it
         for kid in clause.children:

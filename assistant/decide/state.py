@@ -331,8 +331,13 @@ def apply_turn(session: Session, turn: Turn, lex: Lex) -> list[str]:
                and not (turn.new_project and _split(lex, _fid(s))[0] in held_lists)}
     shared = [(s, v) for s, v in amounts if s in turn.shared_facts and (s, v) not in indexed]
     for slot, value in amounts:
-        if (slot, value) not in shared:
-            set_value(session, lex, _fid(slot), value, new_item=turn.new_project, index=indexed.get((slot, value)))
+        if (slot, value) in shared:
+            continue
+        head, field, kind = _split(lex, _fid(slot))
+        held = value_at(session, lex, (_fid(slot), None)) if kind == "amount" and not field and turn.more_of else None
+        if isinstance(held, Decimal):
+            value = held + value  # 漏了 还有云服务28万 合起来: what was left out, added to the 46万 said before
+        set_value(session, lex, _fid(slot), value, new_item=turn.new_project, index=indexed.get((slot, value)))
     for fact, value, index in one_item:
         _set_bool(session, lex, fact, value, turn, index=index)
     for slot, value in shared:  # 期限都是三年 / 一年期LPR3.1% beside two loans: every item, once they are all placed

@@ -68,6 +68,26 @@ def document_names(lex) -> frozenset[str]:
     return lex.memo["names"]
 
 
+# asking whether something counts toward a base (算进设备投资额里 / 含税还是不含税 / 增值税要不要扣掉)
+INCLUSION_Q = re.compile(r"算进|算入|计入|算在[^,，。]{0,8}里|包括|包含|含不含|还是不含|扣掉|扣除")
+_NOUN_TAGS = ("n", "nz", "nl", "ng")
+
+
+def unnamed_things(t: str, doc: Document) -> list[str]:
+    """The nouns of a question that neither the document nor its adopted readings ever name (进口关税 / 海运费 /
+    增值税 for 南康): what the question asks about, on which the document is silent."""
+    import jieba
+    import jieba.posseg
+
+    from corpus import interpretations
+
+    jieba.setLogLevel(60)
+    said = normalise("".join(c.text for c in doc) + "".join(str(v) for it in interpretations(doc) for v in it.values()))
+    names = normalise(doc.title + doc.doc_number)
+    return list(dict.fromkeys(w for w, tag in jieba.posseg.cut(t) if tag in _NOUN_TAGS and len(w) >= 2
+                              and w not in said and w not in names))
+
+
 def text_scores(t: str, doc: Document, figure: bool = False) -> dict[str, float]:
     """Each clause's best sentence score for a (normalised) question: the summed idf of the bigrams they share,
     rare words weighing most; with `figure`, a sentence that carries a number is preferred."""
@@ -76,8 +96,9 @@ def text_scores(t: str, doc: Document, figure: bool = False) -> dict[str, float]
     except Exception:  # noqa: BLE001 - without the corpus no sentence places anything
         return {}
 
-    # function words and digits say nothing about where (企业的 / 2024 would match 示范企业的 / 20万元)
-    q = content_bigrams(t)
+    # function words and digits say nothing about where (企业的 / 2024 would match 示范企业的 / 20万元), nor does the
+    # document's own title (龙南技改意见哪一条提到稀土: the notice repeats the title, 三（五） speaks of 稀土)
+    q = content_bigrams(t) - content_bigrams(doc.title)
     out: dict[str, float] = {}
     for cid, sent, bg in rows:
         score = sum(idf[b] for b in q & bg)

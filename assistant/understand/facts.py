@@ -868,6 +868,8 @@ def _rehome(turn: Turn, lex: Lex) -> None:
 
 # a total said before its parts (一共付了55万，其中…)
 _TOTAL_OF_PARTS = re.compile(SUM)
+# what was left out before (漏了 还有… / 忘了说 还有…): added to what was said
+_MORE_OF = re.compile(r"(漏了|忘了(说)?|还漏了|补充(一下)?)[,，]?(还有|另外)?|还有|另外还有")
 # one item said to be the same (同一个项目 / 同一笔贷款): its several figures are parts of it
 _SAME_ITEM = re.compile(r"同一(个|笔|项|期)")
 # not knowing a fact (不太清楚 / 不确定 / 说不准)
@@ -900,6 +902,7 @@ def extract_facts(turn: Turn, t: str, lex: Lex, places: list[tuple[int, int]]) -
     _rates(turn, t, segs, lex)
     _kinds_named(turn, t, segs, lex)
     turn.same_item = bool(_SAME_ITEM.search(t))
+    turn.more_of = bool(_MORE_OF.match(t))
     _rehome(turn, lex)
     _all_conditions(turn, t, segs, lex)
     question_like = re.search(rf"还是|{YESNO}", t)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from assistant.understand.clause_search import content_bigrams, document_names
 from assistant.understand.focus import Q_MARK, REQUIRE_Q, asking_text
 from assistant.understand.lexicon import Lex, unit_names
 from assistant.understand.scope import ABSTAIN_PATTERNS, OFF_TOPIC, POLICY_WORDS
@@ -181,8 +182,8 @@ def route(turn: Turn, t: str, lex: Lex) -> str:
         return "award"
     if turn.asks_money:
         return "award"
-    if not POLICY_WORDS.search(t):
-        turn.abstain_kind = "unrelated"
+    if not POLICY_WORDS.search(t) and len(content_bigrams(t) & document_names(lex)) < 2:
+        turn.abstain_kind = "unrelated"  # (安远绿色低碳办法是依据哪几部法律定的 names the document: searched in it)
         return "abstain"
     return "search"
 
