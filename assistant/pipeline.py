@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import re
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from assistant.answer import Answer
@@ -25,7 +26,7 @@ from assistant.compose.document import (
 )
 from assistant.compose.eligibility import eligibility_answer, requirement_answer
 from assistant.compose.lookup import lookup_answer, targets_answer, unit_answer, unit_clauses_answer
-from assistant.compose.text import stamp, units_text
+from assistant.compose.text import best_quote, citation, stamp, units_text
 from assistant.compose.whatif import whatif_answer
 from assistant.decide.documents import choose_document
 from assistant.decide.state import apply_turn, facts_named_in_reply, fill_asked, place_kinds, reply_condition
@@ -365,6 +366,8 @@ def _deterministic_answer(question: str, session: Session, corpus: Corpus, max_c
         ans.flags.append("input:no_such_clause")
     if own_condition and ans.award is not None:
         _insert_before_stamp(ans, _condition_note(lex, turn.asked_conditions))
+    elif turn.asked_conditions and ans.award is not None and not any(isinstance(v, Decimal) for _, v in turn.facts):
+        _met_conditions(ans, lex, turn)
     if turn.approx and ans.award is not None:
         note = ("注：" + "、".join(f"“{a}”" for a in dict.fromkeys(turn.approx))
                 + "是约数，以上按所写金额测算；实际以核定的金额为准，如有准确数字请告知。")
@@ -486,6 +489,25 @@ def _no_rules(lex: Lex, q: str, corpus: Corpus, turn) -> Answer:
     ans.answer = head + "\n" + ans.answer
     ans.flags.append("no_rules")
     return ans
+
+
+def _met_conditions(ans: Answer, lex: Lex, turn) -> None:
+    """Conditions asked about that a date or figure the turn states meets (2028年5月才开工 还能享受吗 → 有效期届满前
+    开工): said and cited where written, ahead of the rule; one that fails is already said and cited first."""
+    doc = lex.doc
+    stated = {lex.path(".".join(k)) for k, v in turn.facts if not isinstance(v, bool)}
+    compared = {c.id for r in (lex.pack.rules.rules if lex.pack.rules else ()) for c in r.conditions
+                if c.fact in stated and c.op not in ("true", "false")}
+    asked = [c for c in turn.asked_conditions if c in compared]
+    if any(c["state"] == "not_met" for it in ans.award.get("items") or [] for c in it.get("conditions") or []):
+        return  # the failing condition is the answer, said and cited first
+    for it in ans.award.get("items") or []:
+        for c in it.get("conditions") or []:
+            cid = c["id"].rsplit(".", 1)[-1]
+            if cid in asked and c["state"] == "met" and not c.get("assumed") and c.get("clause") and doc.find(c["clause"]):
+                _insert_before_stamp(ans, f"条件“{c['text']}”：按所述情况满足（见{doc.clause(c['clause']).label}）。")
+                ans.citations = [x for x in ans.citations if x["clause"] != c["clause"]]
+                ans.citations.insert(0, citation(doc, c["clause"], quote=best_quote(doc.clause(c["clause"]), c["text"])))
 
 
 def _condition_note(lex: Lex, conds: list[str]) -> str:

@@ -28,11 +28,14 @@ class Condition:
     text: str
     state: str
     clause: str = ""
+    assumed: bool = False  # met only because its fact is unstated and the pack reads unstated as holding
 
     def to_dict(self) -> dict:
         out = {"id": self.id, "text": self.text, "state": self.state}
         if self.clause:
             out["clause"] = self.clause
+        if self.assumed:
+            out["assumed"] = True
         return out
 
 

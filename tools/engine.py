@@ -207,8 +207,9 @@ def _conditions(ctx: Ctx, rule: RuleSpec, scope: str) -> tuple[list[ConditionSpe
 
 def _cond(ctx: Ctx, c: ConditionSpec, item, scope, cid_prefix="", text_prefix="") -> Condition:
     cid = c.id or c.fact
+    assumed = c.when_unknown == "holds" and bool(c.fact) and ctx.fact(c.fact, item, scope) is None
     return Condition(cid_prefix + cid, text_prefix + (c.text or ctx.input_label(c.fact)), ctx.cond_state(c, item, scope),
-                     c.clause)
+                     c.clause, assumed)
 
 
 def _triggered(ctx: Ctx, rule: RuleSpec) -> bool:
@@ -229,7 +230,7 @@ def _triggered(ctx: Ctx, rule: RuleSpec) -> bool:
 
 def _flag(item: AwardItem, spec: ConditionSpec, cond: Condition) -> None:
     """A condition's flag: raised when its fact is known, or only when it is not met."""
-    if spec.flag and spec.flag not in item.flags and cond.state != UNKNOWN and (
+    if spec.flag and spec.flag not in item.flags and cond.state != UNKNOWN and not cond.assumed and (
             spec.flag_on == "known" or cond.state == NOT_MET):
         item.flags.append(spec.flag)
 

@@ -97,11 +97,14 @@ def text_scores(t: str, doc: Document, figure: bool = False) -> dict[str, float]
         return {}
 
     # function words and digits say nothing about where (企业的 / 2024 would match 示范企业的 / 20万元), nor does the
-    # document's own title (龙南技改意见哪一条提到稀土: the notice repeats the title, 三（五） speaks of 稀土)
-    q = content_bigrams(t) - content_bigrams(doc.title)
+    # title where a sentence repeats it (龙南技改意见哪一条提到稀土: the notice names the title, 三（五） speaks of 稀土)
+    q = content_bigrams(t)
+    title = content_bigrams(doc.title)
+    titled = q - title
     out: dict[str, float] = {}
     for cid, sent, bg in rows:
-        score = sum(idf[b] for b in q & bg)
+        names_title = bool(title) and len(title & bg) >= 0.8 * len(title)
+        score = sum(idf[b] for b in (titled if names_title else q) & bg)
         if score and figure and _DIGIT.search(sent):
             score += 1.0
         if score > out.get(cid, 0.0):
