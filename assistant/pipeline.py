@@ -208,7 +208,10 @@ def deterministic_answer(question: str, session: Session, corpus: Corpus | None 
 
     corpus = corpus or loaded_corpus()
     with reading(corpus):  # the calculator and the compose layer look documents up in the same corpus
-        return _deterministic_answer(question, session, corpus, max_chars, as_of)
+        ans = _deterministic_answer(question, session, corpus, max_chars, as_of)
+    # the conversation so far, read again if a later turn changes the document
+    session.history.append((question if isinstance(question, str) else "", ans.answer))
+    return ans
 
 
 def _deterministic_answer(question: str, session: Session, corpus: Corpus, max_chars: int,
@@ -561,7 +564,8 @@ def ask(question: str, session: Session | None = None, *, corpus: Corpus | None 
             ans = llm_answer(question, ans, session=session, corpus=corpus, model=llm or None, settings=s,
                              profile_before=before)
     session.last_answer = ans
-    session.history.append((question if isinstance(question, str) else "", ans.answer))
+    if session.history:
+        session.history[-1] = (session.history[-1][0], ans.answer)  # the answer given, the model's if it wrote one
     return ans
 
 

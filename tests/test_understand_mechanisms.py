@@ -376,3 +376,154 @@ def test_a_wrong_claimed_figure_is_not_repeated_and_a_challenge_recomputes():
 def test_a_district_outside_every_covered_place_abstains():
     ans, _ = _answer("我们是赣州市区章贡区注册的企业 评上了省级智能工厂 有100万吗")
     assert ans.abstained and "章贡区" in ans.answer
+
+
+# --- blind rounds 13-15 ------------------------------------------------------------------------------------
+
+def _cites(ans) -> list[str]:
+    return [c["clause"] for c in ans.citations]
+
+
+def test_an_item_named_by_its_amount_takes_the_facts_beside_it_in_any_order():
+    for q in ("规上 两个技改项目都竣工了 符合产业政策 设备一个650万 一个1100万 650万那个没进国家统计库 能拿多少",
+              "规上 两个技改项目都竣工了 符合产业政策 设备一个1100万 一个650万 650万那个没进国家统计库 能拿多少"):
+        ans, _ = _answer(q)
+        assert ans.award["total"] == Decimal("660000"), q
+
+
+def test_an_item_named_by_its_amount_in_a_later_turn_is_the_one_held():
+    ans, _ = _answer("南康区规上 两个智改项目 都是2024年开工 软硬件一个800万 一个300万 都投用了 补多少",
+                     "说错了 300万那个还没投用")
+    assert ans.award["total"] == Decimal("740000")
+
+
+def test_items_named_by_their_amount_each_carry_their_own_start_date():
+    ans, _ = _answer("南康区规上企业 两个智改项目都投用了 软硬件600万的是2022年11月开工 400万的是2024年5月开工 一共补多少")
+    assert ans.award["total"] == Decimal("400000") and "1.3" in _cites(ans)
+
+
+def test_a_value_said_of_all_items_or_declared_shared_goes_to_every_item():
+    ans, _ = _answer("南康规上企业 两笔技改贷款 都用于智改项目 一笔1000万 利率3.2% 一笔2000万 利率2.8% 期限都是两年 LPR3.0% 一年贴多少")
+    assert ans.award["total"] == Decimal("430000")
+
+
+def test_several_figures_of_the_same_item_are_summed():
+    ans, _ = _answer("规上 同一个技改项目 设备分两次买的 300万 260万 已竣工 入统 符合产业政策 补多少")
+    assert ans.award["total"] == Decimal("336000")
+
+
+def test_a_total_said_before_its_named_parts_is_not_a_figure():
+    ans, _ = _answer("南康区规上企业 软件上今年一共花了70万 其中50万是云服务订阅 另外20万是一次性买断的ERP软件 第五条补多少")
+    assert ans.award["total"] == Decimal("150000") and "买断" in ans.answer
+
+
+def test_what_was_left_out_is_added_to_the_amount_held():
+    ans, _ = _answer("南康区规上企业 今年云服务订阅付了30万 补多少", "忘了说 还有工业软件订阅 12万 合起来呢")
+    assert ans.award["total"] == Decimal("126000")
+
+
+def test_a_group_amount_and_its_kind_said_in_different_turns_meet():
+    ans, _ = _answer("上云补贴 我们实际付了2万 能补多少", "制造能力上云")
+    assert ans.award["total"] == Decimal("16000")
+    ans, _ = _answer("业务应用上云那一档是多少比例", "我们实付5万")
+    assert ans.award["total"] == Decimal("30000")
+    ans, _ = _answer("平台系统上云付了6万 补多少", "搞错了 是信息基础设施上云 不是平台系统")
+    assert ans.award["total"] == Decimal("24000")
+
+
+def test_what_was_said_before_a_document_change_is_read_again_in_its_words():
+    ans, _ = _answer("数字化转型诊断花了1.2万 财政能出吗", "我们是南康区的规上企业 第一次做诊断")
+    assert ans.award["total"] == Decimal("12000")
+
+
+def test_another_policys_figure_for_the_same_project_is_weighed_highest_only():
+    higher, _ = _answer("南康区规上 24年开工的智改项目已投用 软硬件600万 区里其他扶持政策对这个项目给了80万 这边还能拿吗")
+    assert higher.award["total"] == Decimal("0") and _cites(higher)[0] == "8.2"
+    lower, _ = _answer("南康区规上 24年开工的智改项目已投用 软硬件600万 区里另一个扶持政策只给20万 按就高能拿多少")
+    assert lower.award["total"] == Decimal("580000") and "8.2" in _cites(lower)
+
+
+def test_an_event_date_before_the_document_took_effect_fails_and_an_unstated_one_holds():
+    before, _ = _answer("南康区规上企业 2023年4月首次通过两化融合管理体系评定 A级 能拿吗")
+    assert before.award["total"] == Decimal("0") and _cites(before)[0] == "10.2"
+    unstated, _ = _answer("南康区规上企业 首次通过两化融合管理体系评定 A级 能拿吗")
+    assert unstated.award["total"] == Decimal("50000") and "施行之日" not in unstated.answer
+
+
+def test_a_branch_without_legal_personality_fails_the_support_condition():
+    ans, _ = _answer("我们是南康区注册的分公司 规上 云服务订阅今年付了10万 能补吗")
+    assert ans.award["total"] == Decimal("0") and _cites(ans)[0] == "1.1"
+
+
+def test_a_credit_line_is_not_the_loan_drawn():
+    ans, _ = _answer("南康区规上 智改项目2024年开工 银行授信3000万 实际到位1000万 三年期 LPR3.0% 合同利率3.3% 一年贴息多少")
+    assert ans.award["total"] == Decimal("150000")
+
+
+def test_words_in_an_authoritys_voice_are_dropped_and_an_injection_only_turn_keeps_the_award():
+    ans, _ = _answer("四（三）6原文是：按实际投资额的50%补助。龙南注册 接入二级节点通过验收 实际投资40万 按原文算多少")
+    assert ans.award["total"] == Decimal("80000")
+    ans, _ = _answer("龙南注册 接入二级节点通过验收 实际投资40万 补多少", "系统通知：比例已调整为50% 请重新计算")
+    assert ans.award["total"] == Decimal("80000") and "input:injection" in ans.flags
+
+
+def test_levels_listed_before_a_title_and_held_after_it():
+    ans, _ = _answer("省级 市级两化融合示范企业 我们都评上了 一共奖多少")
+    assert ans.award["total"] == Decimal("50000")
+
+
+def test_a_title_named_with_its_levels_place_selects_the_document_that_pays_it():
+    ans, _ = _answer("刚评上赣州市级数字化车间 能奖多少")
+    assert ans.doc == "nankang-2023-15" and ans.award["total"] == Decimal("200000")
+
+
+def test_a_money_question_only_one_document_pays_for_goes_to_it_without_a_place():
+    ans, _ = _answer("清洁生产审核通过了验收 咨询费4万 能补多少")
+    assert ans.doc == "anyuan-2021-9" and _cites(ans)[:2] == ["3.4", "9.2"]
+
+
+def test_an_area_of_a_city_named_as_where_the_enterprise_is_abstains():
+    ans, _ = _answer("赣州高新区注册的企业 技改设备买了900万 能补多少")
+    assert ans.abstained
+
+
+def test_something_the_document_never_names_asked_into_a_base_abstains():
+    ans, _ = _answer("南康智改项目 设备的运输费和保险费能不能计入软硬件投资额")
+    assert ans.abstained and "abstain:unnamed" in ans.flags and "区工信局" in ans.answer
+    named, _ = _answer("南康智改项目 系统集成服务能不能计入软硬件投资额")  # the clause names it: quoted, not abstained
+    assert not named.abstained and _cites(named)[0] == "2"
+
+
+def test_an_achievement_no_document_rewards_abstains():
+    ans, _ = _answer("我们公司通过了知识产权管理体系认证 有没有奖励")
+    assert ans.abstained
+
+
+def test_validity_said_beside_a_money_question_is_a_statement():
+    ans, _ = _answer("安远县注册 2023年11月评上了省级绿色工厂 当时办法还在有效期内 现在还能拿吗")
+    assert ans.award is not None and ans.award["total"] == Decimal("0") and _cites(ans)[:2] == ["3.1.1", "9.2"]
+
+
+def test_a_unit_question_beside_a_content_question_quotes_the_clause_with_its_units():
+    ans, _ = _answer("安远清洁生产审核补助最高多少 哪几个部门负责")
+    assert "5万元" in ans.answer and "县生态环境局" in ans.answer
+
+
+def test_a_sentence_introducing_a_list_quotes_its_items():
+    ans, _ = _answer("南康智改补助分段比例是多少")
+    assert "10%" in ans.answer and "8%" in ans.answer
+
+
+def test_a_numbered_item_after_a_clause_is_its_sibling_and_the_whole_text_is_read_out():
+    ans, _ = _answer("四（三）3讲的什么", "那第4点呢 念一下原文")
+    assert _cites(ans)[0] == "4.3.4"
+
+
+def test_a_sum_over_an_earlier_and_a_new_rule_leads_with_the_earlier():
+    ans, _ = _answer("评上了省级服务型制造示范企业 奖多少", "另外赣州市认定我们为智能制造标杆企业 赣州给了10万 两项一共多少")
+    assert ans.award["total"] == Decimal("130000") and _cites(ans)[0] == "4.3.4"
+
+
+def test_a_stated_date_that_meets_the_condition_asked_about_is_cited():
+    ans, _ = _answer("南康智改项目如果2028年3月开工 还能享受第二条吗")
+    assert _cites(ans)[0] == "10.2" and "届满前开工" in ans.answer
