@@ -148,6 +148,7 @@ def _known_total_lines(lex: Lex, award: dict, items: list[dict]) -> list[str]:
     return lines
 
 
+_HOW_MUCH = re.compile(r"多少|几万|金额|算一下|测算")
 _SUM_RE = re.compile(rf"{SUM}|一起|[两三四几]项")  # 两项一起今年能拿多少: the sum over what was said
 
 
@@ -264,7 +265,9 @@ def award_answer(lex: Lex, session: Session, turn: Turn, question: str, *, chang
         focus = list(dict.fromkeys([session.last_topic, *focus]))
     elif not focus and session.last_topic in lex.award_clauses:
         focus = [session.last_topic]
-    text, cites, flags, followups, asks = compose_award(lex, award, focus, question, money_asked=turn.asks_money)
+    # how much is asked (补多少), not whether (能拿补贴吗 / 还能申报吗): an expired document's rule leads
+    how_much = turn.asks_money and bool(_HOW_MUCH.search(turn.focus or question))
+    text, cites, flags, followups, asks = compose_award(lex, award, focus, question, money_asked=how_much)
     aside = _asked_rule_aside(lex, award, turn)
     if aside:
         # 买断了一套MES软件80万 能按订阅费30%补吗: the rule asked about is not where the figure goes; it says why
