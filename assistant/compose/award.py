@@ -3,19 +3,18 @@ claimed, the classification tier; every figure from the award object, every rule
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from decimal import Decimal
 
 from assistant.answer import Answer
 from assistant.compose.common import add_followup, finish, followup_for, place_line, rule_rows, status_line, yours
-from assistant.compose.text import add_citation, best_quote, citation, sentences, units_text
+from assistant.compose.text import FIGURE_Q, add_citation, best_quote, citation, sentences, units_text
 from assistant.session import Session
 from assistant.understand.focus import Q_MARK
 from assistant.understand.lexicon import Lex
 from assistant.understand.topics import topics_in_order, topics_of
 from assistant.understand.turn import Turn
-from assistant.understand.zh import SUM
+from assistant.understand.zh import SUM_RE
 from tools.amounts import format_yuan
 
 
@@ -148,8 +147,6 @@ def _known_total_lines(lex: Lex, award: dict, items: list[dict]) -> list[str]:
     return lines
 
 
-_HOW_MUCH = re.compile(r"多少|几万|金额|算一下|测算")
-_SUM_RE = re.compile(rf"{SUM}|一起|[两三四几]项")  # 两项一起今年能拿多少: the sum over what was said
 
 
 def compose_award(lex: Lex, award: dict, focus: list[str], question: str, money_asked: bool = True
@@ -259,14 +256,14 @@ def award_answer(lex: Lex, session: Session, turn: Turn, question: str, *, chang
     topics = named + [c for c in (turn.topics or []) if c not in named]
     focus = [c for c in topics if c in lex.award_clauses or c in (lex.classification_clause, lex.cap_clause)]
     if session.last_intent == "award" and session.last_topic in lex.award_clauses \
-            and (not Q_MARK.search(turn.text) or _SUM_RE.search(turn.text)):
+            and (not Q_MARK.search(turn.text) or SUM_RE.search(turn.text)):
         # 还有两项 上云实付3万… / 另外…两项一共多少: more facts for the sum asked before; its rule leads, then the ones now
         # named
         focus = list(dict.fromkeys([session.last_topic, *focus]))
     elif not focus and session.last_topic in lex.award_clauses:
         focus = [session.last_topic]
     # how much is asked (补多少), not whether (能拿补贴吗 / 还能申报吗): an expired document's rule leads
-    how_much = turn.asks_money and bool(_HOW_MUCH.search(turn.focus or question))
+    how_much = turn.asks_money and bool(FIGURE_Q.search(turn.focus or question))
     text, cites, flags, followups, asks = compose_award(lex, award, focus, question, money_asked=how_much)
     aside = _asked_rule_aside(lex, award, turn)
     if aside:

@@ -25,7 +25,7 @@ from assistant.understand.lexicon import Lex, lexicon_for
 from assistant.understand.text import normalise, segments
 from assistant.understand.topics import topics_in_order
 from assistant.understand.turn import Turn
-from assistant.understand.zh import ORGAN, SUM
+from assistant.understand.zh import ORGAN, SUM_RE
 from corpus import Document
 
 
@@ -300,7 +300,7 @@ def targets_answer(lex: Lex, question: str, year: int | None = None) -> Answer:
         if 0 <= i < len(counts):
             what = tg.what.format(count=counts[i]) if tg.what else counts[i]
             text = f"按{c.label}、{c.heading}，{year}年计划{what}。原文：“{sent}”"
-            if re.search(SUM, question) and sent != c.text.strip():
+            if SUM_RE.search(question) and sent != c.text.strip():
                 text += f"\n总的目标见{c.label}全文：“{c.text.strip()}”"  # …总共多少家: the year's figure and the total
             return finish(doc, text, citations=[citation(doc, tg.clause, quote=sent)], flags=flags, sources=[f"{year}年"])
         text = (f"{c.label}、{c.heading}只规定了{m.group(1)}年起逐年的目标（“{sent}”），没有{year}年的目标数。"

@@ -83,14 +83,14 @@ def ranked_sentences(clause: Clause, question: str = "") -> list[str]:
     q = _bigrams(question)
     heading = (clause.heading + "。") if clause.heading else None
     # 绿色工厂目标几个: of two sentences naming 绿色工厂, the one with the figure answers it
-    figure = bool(_FIGURE_Q.search(question))
+    figure = bool(FIGURE_Q.search(question))
     order = sorted(range(len(sents)), key=lambda i: (sents[i] == heading, -len(q & _bigrams(sents[i])),
                                                      not (figure and re.search(r"\d", sents[i])), i))
     return [sents[i] for i in order]
 
 
 # A question asking for a figure or a target (几个 / 多少项 / 目标 / 上限)
-_FIGURE_Q = re.compile(r"几|多少|目标|比例|上限|封顶|最高|最多|总额|标准|增长")
+FIGURE_Q = re.compile(r"几|多少|目标|比例|上限|封顶|最高|最多|总额|标准|增长")
 
 
 def best_quote(clause: Clause, question: str = "", max_sentences: int = 2) -> str:

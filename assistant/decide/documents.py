@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.session import Session
+from assistant.understand.amounts import find_money
 from assistant.understand.focus import Q_MARK
 from assistant.understand.lexicon import Lex, lexicon_for
 from assistant.understand.places import (
@@ -19,6 +20,7 @@ from assistant.understand.places import (
     sub_area,
     workshop_place,
 )
+from assistant.understand.routing import MONEY_Q
 from assistant.understand.text import normalise
 from assistant.understand.zh import AWARD, HERE, NOT_AT, POLICY
 from corpus import Corpus, Document
@@ -307,7 +309,7 @@ def choose_document(q: str, session: Session, corpus: Corpus, settings) -> Choic
         # 我们在南康有个厂区…网络化改造: the plant's place, whose document alone has the rule asked about
         return Choice(corpus.document(workshops[0]), "place", rest)
     # a money question with the enterprise's figure (咨询费6.4万 能补一半吗), not a target (智能工厂要打造几个)
-    money = bool(_MONEY_WITH_FIGURE.search(t))
+    money = bool(MONEY_Q.search(t) and find_money(t)[0])
     rewarding = [d for d in corpus if money and _names_an_award(lexicon_for(d), t)]
     if home is not None and home not in rewarding and len(rewarding) == 1 and rewarding[0].id in distinct | signals:
         # 清洁生产审核通过验收了 咨询费6.4万 能补一半吗: no place named, and only one document pays for what is named
@@ -322,9 +324,6 @@ def choose_document(q: str, session: Session, corpus: Corpus, settings) -> Choic
             return Choice(corpus.default_document, "home", rest)
         return Choice(None, "ask", rest, ask=True, candidates=list(corpus))
     return _home_choice(t, corpus, home, rest)
-
-
-_MONEY_WITH_FIGURE = re.compile(rf"\d[\d.,]*\s*(万|元|亿)[^。]*(?:{AWARD}|[补奖])|(?:{AWARD}|[补奖])[^。]*\d[\d.,]*\s*(万|元|亿)")
 
 
 def _names_an_award(lex, t: str) -> bool:

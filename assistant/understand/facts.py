@@ -24,7 +24,7 @@ from assistant.understand.zh import (
     PUBLISH,
     PUNCT,
     SELF,
-    SUM,
+    SUM_RE,
     TITLE_WON,
     YESNO,
 )
@@ -125,16 +125,16 @@ def key(fact: str) -> tuple:
 # --- list items ------------------------------------------------------------------------------------
 
 # an item named by its amount (900万那个没列进统计库 / 1700万那个还在调试): a reference, not another figure
-# an amount that names its item while stating it (2,500万的是2023年2月开工 / 800万的那个)
-_AMOUNT_ID = re.compile(r"的(是|那个|那笔|那项|项目)")
-_AMOUNT_REF = re.compile(r"(的)?那(个|笔|项)")  # matched at the amount's end
+# an item named by its amount: a reference back (900万那个没列进统计库 / 1700万那个还在调试), or named while stated
+# (2,500万的是2023年2月开工), group "named"
+_AMOUNT_REF = re.compile(r"(?P<named>的(是|项目))|(的)?那(个|笔|项)")  # matched at the amount's end
 
 
 def _ref_index(t: str, pos: int, found) -> int | None:
     """The item a reference before `pos` in its segment names: the item of the same amount's first mention."""
     seg = segment_of(segments(t), pos)
     for amount, (a, b) in found:
-        if seg[0] <= a < pos and _AMOUNT_REF.match(t, b):
+        if seg[0] <= a < pos and (m := _AMOUNT_REF.match(t, b)) and not m.group("named"):
             first = next((x for v, (x, _) in found if v == amount and x < a), None)
             return item_index(t, first) if first is not None else None
     return None
@@ -149,7 +149,7 @@ def item_index(t: str, pos: int) -> int | None:
     if money and not _ITEM_MARK.search(t):
         # 2,500万的是2023年2月开工 1,100万的是2022年10月开工: each item named by its amount, which marks it as
         # 一个… / 另一个… do, its facts after it
-        named = [a for _, (a, b) in money if _AMOUNT_ID.match(t, b)]
+        named = [a for _, (a, b) in money if (m := _AMOUNT_REF.match(t, b)) and (m.group("named") or t[b] == "的")]
         if len(named) > 1 and pos >= named[0]:
             return max(i for i, a in enumerate(named) if a <= pos)
     idx, found = None, False
@@ -433,7 +433,7 @@ def _amount_facts(turn: Turn, t: str, segs, lex: Lex) -> None:
     prev_end = 0
     products = _products(found, t, turn.figures)
     for amount, span in found:
-        if _AMOUNT_REF.match(t, span[1]):
+        if (m := _AMOUNT_REF.match(t, span[1])) and not m.group("named"):
             if not any(v == amount and x < span[0] for v, (x, _) in found):
                 turn.item_refs.append(amount)  # 1700万那个还在调试: an item of an earlier turn
             continue
@@ -502,7 +502,7 @@ def _amount_facts(turn: Turn, t: str, segs, lex: Lex) -> None:
             continue  # 年产值6000万 / 注册资本5000万: the enterprise's figures, not award inputs
         if role == "sum" and turn.facts and sum(1 for f, v in turn.facts if isinstance(v, Decimal)) >= 2:
             continue  # 分别400万和400万，合起来800万: the sum of the items already listed
-        if _TOTAL_OF_PARTS.search(t, seg[0], span[0]) and t[seg[1]:seg[1] + 3].lstrip("，,").startswith("其中"):
+        if SUM_RE.search(t, seg[0], span[0]) and t[seg[1]:seg[1] + 3].lstrip("，,").startswith("其中"):
             turn.figures.append(amount)
             continue  # 软件方面一共付了55万，其中40万是订阅…另外15万是买断…: the parts named after 其中 are the figures
         dm = _DELTA_BEFORE.search(t[seg[0]:span[0]])
@@ -866,8 +866,6 @@ def _rehome(turn: Turn, lex: Lex) -> None:
     turn.item_facts = [(i, move(k), v) for i, k, v in turn.item_facts]
 
 
-# a total said before its parts (一共付了55万，其中…)
-_TOTAL_OF_PARTS = re.compile(SUM)
 # what was left out before (漏了 还有… / 忘了说 还有…): added to what was said
 _MORE_OF = re.compile(r"(漏了|忘了(说)?|还漏了|补充(一下)?)[,，]?(还有|另外)?|还有|另外还有")
 # one item said to be the same (同一个项目 / 同一笔贷款): its several figures are parts of it

@@ -28,7 +28,8 @@ A_NOT_A_ANY = re.compile(r"([\u4e00-\u9fa5])[不没]\1")
 NEG = one_of(r"不(?!过|但|仅|久|少|断|错|论|管|同|只)", "没(?!多久|几天)", "未(?!来)", "非(?!常)", "无(?!论)", "尚未", "并未", "还没",
              "还未", "没有", "不是", "不属于", "未能", "没能", "不再")
 # a sum the user computes (合起来 / 一共)
-SUM = one_of("加起来", "加在一起", "合起来", "合计", "一共", "总共", "共计", "总计", "累计")
+SUM = one_of("加起来", "加在一起", "合起来", "合计", "一共", "总共", "共计", "总计", "累计", "一起")
+SUM_RE = re.compile(SUM)
 # a supposition (如果 / 换成)
 IF = one_of("如果", "假如", "要是", "假设", "倘若")  # a bare 若 only where it opens a clause (若干)
 CHANGE_TO = one_of("换成", "改成", "改为", "变成")
@@ -54,4 +55,4 @@ PUNCT = "[,，。;；]"
 
 
 __all__ = ["AWARD", "A_NOT_A", "A_NOT_A_ANY", "CAP", "CHANGE_TO", "HERE", "IF", "MODAL_Q", "NEG", "NOT_AT", "ORGAN", "POLICY", "PARTICLE_Q", "PUBLISH",
-           "PUNCT", "QUESTION", "SELF", "SUM", "TAKES_EFFECT", "TITLE_WON", "WH", "WHEN", "YESNO", "one_of"]
+           "PUNCT", "QUESTION", "SELF", "SUM", "SUM_RE", "TAKES_EFFECT", "TITLE_WON", "WH", "WHEN", "YESNO", "one_of"]
