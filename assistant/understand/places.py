@@ -101,9 +101,10 @@ def says_elsewhere(t: str, corpus: Corpus) -> bool:
 _REG_BEFORE = re.compile(r"(注册(地|地址)?|登记(地)?|落户|工商(注册)?|营业执照(上)?(的)?(地址)?)(就)?(在|于|是|为|位于|设在|写的)$")
 # a smaller area inside the place, named or not in the gazetteer (惠州仲恺高新区 / 龙南经开区 / 某某镇)
 _SUB_AREA = r"[\u4e00-\u9fa5]{1,8}?(?:区|县|镇|乡|园)"
-_REG_AFTER = re.compile(rf"^{HERE}(?:{_SUB_AREA})?(的)?(注册|登记|落户)")  # 赣州经开区注册的: the area's place
 # 龙南规上企业 / 瑞金市的工厂; not 安远县绿色工厂, a title: a plant word right after the place only
-_REG_LOCAL_FIRM = re.compile(rf"^{HERE}(?:{_SUB_AREA})?(的)?([^,，。；;]{{0,4}}?(企业|公司)|工厂|厂)")
+# what follows a place that says the enterprise is there: registered (…注册的, group "reg"), or a firm of it (龙南规上
+# 企业 / 瑞金市的工厂); a smaller area of the place may stand between (赣州经开区注册的, group "area")
+_AFTER_PLACE = re.compile(rf"{HERE}(?P<area>{_SUB_AREA})?(的)?(?:(?P<reg>注册|登记|落户)|[^,，。；;]{{0,4}}?(企业|公司)|工厂|厂)")
 _SELF_BEFORE = re.compile(rf"(?:{SELF}|公司|企业)(是|属于|在)?(一家)?$")
 _NOT_REG = re.compile(r"(也|还)?(有|设|开|建|办)(了)?(个|一个|一家)?(分厂|车间|分公司|厂区|项目|基地|工厂|厂)|"
                       r"(在|到)[^,，。]{0,6}(实施|建设|建|投资|投产)")
@@ -117,7 +118,7 @@ def _registration(t: str, h: PlaceHit) -> tuple[bool, bool]:
     s, e = h.span
     before, after = t[max(0, s - 8):s], t[e:e + 8]
     neg = re.search(rf"{NOT_AT}$", before) is not None
-    return neg, bool(_REG_BEFORE.search(before) or _REG_AFTER.match(after))
+    return neg, bool(_REG_BEFORE.search(before) or (m := _AFTER_PLACE.match(after)) and m.group("reg"))
 
 
 def registered_place(t: str, hits: list[PlaceHit]) -> tuple[PlaceHit | None, bool]:
@@ -125,7 +126,7 @@ def registered_place(t: str, hits: list[PlaceHit]) -> tuple[PlaceHit | None, boo
     for h in hits:
         s, e = h.span
         area = sub_area(t, h)
-        if area and any(e <= x.span[0] < e + len(area) for x in hits):
+        if area and any(e <= x.span[0] < e + len(area) + 1 for x in hits):
             continue  # 赣州市区章贡区注册的: the place named inside is where the enterprise is
         before, after = t[max(0, s - 8):s], t[e:e + 8]
         neg, said = _registration(t, h)
@@ -139,7 +140,7 @@ def registered_place(t: str, hits: list[PlaceHit]) -> tuple[PlaceHit | None, boo
             continue  # 在深圳也开了分厂: a branch, not the enterprise's seat
         if not neg and re.search(rf"{SELF}(企业|公司)?(就)?在$", before):
             return h, False  # 我们企业在龙南: where the enterprise is
-        if _REG_LOCAL_FIRM.match(after) and (_SELF_BEFORE.search(before) or re.search(r"(是|在)$", before) or s == 0
+        if _AFTER_PLACE.match(after) and (_SELF_BEFORE.search(before) or re.search(r"(是|在)$", before) or s == 0
                                               or re.search(r"[,，。；;]$", before)):
             return h, False  # 瑞金市的企业 / 我们龙南规上企业: the enterprise's own place
     if re.search(r"(外地|异地)(注册|企业)", t):
@@ -147,13 +148,12 @@ def registered_place(t: str, hits: list[PlaceHit]) -> tuple[PlaceHit | None, boo
     return None, False
 
 
-_AREA_AFTER = re.compile(rf"{_SUB_AREA}(?=(的)?(注册|登记|企业|公司|工厂))")
 
 
 def sub_area(t: str, h: PlaceHit) -> str | None:
     """The smaller area named right after a place for where the enterprise is (赣州经开区注册的企业 → 经开区)."""
-    m = _AREA_AFTER.match(t, h.span[1])
-    return m.group(0) if m else None
+    m = _AFTER_PLACE.match(t, h.span[1])
+    return m.group("area") if m else None
 
 
 def registrations(t: str, hits: list[PlaceHit]) -> list[PlaceHit]:
