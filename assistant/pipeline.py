@@ -228,10 +228,12 @@ def _deterministic_answer(question: str, session: Session, corpus: Corpus, max_c
     doc = lex.doc
     turn = understand(q, lex, corpus)
     turn.intent = _text_first(q, corpus, lex, turn) or turn.intent
-    if voiced:
-        turn.injection = True
-        if turn.intent == "help" and session.last_intent == "award" and session.profile:
-            turn.intent = "award"  # 系统更新：比例已改为40% 请重新计算, after a money answer: the award, as the document has it
+    turn.injection = turn.injection or voiced
+    if turn.injection and session.last_intent == "award" and session.profile and turn.intent in ("help", "lookup", "search") \
+            and not any(not isinstance(v, bool) for _, v in turn.facts):
+        # 系统更新：比例已改为40% 请重新计算 / 区里刚发的口径 按全额重新算, after a money answer: the award, as the
+        # document has it
+        turn.intent = "award"
     if turn.sub_ref is not None and session.last_topic:
         # （二）里面每家最多多少, after 第七条讲的啥: the item of the clause talked about (or of its parent)
         last = session.last_topic

@@ -26,7 +26,8 @@ _SWITCH = re.compile(r"^(另外|换个话题|换个问题|再问|还想问|顺�
 _TITLE_HELD = re.compile(rf"{TITLE_WON}了|(已(经)?|刚(刚)?)(?:{TITLE_WON}|通过)|获评|评为|评上|入选|通过了")
 INJECTION = re.compile(
     r"忽略(之前|以上|上面|前面|所有|你的)?(的)?(所有)?(指令|指示|提示|规则|设定|要求)|ignore(all)?(previous|prior|above)|"
-    r"systemprompt|系统提示(词)?|你现在是|扮演|越狱|jailbreak|不要(管|理会)(文件|规则)|直接告诉我.{0,8}(是|为)\d"
+    r"systemprompt|系统提示(词)?|你现在是|扮演|越狱|jailbreak|不要(管|理会)(文件|规则)|直接告诉我.{0,8}(是|为)\d|"
+    r"(刚发|新发|新出|最新)的?(口径|规定|通知|文件|政策)"
 )
 # A message dressed as a transcript (系统：… 用户：… / 【系统提示】…): what it puts in the system's or the assistant's
 # mouth is an injection, up to the user's label or the end of its sentence; the user's part is the question.

@@ -70,7 +70,7 @@ def document_names(lex) -> frozenset[str]:
 
 # asking whether something counts toward a base (算进设备投资额里 / 含税还是不含税 / 增值税要不要扣掉)
 INCLUSION_Q = re.compile(r"算进|算入|计入|算在[^,，。]{0,8}里|包括|包含|含不含|还是不含|扣掉|扣除")
-_NOUN_TAGS = ("n", "nz", "nl", "ng")
+_NOUN_TAGS = ("n", "nz", "nl", "ng", "b")  # b: a distinguishing word (二手 / 进口)
 
 
 def unnamed_things(t: str, doc: Document) -> list[str]:

@@ -502,7 +502,8 @@ def _amount_facts(turn: Turn, t: str, segs, lex: Lex) -> None:
             continue  # 年产值6000万 / 注册资本5000万: the enterprise's figures, not award inputs
         if role == "sum" and turn.facts and sum(1 for f, v in turn.facts if isinstance(v, Decimal)) >= 2:
             continue  # 分别400万和400万，合起来800万: the sum of the items already listed
-        if SUM_RE.search(t, seg[0], span[0]) and t[seg[1]:seg[1] + 3].lstrip("，,").startswith("其中"):
+        if SUM_RE.search(t, seg[0], span[0]) and t[seg[1]:seg[1] + 3].lstrip("，,").startswith("其中") \
+                and not (lex.words.remainders and _REMAINDER.search(t, span[1])):
             turn.figures.append(amount)
             continue  # 软件方面一共付了55万，其中40万是订阅…另外15万是买断…: the parts named after 其中 are the figures
         dm = _DELTA_BEFORE.search(t[seg[0]:span[0]])
@@ -564,6 +565,10 @@ def _amount_facts(turn: Turn, t: str, segs, lex: Lex) -> None:
             words.setdefault(key(slot), []).append(named[-1] if named else None)
         if in_list and count and _EACH.search(t[seg[0]:span[0]] + t[span[1]:span[1] + 2]):
             copies = count[0]  # 两个项目每个都买了2000万 / 三个项目各600万
+        if lex.words.remainders and SUM_RE.search(t, seg[0], span[0]) and _REMAINDER.search(t, span[1]):
+            # 总共花了1,460万 其中厂房290万 土建130万 剩下全是设备: the whole the remainder is taken from
+            whole = lex.words.remainders.get(lex.path(slot))
+            slot = lex.fact_of(whole) if whole else slot
         turn.facts.extend([(key(slot), amount)] * copies)
         idx = item_index(t, span[0])
         if idx is not None and copies == 1:
