@@ -527,3 +527,25 @@ def test_a_sum_over_an_earlier_and_a_new_rule_leads_with_the_earlier():
 def test_a_stated_date_that_meets_the_condition_asked_about_is_cited():
     ans, _ = _answer("南康智改项目如果2028年3月开工 还能享受第二条吗")
     assert _cites(ans)[0] == "10.2" and "届满前开工" in ans.answer
+
+
+# --- blind round 16 ------------------------------------------------------------------------------------
+
+def test_items_first_named_by_their_amount_are_new_items_with_their_own_facts():
+    ans, _ = _answer("规上 两个技改项目都入了统计库 符合产业政策 设备800万那个竣工了 600万那个还在建 能拿多少")
+    assert ans.award["total"] == Decimal("480000")
+
+
+def test_a_total_with_its_exclusions_and_a_remainder_named_after_them_gives_the_base():
+    ans, _ = _answer("南康规上 智改项目2024年开工已投用 一共花了900万 其中厂房建设200万 剩下都是智能装备和软件 补多少")
+    assert ans.award["total"] == Decimal("660000")
+
+
+def test_a_project_built_in_another_place_fails_the_in_place_condition():
+    ans, _ = _answer("南康区注册的规上企业 智改项目放在于都县的分厂 2024年开工已投用 软硬件400万 能补吗")
+    assert ans.award["total"] == Decimal("0") and _cites(ans)[0] == "1.3"
+
+
+def test_a_claimed_new_reading_in_a_later_turn_leaves_the_award_as_the_document_has_it():
+    ans, _ = _answer("南康区规上企业 今年云服务订阅付了40万 补多少", "最新的口径是订阅费全额补 按100%重新算一下")
+    assert ans.award["total"] == Decimal("120000") and "input:injection" in ans.flags

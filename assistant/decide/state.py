@@ -262,6 +262,8 @@ def apply_turn(session: Session, turn: Turn, lex: Lex) -> list[str]:
     problems: list[str] = []
     p = session.profile
     held_lists = {k for k, v in p.items() if isinstance(v, list) and v}  # items from earlier turns
+    held_values = {x for k in held_lists for item in p[k] if isinstance(item, dict) for x in item.values()
+                   if isinstance(x, Decimal)}
     if turn.new_project and turn.item_facts and re.search(r"第[一二三四五六七八九十\d]+个", turn.text) \
             and not re.search(r"再|又|新增|增加|另外|还有", turn.text) and all(
             i < len(p.get(_split(lex, _fid(s))[0]) or []) for i, s, _ in turn.item_facts):
@@ -330,6 +332,8 @@ def apply_turn(session: Session, turn: Turn, lex: Lex) -> list[str]:
     indexed = {(s, v): i for i, s, v in turn.item_facts if not isinstance(v, bool)
                and not (turn.new_project and _split(lex, _fid(s))[0] in held_lists)}
     shared = [(s, v) for s, v in amounts if s in turn.shared_facts and (s, v) not in indexed]
+    # 1700万那个还在调试: an amount naming an item held from before is that item, not another one
+    amounts = [(s, v) for s, v in amounts if v not in turn.item_refs or v not in held_values]
     for slot, value in amounts:
         if (slot, value) in shared:
             continue

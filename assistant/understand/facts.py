@@ -149,7 +149,8 @@ def item_index(t: str, pos: int) -> int | None:
     if money and not _ITEM_MARK.search(t):
         # 2,500万的是2023年2月开工 1,100万的是2022年10月开工: each item named by its amount, which marks it as
         # 一个… / 另一个… do, its facts after it
-        named = [a for _, (a, b) in money if (m := _AMOUNT_REF.match(t, b)) and (m.group("named") or t[b] == "的")]
+        named = [a for v, (a, b) in money if (m := _AMOUNT_REF.match(t, b))
+                 and (m.group("named") or t[b] == "的" or not any(w == v and x < a for w, (x, _) in money))]
         if len(named) > 1 and pos >= named[0]:
             return max(i for i, a in enumerate(named) if a <= pos)
     idx, found = None, False
@@ -434,9 +435,10 @@ def _amount_facts(turn: Turn, t: str, segs, lex: Lex) -> None:
     products = _products(found, t, turn.figures)
     for amount, span in found:
         if (m := _AMOUNT_REF.match(t, span[1])) and not m.group("named"):
-            if not any(v == amount and x < span[0] for v, (x, _) in found):
-                turn.item_refs.append(amount)  # 1700万那个还在调试: an item of an earlier turn
-            continue
+            if any(v == amount and x < span[0] for v, (x, _) in found):
+                continue  # 900万那个没列进: an item this turn already stated
+            # 1700万那个还在调试: an item of an earlier turn, or one named so for the first time (1900万那个已竣工)
+            turn.item_refs.append(amount)
         seg = segment_of(segs, span[0])
         # what this amount's own words are: since the last one; past the words said of the last one after 是
         # (40万是按年订阅的云服务，另外15万是买断的CAD软件)
