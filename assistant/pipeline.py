@@ -144,9 +144,10 @@ def _about_clause(asked: set[str], lex: Lex, cid: str) -> bool:
     return cid != "notice" or len(asked & content_bigrams(lex.doc.clause(cid).text)) >= 3
 
 
-def _search(q: str, corpus: Corpus, lex: Lex) -> list[str]:
-    """Retrieval as the fallback router, in the document chosen: clauses above the relevance floor, or the top one
-    when the document's own sentences place the question there too (评价结果有啥用 → 八's 评价结果作为…依据)."""
+def _search(q: str, corpus: Corpus, lex: Lex, lenient: bool = True) -> list[str]:
+    """Retrieval as the fallback router, in the document chosen: clauses above the relevance floor, or (`lenient`)
+    the top one when the document's own sentences place the question there too (评价结果有啥用 → 八's 评价结果作为…
+    依据). Whether a subject is covered at all is asked strictly."""
     from assistant.retrieval import search_clauses
 
     try:
@@ -156,7 +157,7 @@ def _search(q: str, corpus: Corpus, lex: Lex) -> list[str]:
     asked = content_bigrams(q) - document_names(lex)
     hits = [h for h in hits if _about_clause(asked, lex, h.clause)]
     relevant = [h.clause for h in hits if h.relevant]
-    told = text_leader(normalise(q), lex.doc) if not relevant and hits else None
+    told = text_leader(normalise(q), lex.doc) if lenient and not relevant and hits else None
     if told is not None and told in [h.clause for h in hits]:
         relevant = [told]  # 跟高校 科研院所合作的事: the sentence saying it clearly leads, and retrieval ranks it too
     return relevant[:2]
@@ -423,8 +424,8 @@ def _unknown_subject(q: str, corpus: Corpus, lex: Lex, turn, earlier: dict) -> s
     if m is None or _NOT_A_SUBJECT.match(m.group(1)) or not content_bigrams(_NOT_A_SUBJECT_WORDS.sub("", m.group(1))) \
             or any(rx.search(m.group(1)) for _, rx, _, _ in lex.statements):
         return None  # 规上企业能补多少: a fact about the enterprise, not what the money is for
-    hits = _search(m.group(1), corpus, lex)  # the subject alone: the award words around it place nothing
-    if not hits or not _search(q, corpus, lex):
+    hits = _search(m.group(1), corpus, lex, lenient=False)  # the subject alone: the award words around it place nothing
+    if not hits or not _search(q, corpus, lex, lenient=False):
         return "uncovered"
     if not any(c in lex.award_clauses or c == lex.cap_clause for c in hits) and lex.has_rules:
         return hits[0]
