@@ -44,6 +44,10 @@ def eligibility_answer(lex: Lex, session: Session, turn: Turn, question: str) ->
     if units:
         lines.append(f"责任单位：{units}。")
     cites = [citation(doc, cid, quote=quote)]
+    for c in row["conditions"]:
+        # a listed condition written in another clause (在本办法有效期内并网: 九（二）) is cited there
+        if c.get("clause") and c["clause"] != cid and doc.find(c["clause"]) is not None:
+            add_citation(cites, citation(doc, c["clause"], quote=best_quote(doc.clause(c["clause"]), c["text"])))
     for cond in turn.asked_conditions:
         for other, r in rows.items():
             if other != cid and any(x["id"] == cond for x in r["conditions"]):
