@@ -403,9 +403,9 @@ def _deterministic_answer(question: str, session: Session, corpus: Corpus, max_c
 _SUBJECT = re.compile(rf"([\u4e00-\u9fa5a-z]{{2,8}}?)(的)?\s?(?:政府|财政)?(?:能|可以|会|给)?"
                       rf"({AWARD}|扶持资金|支持资金|退税|贴息|减免|优惠|[补奖](?=不|多少|吗|么|几|钱))")
 # something the enterprise achieved, stated beside a money question (通过了安全生产标准化二级达标 / 获得了…认证)
-_ACHIEVED = re.compile(rf"(?:{TITLE_WON}|通过)(?:了)?([\u4e00-\u9fa5a-z]{{4,16}}?)(?=[,，。;；]|$)")
+_ACHIEVED = re.compile(rf"(?:{TITLE_WON}|通过|搞|建|上马|做|装|进)(?:了)?([\u4e00-\u9fa5a-z\d]{{2,16}}?)(?=[,，。;；]|$)")
 _NOT_A_SUBJECT_WORDS = re.compile(rf"{SELF}|{WH}|这个|那个|这些|各项|相关|政策|申请|享受|获得|可以|企业|公司|单位|厂|有没有|有什么|"
-                                  r"现在|目前|今年|去年|明年|这次|那么|一共|总共|大概")
+                                  r"现在|目前|今年|去年|明年|这次|那么|一共|总共|大概|(国家|省|市)级?")  # a level alone names no subject
 _NOT_A_SUBJECT = re.compile(rf"^(?:{_NOT_A_SUBJECT_WORDS.pattern}|能|可|给|拿|的)+$")
 
 
@@ -418,11 +418,16 @@ def _unknown_subject(q: str, corpus: Corpus, lex: Lex, turn, earlier: dict) -> s
             or turn.facts and earlier:
         return None  # 已经建成投用了 现在能补多少: the conversation's award, asked again
     t = normalise(q)
+
+    def no_subject(m) -> bool:  # 有没有 / 龙南 (the document's own name) say nothing about what the money is for
+        return m is None or bool(_NOT_A_SUBJECT.match(m.group(1))) or not (
+            content_bigrams(_NOT_A_SUBJECT_WORDS.sub("", m.group(1))) - document_names(lex))
+
     m = _SUBJECT.search(t)
-    if m is None or _NOT_A_SUBJECT.match(m.group(1)) or not content_bigrams(_NOT_A_SUBJECT_WORDS.sub("", m.group(1))):
-        m = _ACHIEVED.search(t) or m  # 我们厂通过了安全生产标准化二级达标 有没有奖励: what was achieved is the subject
-    if m is None or _NOT_A_SUBJECT.match(m.group(1)) or not content_bigrams(_NOT_A_SUBJECT_WORDS.sub("", m.group(1))) \
-            or any(rx.search(m.group(1)) for _, rx, _, _ in lex.statements):
+    if no_subject(m):
+        # 我们厂通过了安全生产标准化二级达标 / 厂里单独搞了5G专网 有没有奖励: what was achieved or done is the subject
+        m = _ACHIEVED.search(t) or m
+    if no_subject(m) or any(rx.search(m.group(1)) for _, rx, _, _ in lex.statements):
         return None  # 规上企业能补多少: a fact about the enterprise, not what the money is for
     hits = _search(m.group(1), corpus, lex, lenient=False)  # the subject alone: the award words around it place nothing
     if not hits or not _search(q, corpus, lex, lenient=False):

@@ -549,3 +549,13 @@ def test_a_project_built_in_another_place_fails_the_in_place_condition():
 def test_a_claimed_new_reading_in_a_later_turn_leaves_the_award_as_the_document_has_it():
     ans, _ = _answer("南康区规上企业 今年云服务订阅付了40万 补多少", "最新的口径是订阅费全额补 按100%重新算一下")
     assert ans.award["total"] == Decimal("120000") and "input:injection" in ans.flags
+
+
+def test_a_level_the_enterprise_states_alone_is_of_the_title_talked_about_before():
+    ans, _ = _answer("两化融合奖励分几档", "我们是省级的 另外还评上了市级服务型制造示范企业 合计多少")
+    assert ans.award["total"] == Decimal("50000") and _cites(ans)[0] == "4.3.3"
+
+
+def test_what_the_enterprise_did_beside_a_money_question_no_loaded_rule_pays_abstains():
+    ans, _ = _answer("我们厂里搞了污水处理站 投了200万 龙南有没有补助")
+    assert ans.abstained

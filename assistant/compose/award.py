@@ -255,10 +255,11 @@ def award_answer(lex: Lex, session: Session, turn: Turn, question: str, *, chang
     named = [c for c in (topics_in_order(turn.text, lex) if turn.text else []) if c in fed and c in (turn.topics or [])]
     topics = named + [c for c in (turn.topics or []) if c not in named]
     focus = [c for c in topics if c in lex.award_clauses or c in (lex.classification_clause, lex.cap_clause)]
-    if session.last_intent == "award" and session.last_topic in lex.award_clauses \
-            and (not Q_MARK.search(turn.text) or SUM_RE.search(turn.text)):
-        # 还有两项 上云实付3万… / 另外…两项一共多少: more facts for the sum asked before; its rule leads, then the ones now
-        # named
+    if session.last_topic in lex.award_clauses and (
+            session.last_intent == "award" and not Q_MARK.search(turn.text)
+            or session.last_intent in ("award", "lookup") and SUM_RE.search(turn.text)):
+        # 还有两项 上云实付3万… / 另外…两项一共多少 / 服务型制造分几档 → 我们是国家级的 另外…合计多少: the rule talked
+        # about leads the sum, then the ones now named
         focus = list(dict.fromkeys([session.last_topic, *focus]))
     elif not focus and session.last_topic in lex.award_clauses:
         focus = [session.last_topic]

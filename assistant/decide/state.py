@@ -353,6 +353,10 @@ def apply_turn(session: Session, turn: Turn, lex: Lex) -> list[str]:
             item[field] = value
     if turn.upgrade:
         _earlier_titles_rewarded(session, lex, [oid for oid, held in turn.titles if held])
+    family = next((f for f in lex.words.titles if f.clause == session.last_topic), None)
+    for level, held in turn.topic_levels if family is not None else ():
+        if family.levels.get(level):
+            turn.titles.append((family.levels[level], held))  # 我们是国家级的, after 服务型制造示范企业奖励分几档
     for oid, held in turn.titles:
         path = _titles_input(lex, oid)
         if oid in turn.prior_titles and path and lex.inputs[path].type == "choice" and not _before_input(lex, oid):

@@ -768,6 +768,10 @@ def _titles(turn: Turn, t: str, segs, lex: Lex, places: list[tuple[int, int]]) -
                     if oid:
                         turn.titles.append((oid, not _negated_title(t, seg, seg[0], seg[1])))
                         missing.discard(prev_kinds[0])
+            elif not prev_kinds and SELF_RE.search(seg_text) and not _ASKING_RE.search(seg_text):
+                # 我们是国家级的，另外还被评为市级两化融合示范企业: the level of the title talked about before
+                turn.topic_levels += [(lv, not _negated_title(t, seg, seg[0], seg[1]))
+                                      for lv, _m in level_spans(t, seg[0], seg[1], places)]
             prev_kinds = prev_kinds if _sentence_start(t, seg[1]) <= seg[0] else []
             continue
         prev_kinds = list(dict.fromkeys(f[2] for f in fam))

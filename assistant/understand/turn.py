@@ -30,6 +30,8 @@ class Turn:
     injection: bool = False
     stacking: str | None = None
     asks_money: bool = False
+    # levels the enterprise states with no title named beside them (我们是国家级的): the title talked about before
+    topic_levels: list[tuple[str, bool]] = field(default_factory=list)
     more_of: bool = False  # 漏了 还有…28万 合起来: an amount added to the one held for the same fact
     same_item: bool = False  # 同一个项目 … 210万 180万 155万: several figures of one listed item, summed
     asks_unit: bool = False  # …具体找哪个部门: the responsible units are asked too
