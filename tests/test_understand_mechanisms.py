@@ -559,3 +559,8 @@ def test_a_level_the_enterprise_states_alone_is_of_the_title_talked_about_before
 def test_what_the_enterprise_did_beside_a_money_question_no_loaded_rule_pays_abstains():
     ans, _ = _answer("我们厂里搞了污水处理站 投了200万 龙南有没有补助")
     assert ans.abstained
+
+
+def test_an_amount_waiting_for_its_kind_split_in_halves_over_the_kinds_named():
+    ans, _ = _answer("上云今年一共实付了4万 能补多少", "一半是平台系统上云 一半是业务应用上云")
+    assert ans.award["total"] == Decimal("22000")

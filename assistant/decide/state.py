@@ -4,7 +4,7 @@ what-ifs, increases, bare replies to the last follow-up, and the conditions 'all
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from assistant.session import Session
 from assistant.understand.facts import NEG_RE
@@ -504,6 +504,9 @@ def facts_named_in_reply(session: Session, turn: Turn, lex: Lex) -> list[tuple[t
 
 
 
+_HALVES = re.compile(r"一半|各半|平分|对半")
+
+
 def place_kinds(session: Session, turn: Turn, lex: Lex) -> bool:
     """A group's amount and its kind said in different turns meet (上云付了3万 → 设备资源上云; 设备资源上云那一档 → 实付4万),
     and a kind corrected moves the amount held (是平台系统上云 不是业务应用). True when an amount was placed."""
@@ -513,7 +516,11 @@ def place_kinds(session: Session, turn: Turn, lex: Lex) -> bool:
     own_amounts = any(isinstance(v, Decimal) for _, v in turn.facts) or turn.unkinded
     placed = False
     if named and session.unkinded:
-        turn.facts += [(tuple(named[0].split(".")), Decimal(a)) for g, a in session.unkinded if named[0] in groups.get(g, ())]
+        # 一半是信息基础设施上云 一半是制造能力上云: the amount waiting, split evenly over the kinds named
+        share = named if len(named) > 1 and _HALVES.search(turn.text) else named[:1]
+        for g, a in session.unkinded:
+            part = (Decimal(a) / len(share)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+            turn.facts += [(tuple(k.split(".")), part) for k in share if k in groups.get(g, ())]
         placed = True
     elif named and denied and not own_amounts:
         for d in denied:
