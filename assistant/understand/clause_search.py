@@ -70,6 +70,7 @@ def document_names(lex) -> frozenset[str]:
 
 # asking whether something counts toward a base (算进设备投资额里 / 含税还是不含税 / 增值税要不要扣掉)
 INCLUSION_Q = re.compile(r"算进|算入|计入|算在[^,，。]{0,8}里|包括|包含|含不含|还是不含|扣掉|扣除")
+_SAID: dict[int, tuple] = {}
 _NOUN_TAGS = ("n", "nz", "nl", "ng", "b")  # b: a distinguishing word (二手 / 进口)
 
 
@@ -82,7 +83,12 @@ def unnamed_things(t: str, doc: Document) -> list[str]:
     from corpus import interpretations
 
     jieba.setLogLevel(60)
-    said = normalise("".join(c.text for c in doc) + "".join(str(v) for it in interpretations(doc) for v in it.values()))
+    hit = _SAID.get(id(doc))
+    if hit is None or hit[0] is not doc:  # the document's words, joined once per document
+        hit = (doc, normalise("".join(c.text for c in doc) + "".join(str(v) for it in interpretations(doc)
+                                                                     for v in it.values())))
+        _SAID[id(doc)] = hit
+    said = hit[1]
     names = normalise(doc.title + doc.doc_number)
     return list(dict.fromkeys(w for w, tag in jieba.posseg.cut(t) if tag in _NOUN_TAGS and len(w) >= 2
                               and w not in said and w not in names))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 from assistant.understand.amounts import ROLE_SUM, amount_role, find_money, find_quantities
 from assistant.understand.focus import INTERPRETIVE_Q, Q_MARK
@@ -124,10 +125,15 @@ def key(fact: str) -> tuple:
 
 # --- list items ------------------------------------------------------------------------------------
 
-# an item named by its amount (900万那个没列进统计库 / 1700万那个还在调试): a reference, not another figure
 # an item named by its amount: a reference back (900万那个没列进统计库 / 1700万那个还在调试), or named while stated
 # (2,500万的是2023年2月开工), group "named"
 _AMOUNT_REF = re.compile(r"(?P<named>的(是|项目))|(的)?那(个|笔|项)")  # matched at the amount's end
+
+
+@lru_cache(maxsize=64)
+def _money_spans(t: str) -> tuple:
+    """The text's amounts with their spans, found once per text: item_index asks for every fact it places."""
+    return tuple(find_money(t)[0])
 
 
 def _ref_index(t: str, pos: int, found) -> int | None:
@@ -143,7 +149,7 @@ def _ref_index(t: str, pos: int, found) -> int | None:
 def item_index(t: str, pos: int) -> int | None:
     """Which listed item a position is about (一个已竣工，另一个还没竣工 → 0 / 1), or None when no item is marked. An
     item named by its amount (900万那个没列进) is the one that amount was stated for."""
-    money = find_money(t)[0] if "那" in t or "的" in t else []
+    money = _money_spans(t) if "那" in t or "的" in t else ()
     if money and (ref := _ref_index(t, pos, money)) is not None:
         return ref
     if money and not _ITEM_MARK.search(t):
@@ -605,20 +611,22 @@ def _quantities(turn: Turn, t: str, segs, lex: Lex) -> None:
             break
 
 
-def _item_of(turn: Turn, t: str, seg: tuple[int, int], pos: int, fact: str, value, lex: Lex) -> None:
+def _item_of(turn: Turn, t: str, seg: tuple[int, int], pos: int, fact: str, value, lex: Lex) -> int | None:
     """Which listed item a stated value belongs to: every item when the pack declares the field shared or the value
-    is said of them all (期限都是三年); else the item marked before it (一笔3000万 执行利率3.0%)."""
+    is said of them all (期限都是三年); else the item marked before it (一笔3000万 执行利率3.0%). Returns that item's
+    index, or None when the value is not one item's."""
     path = lex.path(fact)
     head, _, field = path.partition(".")
     if not field or lex.kind(head) != "list":
-        return
+        return None
     spec = lex.inputs[head].fields.get(field)
     if spec is not None and spec.shared or _EACH.search(t[seg[0]:pos]) or "都" in t[max(seg[0], pos - 3):pos]:
         turn.shared_facts.append(key(fact))
-        return
+        return None
     idx = item_index(t, pos)
     if idx is not None:
         turn.item_facts.append((idx, key(fact), value))
+    return idx
 
 
 def _rates(turn: Turn, t: str, segs, lex: Lex) -> None:
@@ -659,8 +667,7 @@ def _dates(turn: Turn, t: str, segs, lex: Lex) -> None:
                 continue
             taken.add(d.start())
             turn.facts.append((key(fact), value))
-            _item_of(turn, t, seg, d.start(), fact, value, lex)
-            if "." not in lex.path(fact) or item_index(t, d.start()) is None:
+            if _item_of(turn, t, seg, d.start(), fact, value, lex) is None:
                 break  # a list's dates may be stated per item (1,100万的是2022年10月开工 800万的是2024年开工)
 
 
