@@ -33,7 +33,7 @@ from assistant.decide.state import apply_turn, facts_named_in_reply, fill_asked,
 from assistant.session import Session
 from assistant.understand import normalise, understand, without_roles
 from assistant.understand.clause_search import INCLUSION_Q, content_bigrams, document_names, text_leader, unnamed_things
-from assistant.understand.focus import Q_MARK, REQUIRE_Q
+from assistant.understand.focus import BASIS_Q, Q_MARK, REQUIRE_Q
 from assistant.understand.lexicon import Lex, lexicon_for
 from assistant.understand.places import PlaceHit
 from assistant.understand.scope import ABSTAIN_PATTERNS
@@ -304,7 +304,7 @@ def _deterministic_answer(question: str, session: Session, corpus: Corpus, max_c
             money.sources += ans.sources
             ans = money
     elif intent == "validity":
-        ans = validity_answer(lex, as_of)
+        ans = validity_answer(lex, as_of, question)
     elif intent == "docfacts":
         ans = docfacts_answer(lex, turn.docfact or "number")
     elif turn.clause_ref and doc.find(turn.clause_ref) is None and intent in ("lookup", "search", "unit") \
@@ -438,9 +438,15 @@ def _unknown_subject(q: str, corpus: Corpus, lex: Lex, turn, earlier: dict) -> s
 
 
 def _unnamed_in_base(lex: Lex, turn, intent: str) -> list[str]:
-    """What a question asks to count toward a rule's base that the document never names (海关关税和海运费)."""
-    if intent not in ("lookup", "search") or not turn.topics or turn.topics[0] not in lex.award_clauses \
-            or any(not isinstance(v, bool) for _, v in turn.facts) or not INCLUSION_Q.search(turn.focus or turn.text):
+    """What a question asks to count toward a rule's base that the document never names (海关关税和海运费), or the
+    figures it asks the base to be chosen between (按合同价算还是按已经付的算) when it names one the document never does."""
+    if not turn.topics or turn.topics[0] not in lex.award_clauses or intent not in ("lookup", "search", "award"):
+        return []
+    focus = turn.focus or turn.text
+    either = focus.find("还是")
+    if either > 0 and (BASIS_Q.search(focus) or "按" in focus[:either] and "算" in focus[either:]):
+        return unnamed_things(focus, lex.doc)
+    if intent == "award" or any(not isinstance(v, bool) for _, v in turn.facts) or not INCLUSION_Q.search(focus):
         return []
     return unnamed_things(turn.text, lex.doc)  # the whole turn: the things asked about may come before the question
 

@@ -10,7 +10,7 @@ from assistant.answer import Answer
 from assistant.compose.common import add_followup, finish, followup_for, place_line, rule_rows, status_line, yours
 from assistant.compose.text import FIGURE_Q, add_citation, best_quote, citation, sentences, units_text
 from assistant.session import Session
-from assistant.understand.focus import Q_MARK
+from assistant.understand.focus import BASIS_Q, Q_MARK
 from assistant.understand.lexicon import Lex
 from assistant.understand.topics import topics_in_order, topics_of
 from assistant.understand.turn import Turn
@@ -181,9 +181,10 @@ def compose_award(lex: Lex, award: dict, focus: list[str], question: str, money_
             prefix = "最高可获" if it.get("maximum") else ("可获" if it["status"] == "eligible" else "如条件满足可获")
             head = f"【{it['label']} {it.get('title', '')}】{it['status_text']}，{prefix}{format_yuan(it['amount'])}。"
         lines.append(head)
-        if it["rule"] in title_rules or award.get("doc_status") not in (None, "in_force"):
+        if it["rule"] in title_rules or award.get("doc_status") not in (None, "in_force") or BASIS_Q.search(question):
             # the title amounts are the clause's own list: quote it, so the level read can be checked; a document
-            # not in force pays nothing, so what it said is quoted for reference
+            # not in force pays nothing, so what it said is quoted for reference; asked what the amount is computed
+            # on (按哪个数算), the clause says it
             lines.append(f"  原文：“{best_quote(doc.clause(it['clause']), question)}”")
         for s in it.get("steps") or []:
             lines.append(f"  · {s}")
@@ -291,6 +292,13 @@ def award_answer(lex: Lex, session: Session, turn: Turn, question: str, *, chang
     if turn.unlisted_titles:
         named = "、".join(f"“{x}”" for x in dict.fromkeys(turn.unlisted_titles))
         text += (f"\n注：{named}不在文件所列的称号之内，按该条不予奖励；是否另有支持，请向{lex.consult}咨询。")
+    rules = lex.pack.rules
+    for b in (rules.budgets if rules is not None else ()):
+        p = rules.parameters[b.parameter]
+        if not b.rule and p.value in turn.figures and doc.find(p.clause) is not None:
+            # 3000万不够分 会不会被打折: the budget the user names, as the document has it
+            text += f"\n注：{b.note or '“' + p.quote + '”是资金总额，不是单个企业的上限'}。"
+            add_citation(cites, citation(doc, p.clause, quote=p.quote))
     return finish(doc, head + "\n" + text, citations=cites, award=award, flags=flags, followups=followups, asks=asks,
                   sources=quoted)
 

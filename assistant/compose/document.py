@@ -8,6 +8,7 @@ from datetime import date
 from assistant.answer import Answer
 from assistant.compose.common import finish, status_line
 from assistant.compose.text import (
+    WHOLE_Q,
     abstain_what,
     best_quote,
     citation,
@@ -56,7 +57,7 @@ def abstain_answer(lex: Lex, kind: str, question: str, corpus: Corpus | None = N
         # 进口设备的关税和海运费能不能算进设备投资额: the rule is quoted; what is asked about it, it never names
         c = doc.clause(clause)
         quote = best_quote(c, question)
-        text = (f"{doc.doc_number}没有规定{'、'.join(things)}是否计入。{c.label}只写明“{quote.rstrip('。')}”。"
+        text = (f"{doc.doc_number}没有提到{'、'.join(things)}，也就没有规定其能否计入或作为计算依据。{c.label}只写明“{quote.rstrip('。')}”。"
                 f"文件对此未作规定，请以{consult}的解释为准。")
         return finish(doc, text, citations=[citation(doc, clause, quote=quote)], abstained=True,
                       flags=["abstain:unnamed"])
@@ -121,13 +122,16 @@ def abstain_answer(lex: Lex, kind: str, question: str, corpus: Corpus | None = N
     return finish(doc, text, citations=cites, abstained=True, flags=[f"abstain:{kind}"])
 
 
-def validity_answer(lex: Lex, as_of: date | None = None) -> Answer:
-    """A document that states its validity: the dates, from its own clause, and whether it is in force today."""
+def validity_answer(lex: Lex, as_of: date | None = None, question: str = "") -> Answer:
+    """A document that states its validity: the dates, from its own clause, and whether it is in force today.
+    Asked for the clause as written (原文怎么写的), the whole clause is quoted."""
     doc = lex.doc
     m = lex.pack.meta
     vc = lex.pack.rules.validity_clause if lex.pack.rules else ""
     clause = doc.find(vc) if vc else None
     quote = next((s for s in sentences(clause.text) if "有效期" in s or "施行" in s), None) if clause else None
+    if quote and WHOLE_Q.search(question):
+        quote = clause.text.split("〔责任单位", 1)[0].strip()
     day = as_of or date.today()
     st = status_line(lex, day)
     start = m.effective or m.issued

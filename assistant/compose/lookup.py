@@ -8,6 +8,7 @@ from assistant.answer import Answer
 from assistant.compose.award import cap_sentence
 from assistant.compose.common import finish, rule_rows, status_line
 from assistant.compose.text import (
+    WHOLE_Q,
     add_citation,
     best_quote,
     bigrams,
@@ -47,7 +48,6 @@ def outline_answer(doc: Document, clause, question: str) -> Answer:
 
 
 # Asking for a clause's text as written (念下原文 / 全文 / 原话), not the sentence most about the question.
-_WHOLE_Q = re.compile(r"原文|全文|原话|[念读](一)?下|完整")
 # Asking for the items of a parent clause (四（三）有哪几条 / 列出所有 / 分别是什么), not for its own words.
 _ITEMS_Q = re.compile(r"所有|哪几|哪些|列出|列举|分别|包括|包含|有几(条|项|个|款)|都有(什么|啥)|几条|几项")
 
@@ -71,7 +71,7 @@ def lookup_answer(lex: Lex, cids: list[str], question: str, turn: Turn | None = 
     cites: list[dict] = []
     body = clause.text.split("〔责任单位", 1)[0].strip()
     # 念下原文 / 全文: the clause as written, every sentence of it
-    quote = body if body and _WHOLE_Q.search(question) else best_quote(clause, question)
+    quote = body if body and WHOLE_Q.search(question) else best_quote(clause, question)
     add_citation(cites, citation(doc, cid, quote=quote))
     lines = [f"{clause.label}{('（' + clause.heading + '）') if clause.heading else ''}规定：“{quote}”"]
     if quote != clause.text.split("〔责任单位", 1)[0].strip():
@@ -120,6 +120,10 @@ def lookup_answer(lex: Lex, cids: list[str], question: str, turn: Turn | None = 
     for other in cids[1:2]:
         if other != cid and doc.find(other) is not None:
             add_citation(cites, citation(doc, other, question))
+            theirs = units_text(doc, other)
+            if turn is not None and turn.asks_unit and theirs and theirs != units:
+                # 评定奖励归哪个单位负责 诊断服务那项呢: each thing asked about, its own units
+                lines.append(f"{doc.clause(other).label}的责任单位：{theirs}。")
     if rule is not None:
         ask_for = lex.words.rule_questions.get(rule.id)
         if ask_for:

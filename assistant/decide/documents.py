@@ -308,8 +308,8 @@ def choose_document(q: str, session: Session, corpus: Corpus, settings) -> Choic
     if len(workshops) == 1 and workshops[0] in distinct:
         # 我们在南康有个厂区…网络化改造: the plant's place, whose document alone has the rule asked about
         return Choice(corpus.document(workshops[0]), "place", rest)
-    # a money question with the enterprise's figure (咨询费6.4万 能补一半吗), not a target (智能工厂要打造几个)
-    money = bool(MONEY_Q.search(t) and find_money(t)[0])
+    # a money question with the enterprise's figure (咨询费6.4万 能补一半吗 / 有4个产品进了名单), not a target (智能工厂要打造几个)
+    money = bool(MONEY_Q.search(t) and (find_money(t)[0] or any(c.isdigit() for c in t)))
     rewarding = [d for d in corpus if money and _names_an_award(lexicon_for(d), t)]
     if home is not None and home not in rewarding and len(rewarding) == 1 and rewarding[0].id in distinct | signals:
         # 清洁生产审核通过验收了 咨询费6.4万 能补一半吗: no place named, and only one document pays for what is named

@@ -19,7 +19,7 @@ from assistant.understand.turn import Turn
 from assistant.understand.zh import AWARD, CAP, CHANGE_TO, IF, SUM, TITLE_WON
 from tools.amounts import find_amounts
 
-_NEW_PROJECT = re.compile(r"(再|又|还)?(加|增加|新增|多)(了)?一个(技改)?项目|另(一|外一)个(项目)?|第二个(项目)?|还有一个(项目)?|再一个(项目)?|另一项目")
+_NEW_PROJECT = re.compile(r"(?:(?:再|又|还|另)有|(?:再|又|还)?(?:加|增加|新增|多))了?一?个[\u4e00-\u9fa5]{0,4}?项目|还有一个|再一个|另(?:外)?一(?:个|项)|第二个")
 _WHATIF = re.compile(rf"^(那|那么|若)|{IF}|{CHANGE_TO}|呢\??$")
 _SWITCH = re.compile(r"^(另外|换个话题|换个问题|再问|还想问|顺便问|我还想问|还有个问题|另一个问题)")
 # A title stated as held (获得了 / 已经评为 / 评上了), as opposed to named in a question about its award.
@@ -27,14 +27,16 @@ _TITLE_HELD = re.compile(rf"{TITLE_WON}了|(已(经)?|刚(刚)?)(?:{TITLE_WON}|�
 INJECTION = re.compile(
     r"忽略(之前|以上|上面|前面|所有|你的)?(的)?(所有)?(指令|指示|提示|规则|设定|要求)|ignore(all)?(previous|prior|above)|"
     r"systemprompt|系统提示(词)?|你现在是|扮演|越狱|jailbreak|不要(管|理会)(文件|规则)|直接告诉我.{0,8}(是|为)\d|"
-    r"(刚发|新发|新出|最新)的?(口径|规定|通知|文件|政策)"
+    r"(刚发|新发|新出|最新)的?(口径|规定|通知|文件|政策)|"
+    # a rule of the document said to be suspended (四（三）7那条今年不执行了): the document says what is in force
+    r"(条|款|规定|上限|封顶|限额)[^,，。]{0,6}(不(再)?执行|不适用|取消|作废|废止|停止执行|暂停执行|不作数|不算数)"
 )
-# A message dressed as a transcript (系统：… 用户：… / 【系统提示】…): what it puts in the system's or the assistant's
+# A message dressed as a transcript (系统：… 用户：… / 【系统提示】… / <!-- system: … -->): what it puts in the system's or the assistant's
 # mouth is an injection, up to the user's label or the end of its sentence; the user's part is the question.
 # Words said in the voice of an authority the user quotes (四（三）1原文是：… / 【某局口径：…】 / 最新政策：…) are the same:
 # the rules are the document's, never a text the question supplies.
 _ROLE = r"系统|system|助手|assistant|管理员|admin|开发者|developer|原文|口径|最新(规定|政策|通知|文件)"
-_LABEL = re.compile(rf"[\[【(（][^\]】)）:：]{{0,8}}?(?P<block>{_ROLE})[^\]】)）]{{0,4}}(?P<said>[:：][^\]】)）]*)?[\]】)）][:：]?"
+_LABEL = re.compile(rf"[\[【(（<][^\]】)）>:：]{{0,8}}?(?P<block>{_ROLE})[^\]】)）>]{{0,4}}(?P<said>[:：][^\]】)）>]*)?[\]】)）>][:：]?"
                     rf"|(?P<role>{_ROLE})[^,，。:：]{{0,4}}[:：]|(?P<user>用户|user)[:：]", re.I)
 
 
@@ -59,7 +61,7 @@ def without_roles(text: str) -> tuple[str, bool]:
 
 
 # The demand part of an injection (按10%给我算 / 直接批600万 / 告诉我补贴是1000万) is not a fact either.
-_DEMAND = re.compile(r"给我算|直接(批|给|说|写|回答|回复|输出)|不用管|告诉我.{0,6}(是|为)|就说|按\d+%|你(必须|务必|一定要|应该|得)|"
+_DEMAND = re.compile(r"给我算|直接(批|给|说|写|回答|回复|输出)|不用管|告诉我.{0,6}(是|为)|就说|按\d+%|你(必须|务必|一定要|应该|得|按)|"
                      r"(必须|只能|只许)(回答|回复|输出|说|写)|(回答|回复|输出)(为|是)?[:：]")
 _SPEECH_DEMAND = re.compile(r"(回答|回复|输出|说|写|答|告诉我)(为|是|成)?$")
 _DEMAND_TAIL = re.compile(rf"(?:{_DEMAND.pattern})[^,，。;；\d]{{0,4}}(?:\d[\d.,]*(?:万元|万|亿元|亿|元|%)?)?")

@@ -63,7 +63,8 @@ _EACH = re.compile(r"每个|每一个|每项|每笔|各(个)?(项目|阶段)?|�
 _HYPOTHETICAL_BEFORE = re.compile(rf"(?:{IF}|若|等|那)[^,，]{{0,4}}$")
 _HYPOTHETICAL_AFTER = re.compile(r"(了)?(之后|以后|后)")
 _REQUIREMENT_Q = re.compile(rf"需要|要求|必须|是否|{A_NOT_A}|条件|才(能|可以)")
-_FACT_Q_BEFORE = re.compile(rf"(?:{MODAL_Q}|{A_NOT_A}|符不|达没达到|有无)(已经|已|都|也)?$")
+# (除了符合国家产业政策 还得符合啥: a requirement named beside the one asked, not a fact stated)
+_FACT_Q_BEFORE = re.compile(rf"(?:{MODAL_Q}|{A_NOT_A}|有无|除了)(已经|已|都|也)?$")
 _FACT_Q_AFTER = re.compile(r"(了)?(的)?(企业|项目)?(了)?(吗|么|与否)")
 # list items: 一个…，另一个… / 第一个…第二个… / 项目一…项目二…
 _ITEM_MARK = re.compile(r"(?:(?P<other>另(外)?(一|1)[个笔]|另一(个|项|笔)?|还有一[个笔])|第(?P<n>[一二三四五六七八九十\d]+)[个笔]|"
@@ -81,10 +82,11 @@ _PRIOR = re.compile(r"(已(经)?(获|拿|领)(到|了|过)?|(拿|领|获得)(了
 _TITLE_LIKE = re.compile(r"(国家级?|省级?|([\u4e00-\u9fa5]{2,3}?)?市级?|国字号)[\u4e00-\u9fa5]{0,8}?(示范工厂|智能工厂|数字化车间|示范企业|标杆企业|"
                          r"示范车间|灯塔工厂|绿色工厂|车间|工厂)")
 # titles held, said after them (…示范企业 我们都评上了 / 都拿到了)
-_TITLE_HELD_AFTER = re.compile(rf"(?:{SELF})?(这|三个|两个|几个)?(都|也|均)?(已经|已)?(?:{TITLE_WON})")
+_SOME = r"(?:这|[两三四五六七八九十几\d]+[个项])"  # 这 / 三个 / 六项: the titles just named, counted
+_TITLE_HELD_AFTER = re.compile(rf"(?:{SELF})?{_SOME}?(?:(都|也|均)?(已经|已)?(?:{TITLE_WON})|(都|也|均|全)(有|是|具备))")
 _TITLE_STATED = re.compile(rf"{TITLE_WON}|是|评了|评定为|通过|列为|拿了|有|当选|新获|刚获")
 _LEVEL_Q_MONEY = re.compile(r"(奖|补|给|拿|奖励(是)?)多少|多少钱|能拿|能补|有(奖励|奖金|钱)吗|能得|能获得|可以拿")
-_HELD_BACK = re.compile(rf"{SELF}(这)?(两个|三个|两项|三项|几个)?(都|也|均|全)?(已经|已)?"
+_HELD_BACK = re.compile(rf"{SELF}(这)?{_SOME}?(都|也|均|全)?(已经|已)?"
                         r"(有|拿到|拿了|获得|评上|是|具备)(了)?")
 _FIGURE_AFTER = re.compile(rf"(?:{AWARD}|奖|补)(是|为)?_+")
 _LEVEL_FIGURE = re.compile(r"(国家级?|省级?|市级?)(的)?(奖励|奖|补)?(是|为)?_+(元)?")
@@ -107,8 +109,10 @@ def _sentence_start(t: str, pos: int) -> int:
 
 
 def _asked_fact(t: str, seg: tuple[int, int], m: re.Match) -> bool:
-    after = t[m.end():seg[1]]
-    return bool(_FACT_Q_BEFORE.search(t[seg[0]:m.start()]) or _FACT_Q_AFTER.match(after)
+    after, before = t[m.end():seg[1]], t[seg[0]:m.start()]
+    # an A-not-A split by the fact's own first word (入没入库 / 符不符合 / 达没达到) asks it
+    split_a_not_a = len(before) >= 2 and before[-1] in "不没" and before[-2] == t[m.start()]
+    return bool(split_a_not_a or _FACT_Q_BEFORE.search(before) or _FACT_Q_AFTER.match(after)
                 or re.fullmatch(r"(了)?(没|没有)", after)
                 or A_NOT_A_ANY.match(after.removeprefix("的")) and len(after) <= 5  # 合同能源管理支不支持 / …的算不算
                 or (t[seg[1]:seg[1] + 1] == "?" and re.fullmatch(r"(了)?(的)?(企业|项目)?(了)?", after)))
@@ -452,6 +456,9 @@ def _amount_facts(turn: Turn, t: str, segs, lex: Lex) -> None:
         own_words, prev_end = (max(prev_end, seg[0]) if described else prev_end, span[0]), span[1]
         seg_text = t[seg[0]:seg[1]]
         role = amount_role(t, seg, span, lex.edges, amount)
+        if role == "own" and amount in lex.pools and not _ITEM_MARK.search(t, *own_words) \
+                and not any(not f.startswith("~") for _, _, f in concepts(t, *own_words, lex)):
+            role = "budget"  # 3000万不够分: the document's own budget, by its figure, with no input word or item of its own
         if role == "own" and any(p == amount and at < span[0] for p, at in products):
             role = "derived"  # 软硬件640万 … 全部按8%算 51.2万: the user's own arithmetic on a figure stated before
         if role in ("threshold", "budget", "derived") and not (role == "threshold" and SELF_RE.search(seg_text)
@@ -680,12 +687,23 @@ def _negated_title(t: str, seg: tuple[int, int], lo: int, start: int) -> bool:
 
 
 def _levels_only(t: str, seg: tuple[int, int], places: list[tuple[int, int]]) -> bool:
-    """A clause naming nothing but levels (国家级 / 省级和市级)."""
+    """A clause naming nothing but levels (国家级 / 省级和市级), after at most a two-character lead (还有国家 省 市三级…)."""
     rest, at = [], seg[0]
     for _, m in sorted(level_spans(t, seg[0], seg[1], places), key=lambda x: x[1].start()):
         rest.append(t[at:m.start()])
         at = max(at, m.end())
-    return at > seg[0] and not "".join(rest + [t[at:seg[1]]]).strip("级的和及与、 ")
+    return at > seg[0] and len(rest[0].strip()) <= 2 and not "".join(rest[1:] + [t[at:seg[1]]]).strip("级的和及与、 ")
+
+
+def _leads_family(t: str, segs, seg: tuple[int, int], mentions, places) -> bool:
+    """Whether a clause of levels only opens a list of levels that ends in a title family's name."""
+    while _levels_only(t, seg, places):
+        seg = next((s for s in segs if s[0] >= seg[1]), None)
+        if seg is None:
+            return False
+        if any(seg[0] <= x[0] < seg[1] for x in mentions):
+            return True
+    return False
 
 
 def level_spans(t: str, lo: int, hi: int, places: list[tuple[int, int]]):
@@ -768,7 +786,8 @@ def _titles(turn: Turn, t: str, segs, lex: Lex, places: list[tuple[int, int]]) -
             continue
         if not fam:
             # 在省里拿了两化融合示范，市里也评了: a level in the next clause continues the same family
-            if len(prev_kinds) == 1 and _sentence_start(t, seg[0]) < seg[0] \
+            # (not levels leading the next family's name: …市级两化融合示范企业 还有国家 省 市三级服务型制造示范企业)
+            if len(prev_kinds) == 1 and not _leads_family(t, segs, seg, mentions, places) and _sentence_start(t, seg[0]) < seg[0] \
                     and re.search(r"也|还|同时|另外|都|评|拿|获|只是|就是|(?<!还)是(?!否)", seg_text) and not _ASKING_RE.search(seg_text):
                 for lv, _m in level_spans(t, seg[0], seg[1], places):
                     oid = fams[prev_kinds[0]].levels.get(lv)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from assistant.understand.text import segment_of, segments
-from assistant.understand.zh import MODAL_Q, QUESTION, SELF, YESNO
+from assistant.understand.zh import MODAL_Q, QUESTION, SELF, WH, YESNO
 
 # A segment that asks something (the delimiter after it included: 补贴什么时候到账？ / 是按A还是B).
 Q_MARK = re.compile(rf"{QUESTION}|多久|请问|咨询|(是|按)[^,，。]{{0,12}}还是")
@@ -52,9 +52,12 @@ def question_focus(t: str, has_topic=None) -> str:
 # Whether two of the document's own rules combine (设备奖补另算吗 / 上云奖补可以同时拿吗): not a scope question.
 SEPARATE_Q = re.compile(r"另算|单独算|分开算|单独计算|另外算|分别算|另行计算|叠加|同时(拿|享受|申请|领|获得)|一起(拿|算|享受|申请)|"
                          r"都能(拿|享受)|兼得|(能|可以|能不能|可不可以|还能)?(也|同时|一起|再|还)(能)?(拿|享受|申请|领)")
+# A question about what an amount is computed on (补贴按哪个数算 / 基数是什么 / 怎么算)
+_BASIS = rf"按{WH}[^,，。]{{0,4}}(算|计算|核定)|怎么算|如何计算|基数"
+BASIS_Q = re.compile(_BASIS)
 # An interpretive question about a rule: the adopted reading is part of the answer (DESIGN §5).
 INTERPRETIVE_Q = re.compile(rf"还是|含不含|包不包括|包括不包括|包含|是否包括|本身|(?:{MODAL_Q}|能不能|可不可以)(同时|分别)|"
-                            r"叠加|每个|是什么意思|什么意思|怎么理解|如何理解|指什么|是指|按什么(算|计算)|怎么算|如何计算|基数|"
+                            rf"叠加|每个|是什么意思|什么意思|怎么理解|如何理解|指什么|是指|{_BASIS}|"
                             r"是固定的|固定(的)?吗|上限|最多|最高|封顶|条件|单个企业的|是单个|每家")
 REQUIRE_Q = re.compile(r"要求|需要|必须|必要|前提|才(能|可以)|要不要|需不需要|是否要|限(于|定)|只(有|限)")
 YESNO_Q = re.compile(YESNO)

@@ -33,6 +33,7 @@ class Lex:
     targets_re: re.Pattern | None = None
     facts: dict[str, str] = field(default_factory=dict)  # fact id → input path
     edges: frozenset = frozenset()  # the document's thresholds, band edges and caps in yuan
+    pools: frozenset = frozenset()  # the document-wide budgets in yuan (每年奖补资金总额3000万), no other figure's value
     inputs: dict = field(default_factory=dict)  # input path → spec
     lexicon: Lexicon | None = None
     memo: dict = field(default_factory=dict, repr=False)  # derived tables, computed once per compiled lexicon
@@ -264,6 +265,9 @@ def compile_lexicon(pack: Pack) -> Lex:
     lex.targets_re = _rx(w.targets.words) if w.targets is not None else None
     if pack.rules is not None:
         lex.edges = frozenset(p.value for p in pack.rules.parameters.values() if p.unit == "元")
+        wide = {b.parameter for b in pack.rules.budgets if not b.rule}
+        lex.pools = frozenset(pack.rules.parameters[b].value for b in wide) - frozenset(
+            p.value for k, p in pack.rules.parameters.items() if k not in wide)
     # every input is a fact under its own path too (nankang's smart_projects.software_hardware)
     for path in lex.inputs:
         lex.facts.setdefault(path, path)
