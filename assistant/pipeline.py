@@ -26,14 +26,14 @@ from assistant.compose.document import (
 )
 from assistant.compose.eligibility import eligibility_answer, requirement_answer
 from assistant.compose.lookup import lookup_answer, targets_answer, unit_answer, unit_clauses_answer
-from assistant.compose.text import best_quote, citation, stamp, units_text
+from assistant.compose.text import best_quote, citation, sentences, stamp, units_text
 from assistant.compose.whatif import whatif_answer
 from assistant.decide.documents import choose_document
 from assistant.decide.state import apply_turn, facts_named_in_reply, fill_asked, place_kinds, reply_condition
 from assistant.session import Session
 from assistant.understand import normalise, understand, without_roles
 from assistant.understand.clause_search import INCLUSION_Q, content_bigrams, document_names, text_leader, unnamed_things
-from assistant.understand.focus import BASIS_Q, Q_MARK, REQUIRE_Q
+from assistant.understand.focus import BASIS_Q, LIKE_Q, Q_MARK, REQUIRE_Q
 from assistant.understand.lexicon import Lex, lexicon_for
 from assistant.understand.places import PlaceHit
 from assistant.understand.scope import ABSTAIN_PATTERNS
@@ -174,6 +174,8 @@ def _route_document(q: str, session: Session, corpus: Corpus) -> tuple[Lex | Ans
             return ask_place_answer(fallback, corpus), choice.text, None
         choice.doc = fallback  # asked once already: answer from the document talked about (else the default)
     session.awaiting_place = False
+    if choice.reason != "session":
+        session.by_default = choice.reason == "home"
     if choice.doc.id != session.doc:
         # what pointed into the old document's facts goes before they are read again for the new one
         session.last_slot = session.kind_named = None
@@ -222,12 +224,16 @@ def _deterministic_answer(question: str, session: Session, corpus: Corpus, max_c
         doc = corpus.documents.get(session.doc or "") or corpus.default_document
         return too_long_answer(doc, len(q), max_chars)
     voiced = without_roles(normalise(q))[1]  # routing reads the text without the words put in another's voice
+    before = (session.doc, session.last_topic)
     routed, q, reg = _route_document(q, session, corpus)
     if isinstance(routed, Answer):
         return routed
     lex = routed
     doc = lex.doc
     turn = understand(q, lex, corpus)
+    counterpart = _no_counterpart(q, corpus, lex, turn, *before)
+    if counterpart is not None:
+        return counterpart
     turn.intent = _text_first(q, corpus, lex, turn) or turn.intent
     turn.injection = turn.injection or voiced
     if turn.injection and session.last_intent == "award" and session.profile and turn.intent in ("help", "lookup", "search") \
@@ -294,7 +300,9 @@ def _deterministic_answer(question: str, session: Session, corpus: Corpus, max_c
     elif intent == "help":
         ans = help_answer(lex)
     elif intent == "abstain":
-        ans = abstain_answer(lex, turn.abstain_kind or "unrelated", q)
+        reading = [c for c in lex.doc.clauses if c in lex.clauses_reading(turn.asked_input)] if turn.asked_input else []
+        ans = abstain_answer(lex, turn.abstain_kind or "unrelated", q, corpus, clause=reading[0] if reading else None,
+                             things=(lex.inputs[turn.asked_input].label,) if turn.asked_input else ())
         money = award_answer(lex, session, turn, q, changed=changed, as_of=as_of) if mixed else None
         if money is not None:
             silent = ans.answer.rstrip().removesuffix(stamp(doc)).rstrip()
@@ -306,7 +314,7 @@ def _deterministic_answer(question: str, session: Session, corpus: Corpus, max_c
     elif intent == "validity":
         ans = validity_answer(lex, as_of, question)
     elif intent == "docfacts":
-        ans = docfacts_answer(lex, turn.docfact or "number")
+        ans = docfacts_answer(lex, turn.docfact or ["number"])
     elif turn.clause_ref and doc.find(turn.clause_ref) is None and intent in ("lookup", "search", "unit") \
             and not turn.topics:
         ans = no_clause_answer(doc, turn.clause_ref)
@@ -372,7 +380,8 @@ def _deterministic_answer(question: str, session: Session, corpus: Corpus, max_c
         ans.flags.append("input:no_such_clause")
     if own_condition and ans.award is not None:
         _insert_before_stamp(ans, _condition_note(lex, turn.asked_conditions))
-    elif turn.asked_conditions and ans.award is not None and not any(isinstance(v, Decimal) for _, v in turn.facts):
+    elif turn.asked_conditions and ans.award is not None and (
+            turn.dates_asked or not any(isinstance(v, Decimal) for _, v in turn.facts)):
         _met_conditions(ans, lex, turn)
     if turn.approx and ans.award is not None:
         note = ("注：" + "、".join(f"“{a}”" for a in dict.fromkeys(turn.approx))
@@ -407,6 +416,28 @@ _ACHIEVED = re.compile(rf"(?:{TITLE_WON}|通过|搞|建|上马|做|装|进)(?:�
 _NOT_A_SUBJECT_WORDS = re.compile(rf"{SELF}|{WH}|这个|那个|这些|各项|相关|政策|申请|享受|获得|可以|企业|公司|单位|厂|有没有|有什么|"
                                   r"现在|目前|今年|去年|明年|这次|那么|一共|总共|大概|(国家|省|市)级?")  # a level alone names no subject
 _NOT_A_SUBJECT = re.compile(rf"^(?:{_NOT_A_SUBJECT_WORDS.pattern}|能|可|给|拿|的)+$")
+
+
+def _no_counterpart(q: str, corpus: Corpus, lex: Lex, turn, old_doc: str | None, old_topic: str | None) -> Answer | None:
+    """那南康有没有类似的, after another document's rule: the clauses of the document now asked about on that rule's
+    subject (its heading searched in this document alone) become the turn's topics; with none, say so rather than
+    list the document's own awards."""
+    if not old_doc or old_doc == lex.id or not old_topic or turn.topics or not LIKE_Q.search(turn.focus or q):
+        return None
+    old = corpus.documents.get(old_doc)
+    clause = old.find(old_topic) if old is not None else None
+    if clause is None or not clause.heading:
+        return None
+    hits = _search(clause.heading, corpus, lex, lenient=False)
+    if hits:
+        # 那龙南有没有类似的, after 南康's 智能化改造: this document's clause on the same subject is what is asked
+        turn.topics = hits
+        if turn.intent in ("abstain", "search"):
+            turn.intent = "lookup"
+        return None
+    ans = abstain_answer(lex, "no_counterpart", q, corpus, things=(f"{old.doc_number}{clause.label}“{clause.heading}”",))
+    ans.citations.append(citation(old, clause.id, quote=sentences(clause.text)[0]))  # the rule the answer names
+    return ans
 
 
 def _unknown_subject(q: str, corpus: Corpus, lex: Lex, turn, earlier: dict) -> str | None:
@@ -512,7 +543,9 @@ def _met_conditions(ans: Answer, lex: Lex, turn) -> None:
     """Conditions asked about that a date or figure the turn states meets (2028年5月才开工 还能享受吗 → 有效期届满前
     开工): said and cited where written, ahead of the rule; one that fails is already said and cited first."""
     doc = lex.doc
-    stated = {lex.path(".".join(k)) for k, v in turn.facts if not isinstance(v, bool)}
+    # beside the enterprise's own figures only the dates asked about are said (the figures' award says the rest)
+    figures = any(isinstance(v, Decimal) for _, v in turn.facts)
+    stated = {lex.path(".".join(k)) for k, v in turn.facts if not isinstance(v, bool | Decimal if figures else bool)}
     compared = {c.id for r in (lex.pack.rules.rules if lex.pack.rules else ()) for c in r.conditions
                 if c.fact in stated and c.op not in ("true", "false")}
     asked = [c for c in turn.asked_conditions if c in compared]
@@ -523,8 +556,12 @@ def _met_conditions(ans: Answer, lex: Lex, turn) -> None:
             cid = c["id"].rsplit(".", 1)[-1]
             if cid in asked and c["state"] == "met" and not c.get("assumed") and c.get("clause") and doc.find(c["clause"]):
                 _insert_before_stamp(ans, f"条件“{c['text']}”：按所述情况满足（见{doc.clause(c['clause']).label}）。")
+                if figures and any(x["clause"] == c["clause"] for x in ans.citations):
+                    continue
                 ans.citations = [x for x in ans.citations if x["clause"] != c["clause"]]
-                ans.citations.insert(0, citation(doc, c["clause"], quote=best_quote(doc.clause(c["clause"]), c["text"])))
+                # the rule computed on the figures leads; asked with none, the condition is the answer
+                ans.citations.insert(len(ans.citations) if figures else 0,
+                                     citation(doc, c["clause"], quote=best_quote(doc.clause(c["clause"]), c["text"])))
 
 
 def _condition_note(lex: Lex, conds: list[str]) -> str:

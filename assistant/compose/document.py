@@ -61,6 +61,21 @@ def abstain_answer(lex: Lex, kind: str, question: str, corpus: Corpus | None = N
                 f"文件对此未作规定，请以{consult}的解释为准。")
         return finish(doc, text, citations=[citation(doc, clause, quote=quote)], abstained=True,
                       flags=["abstain:unnamed"])
+    if kind == "input_value" and clause is not None and doc.find(clause) is not None:
+        # 那个一年期LPR现在是多少: the rule reads a value the enterprise gives; the document states none
+        c = doc.clause(clause)
+        quote = best_quote(c, question)
+        units = "、".join(doc.responsible_units(clause)) or consult
+        text = (f"{doc.doc_number}没有规定{'、'.join(things)}的具体数值。{c.label}只写明“{quote.rstrip('。')}”。"
+                f"该数值按实际情况由企业提供，测算时请告知；如有疑问，请向{units}咨询。")
+        return finish(doc, text, citations=[citation(doc, clause, quote=quote)], abstained=True,
+                      flags=["abstain:input_value"])
+    if kind == "no_counterpart":
+        # 那南康有没有类似的, after 安远's 清洁生产审核: this document has no such rule
+        place = lex.pack.place
+        text = (f"{place.name + '的' if place else ''}{doc.doc_number}没有与{'、'.join(things)}相应的奖补规定，"
+                f"无法按该文件测算。如需了解，请向{consult}咨询。")
+        return finish(doc, text, abstained=True, flags=["abstain:no_counterpart"])
     if kind == "uncovered":
         # below the relevance floor: say so, rather than quote the nearest clause as if it answered
         loaded = loaded_places(corpus) if corpus is not None else f"{doc.doc_number}《{doc.title}》"
@@ -148,8 +163,10 @@ def validity_answer(lex: Lex, as_of: date | None = None, question: str = "") -> 
                   sources=[head, span, end])
 
 
-def docfacts_answer(lex: Lex, kind: str) -> Answer:
+def docfacts_answer(lex: Lex, kinds: list[str]) -> Answer:
+    """The document facts asked (文号, 日期, 发文单位, 标题, 抄送 together; 主送, 结构 or 施行 alone)."""
     doc = lex.doc
+    kind = kinds[0]
     m = doc.meta
     issuers = "、".join(m.get("issuers") or [])
     day = str(m.get("issued_text", "")).removesuffix("印发") or date_text(m.get("issued"))
@@ -173,8 +190,9 @@ def docfacts_answer(lex: Lex, kind: str) -> Answer:
         "title": f"文件标题为《{doc.title}》，文号{doc.doc_number}，由{issuers}印发。",
         "cc": f"{doc.doc_number}抄送：{m.get('cc', '')}。",
     }
-    text = parts.get(kind, parts["number"])
-    if kind not in ("date", "effective"):
+    asked = [k for k in dict.fromkeys(kinds) if k in parts and not (k in ("issuers", "number") and "title" in kinds)]
+    text = "".join(parts[k] for k in asked) or parts["number"]
+    if not {"date", "effective"} & set(asked):
         text += f"印发日期：{day}。"
     cites = [citation(doc, "notice", quote=sentences(notice.text)[-1] if notice else "")] if notice else []
     if kind == "effective" and v is not None and v.clause and doc.find(v.clause) is not None:

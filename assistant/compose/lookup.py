@@ -20,9 +20,9 @@ from assistant.compose.text import (
     unit_quote,
     units_text,
 )
-from assistant.understand.clause_search import text_leader
+from assistant.understand.clause_search import content_bigrams, text_leader
 from assistant.understand.focus import Q_MARK
-from assistant.understand.lexicon import Lex, lexicon_for
+from assistant.understand.lexicon import Lex, lexicon_for, unit_names
 from assistant.understand.text import normalise, segments
 from assistant.understand.topics import topics_in_order
 from assistant.understand.turn import Turn
@@ -225,6 +225,17 @@ def unit_answer(doc: Document, topics: list[str], question: str, last_topic: str
         # 执行中遇到重大问题向哪个单位反映: the sentence that says so, where no 〔责任单位〕 line does
         label = "印发通知" if told == "notice" else doc.clause(told).label
         return finish(doc, f"{label}写明：“{sent}”", citations=[citation(doc, told, quote=sent)], flags=["unit"])
+    duty = _duty_sentence(doc, question) if cid is None or doc.find(cid) is None or not (
+        doc.clause(cid).units or any(a.units for a in doc.ancestors(cid))) else None
+    if duty is not None:
+        # 审核结果由哪个部门确认: where no 〔责任单位〕 line answers, the sentence giving that duty to a unit does
+        did, sent = duty
+        label = doc.clause(did).label
+        text = f"{label}写明：“{sent}”"
+        st = status_line(lexicon_for(doc))
+        if st:
+            text = f"（{st}，以下为原文规定，仅供查阅。）\n" + text
+        return finish(doc, text, citations=[citation(doc, did, quote=sent)], flags=["unit"], sources=[st] if st else [])
     if cid is None or doc.find(cid) is None:
         text = f"请说明是哪一项工作或奖补。文件中多数事项的牵头单位是{consult_unit(doc)}。"
         return finish(doc, text, followups=["您想问哪一项工作或奖补的责任单位？"], flags=["unit:unclear"])
@@ -254,6 +265,25 @@ def unit_answer(doc: Document, topics: list[str], question: str, last_topic: str
 
 
 _DUTY_AFTER = re.compile(r"^(等单位)?(负责|牵头|承担|配合|统筹|做好)")
+
+
+def _duty_sentence(doc: Document, question: str) -> tuple[str, str] | None:
+    """The document's sentence giving a unit the duty the question asks about (县发改委负责…审核结果的确认), when it
+    shares at least three content bigrams with the question and more than any other duty does."""
+    asked = content_bigrams(normalise(question))
+    best, score = None, 2
+    units = unit_names(lexicon_for(doc))
+    for c in doc:
+        for sent in sentences(c.text):
+            for part in re.split(r"[；;]", sent):
+                at = next((m.end() for u in units for m in re.finditer(re.escape(u), part)
+                           if _DUTY_AFTER.match(part[m.end():])), None)
+                if at is None:
+                    continue
+                n = len(asked & content_bigrams(part[at:]))
+                if n > score:
+                    best, score = (c.id, sent), n
+    return best
 
 
 def unit_clauses_answer(doc: Document, units: list[str]) -> Answer:

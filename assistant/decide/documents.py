@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from assistant.session import Session
 from assistant.understand.amounts import find_money
-from assistant.understand.focus import Q_MARK
+from assistant.understand.focus import Q_MARK, YESNO_Q
 from assistant.understand.lexicon import Lex, lexicon_for
 from assistant.understand.places import (
     PlaceHit,
@@ -21,8 +21,8 @@ from assistant.understand.places import (
     workshop_place,
 )
 from assistant.understand.routing import MONEY_Q
-from assistant.understand.text import normalise
-from assistant.understand.zh import AWARD, HERE, NOT_AT, POLICY
+from assistant.understand.text import normalise, segment_of, segments
+from assistant.understand.zh import AWARD, HERE, NOT_AT, POLICY, WH
 from corpus import Corpus, Document
 from corpus.packs import pack_for
 
@@ -102,14 +102,13 @@ def _issuer_words(d: Document, lex: Lex) -> list[str]:
     return _NAMES[id(lex)][2]
 
 
+_ASPECT = re.compile(r"了|过(?=了|$)|已经|已|都|也")
+
+
 def _signals(corpus: Corpus, t: str, places: list[PlaceHit]) -> dict[str, list[str]]:
     """Per document, the words of its lexicon the question uses that say which document (titles, facts, topics)."""
-    from assistant.understand.focus import question_focus
-    from assistant.understand.text import segment_of, segments
-
     masked = [h.span for h in places]
     segs = segments(t)
-    focus = question_focus(t)
     out: dict[str, list[str]] = {}
     for d in corpus:
         lex = lexicon_for(d)
@@ -119,19 +118,20 @@ def _signals(corpus: Corpus, t: str, places: list[PlaceHit]) -> dict[str, list[s
         for _, rx in lex.titles:
             words += [m.group(0) for m in rx.finditer(t)]
         # a condition stated (接入了二级节点): the words as said, distinct only if no other text has them
+        # (验收过了 is 验收, which 安远's text has too: the aspect words are no part of what is said)
         for _, rx, *_rest in lex.statements:
-            words += [m.group(0) for m in rx.finditer(t) if len(m.group(0)) >= 3]
+            words += [w for m in rx.finditer(t) if len(m.group(0)) >= 3 and len(w := _ASPECT.sub("", m.group(0))) >= 2]
         # a fact word says which document only where the enterprise states a figure with it
         for _, rx, _spec in [*lex.amounts, *lex.quantities]:
             for m in rx.finditer(t):
                 a, b = segment_of(segs, m.start())
                 if not any(x <= m.start() < y for x, y in masked) and re.search(r"\d", t[a:b]) and len(m.group(0)) >= 2:
                     words.append(m.group(0))
-        # a topic word does where the question asks about one of the document's award rules
+        # a topic word does where it names one of the document's award rules (in a statement too: 做一次数字化转型诊断)
         rule_clauses = {*lex.award_clauses, lex.classification_clause}
         for cid, rx in lex.topics:
             if cid in rule_clauses:
-                words += [_TOPIC + m.group(0) for m in rx.finditer(focus) if len(m.group(0)) >= 2]
+                words += [_TOPIC + m.group(0) for m in rx.finditer(t) if len(m.group(0)) >= 2]
         out[d.id] = words
     return out
 
@@ -219,7 +219,14 @@ def home_document(corpus: Corpus, settings) -> Document | None:
     return corpus.default_document
 
 
-_POLICY_AFTER = re.compile(rf"^{HERE}(的|这个|那个)?{POLICY}")
+# 南康这个政策 / 南康第二条 / 龙南四（三）: a place's document, named by its place and a word or a clause number of it
+_POLICY_AFTER = re.compile(rf"^{HERE}(的|这个|那个)?(?:{POLICY}|(?P<ref>第[一二三四五六七八九十\d]+条|[一二三四五六七八九十]+[（(]))")
+
+
+def _asked_at(t: str, pos: int) -> bool:
+    """Whether the clause of t around pos asks something."""
+    a, b = segment_of(segments(t), pos)
+    return bool(YESNO_Q.search(t, a, b) or Q_MARK.search(t, a, b + 1) or re.search(WH, t[a:b]))
 
 
 def choose_document(q: str, session: Session, corpus: Corpus, settings) -> Choice:
@@ -236,7 +243,9 @@ def choose_document(q: str, session: Session, corpus: Corpus, settings) -> Choic
     hits = find_places(t, corpus, masks)
     reg, elsewhere = registered_place(t, hits)
     # 按南康政策能补多少 / 南康那个办法: a place's document named by its place
-    by_place = list(dict.fromkeys(h.doc for h in hits if h.doc is not None and _POLICY_AFTER.match(t[h.span[1]:])))
+    # (a clause number only where it is asked about: 能按南康第二条补吗, not 请引用龙南四（三）1按6%计算)
+    by_place = list(dict.fromkeys(h.doc for h in hits if h.doc is not None and (m := _POLICY_AFTER.match(t[h.span[1]:]))
+                                  and (not m.group("ref") or _asked_at(t, h.span[0]))))
     if len(by_place) == 1 and not named:
         named = [corpus.document(by_place[0])]
     several = list(dict.fromkeys(h.doc for h in registrations(t, hits) if h.doc is not None))
@@ -255,8 +264,9 @@ def choose_document(q: str, session: Session, corpus: Corpus, settings) -> Choic
         if len(docs) == 1:
             # 注册在赣县区，…南康这个政策能补多少: that document, which pays its own place only
             return Choice(corpus.document(docs[0]), "place", rest, reg)
-        if current is not None:
-            # 注册地在惠州 said later: a fact about the enterprise; the document talked about says it pays nothing
+        if current is not None and not session.by_default:
+            # 注册地在惠州 said later about the document asked about: a fact about the enterprise, which that
+            # document does not pay; the home document, only assumed while no place was named, is not asked about
             return Choice(current, "registered_elsewhere", rest, reg)
         # 注册地在赣州 contains a covered place (龙南 is in 赣州): who the enterprise is stays open; 章贡区 does not,
         # nor does an area of it named as where the enterprise is (赣州经开区注册的企业)
@@ -315,6 +325,13 @@ def choose_document(q: str, session: Session, corpus: Corpus, settings) -> Choic
         # 清洁生产审核通过验收了 咨询费6.4万 能补一半吗: no place named, and only one document pays for what is named
         # (通过验收 is a condition of a home rule too, but that rule is not what is asked about)
         return Choice(rewarding[0], "signals", rest)
+    said = {w for ws in signals.values() for w in ws}
+    covering = [d for d, txt in _texts(corpus).items()
+                if said and all(w in signals.get(d, ()) or not _absent(w, txt) for w in said)]
+    if home is not None and home.id not in covering and len(covering) == 1 and covering[0] in distinct:
+        # 数字化转型诊断 服务商报价1.6万: the home rule's word (数字化转型) is in the other text, whose own words
+        # (诊断, 服务商) the home text lacks: the one text that has everything said is asked about
+        return Choice(corpus.document(covering[0]), "signals", rest)
     if home is not None and signals.get(home.id):
         return Choice(home, "home", rest)  # the home document's own rules are asked about too
     if len(distinct) == 1:

@@ -291,10 +291,6 @@ def apply_turn(session: Session, turn: Turn, lex: Lex) -> list[str]:
             one_item.append((fact, value, items_said[0][0]))  # 900万那个没列进: that item only, once all are placed
             continue
         _set_bool(session, lex, fact, value, turn, index=_referred_item(session, lex, fact, turn))
-    for i, slot in per_item:
-        values = [v for j, s, v in turn.item_facts if s == slot and j == i]
-        if len({j for j, s, _ in turn.item_facts if s == slot}) > 1:
-            _set_bool(session, lex, _fid(slot), values[-1], turn, index=i)  # 一个已竣工，另一个还没竣工
     if flags and flags[-1][0] != ("all_conditions",):
         session.last_condition = _fid(flags[-1][0])
     for amount in turn.tax_whatif:
@@ -344,6 +340,10 @@ def apply_turn(session: Session, turn: Turn, lex: Lex) -> list[str]:
         set_value(session, lex, _fid(slot), value, new_item=turn.new_project, index=indexed.get((slot, value)))
     for fact, value, index in one_item:
         _set_bool(session, lex, fact, value, turn, index=index)
+    for i, slot in per_item:  # 一个已竣工，另一个还没竣工: once the items are placed, so no base item copies them
+        values = [v for j, s, v in turn.item_facts if s == slot and j == i]
+        if len({j for j, s, _ in turn.item_facts if s == slot}) > 1:
+            _set_bool(session, lex, _fid(slot), values[-1], turn, index=i)
     for slot, value in shared:  # 期限都是三年 / 一年期LPR3.1% beside two loans: every item, once they are all placed
         head, field, _ = _split(lex, _fid(slot))
         items = _items(p, head)
@@ -413,8 +413,11 @@ def apply_turn(session: Session, turn: Turn, lex: Lex) -> list[str]:
         head, field, kind = _split(lex, slot[0])
         if kind == "list" and field:
             items = p.get(head) or []
-            base = _base_item(lex, head, items)
-            p[head] = [dict(base, **{field: v}) for v in turn.unresolved_amounts]
+            # 800万那个入了统计库 600万那个入没入库: what the turn says of one item stays that item's
+            said = {(j, _split(lex, _fid(s))[1]): v for j, s, v in turn.item_facts}
+            base = {k: v for k, v in _base_item(lex, head, items).items() if not any(f == k for _, f in said)}
+            p[head] = [dict(base, **{f: v for (j, f), v in said.items() if j == i}, **{field: v})
+                       for i, v in enumerate(turn.unresolved_amounts)]
             session.last_slot = (slot[0], len(turn.unresolved_amounts) - 1)
             return problems
     for amount in turn.unresolved_amounts:

@@ -187,6 +187,10 @@ def _uncovered(t: str, lex: Lex, corpus) -> list[str]:
             and not workshop_place(t, h) and asks_about_place(t, h)]
 
 
+# 时间范围 / 期限内 / 有效期内: a question about the time a rule covers
+_TIME_SCOPE_Q = re.compile(r"(时间|日期|期限|有效期|时段)(范围|段)?(内|里|之内|以内|范围)|时间范围|期限|期内")
+
+
 def understand(question: str, lex: Lex | None = None, corpus=None) -> Turn:
     """Classify one turn and extract what it states, with the lexicon of one document (the default one when
     none is given). Never raises on user text."""
@@ -276,6 +280,12 @@ def understand(question: str, lex: Lex | None = None, corpus=None) -> Turn:
                     turn.foreign_conditions += [m.group(0) for _, rx in lexicon_for(d).conditions for m in [rx.search(where)]
                                                 if m and len(m.group(0)) >= 2]
             turn.foreign_conditions = list(dict.fromkeys(turn.foreign_conditions))
+    if _TIME_SCOPE_Q.search(turn.focus) and (YESNO_Q.search(turn.focus) or REQUIRE_Q.search(turn.focus)):
+        # 1月1日当天开工 算不算在时间范围里: the conditions on the dates stated are what is asked
+        dated = {lex.path(f) for f, _, _ in lex.dates} & {lex.path(".".join(k)) for k, _ in turn.facts}
+        turn.dates_asked = bool(dated)
+        turn.asked_conditions += [c.id for r in (lex.pack.rules.rules if lex.pack.rules else ()) for c in r.conditions
+                                  if c.fact in dated and c.id not in turn.asked_conditions]
     that = _THAT_CLAUSE.search(t)
     if that and turn.topics:
         # 技改贷款贴息那条是哪几个部门负责: the clause named before 那条 is the one asked about

@@ -68,13 +68,19 @@ _FACT_Q_BEFORE = re.compile(rf"(?:{MODAL_Q}|{A_NOT_A}|有无|除了)(已经|已|
 _FACT_Q_AFTER = re.compile(r"(了)?(的)?(企业|项目)?(了)?(吗|么|与否)")
 # list items: 一个…，另一个… / 第一个…第二个… / 项目一…项目二…
 _ITEM_MARK = re.compile(r"(?:(?P<other>另(外)?(一|1)[个笔]|另一(个|项|笔)?|还有一[个笔])|第(?P<n>[一二三四五六七八九十\d]+)[个笔]|"
-                        r"(?<![第另每同])一[个笔]|其中一[个笔])(?![个项笔]?(扶持|支持)?(企业|公司|厂|单位|问题|政策|办法|文件))")
+                        r"(?<![第另每同])一[个笔]|其中一[个笔]|"
+                        # A项目…B项目… / 甲项目 / 项目二 / 2号线: items named by a label
+                        r"(?<![a-z\d])(?P<label>[a-h甲乙丙丁戊])(?=项目|工程|生产线|车间)|项目(?P<n2>[一二三四五六七八九十])(?![万千亿元])|"
+                        r"(?P<n3>[一二三四五六七八九十\d])号(?=项目|线|生产线|车间))"
+                        r"(?![个项笔]?(扶持|支持)?(企业|公司|厂|单位|问题|政策|办法|文件))")
 _LEVELS = [
     ("national", re.compile(r"国家(级)?(?!产业|统计|政策)|国字号")),
     ("provincial", re.compile(r"(?<![节反])省(级)?(?![钱去掉下了])")),  # not 省下来的能耗 / 省了钱
     ("city", re.compile(r"(?<![城都超门])市(级)?(?![场财政工信委直民区])")),
 ]
 # a title already rewarded earlier (2023年获评市级数字化车间，已获20万元 / 之前拿过市级的奖励)
+# the year an amount is said for: this year's (今年) or another's (去年 / 前年 / 上一年度)
+_YEAR_WORD = re.compile(r"今年|当年|本年|去年|前年|上(一)?年(度)?")
 _RECEIVED = re.compile(r"(已经|已|当时|之前|那时|曾)?(拿了|拿到了?|领了|领到了?|获得了|得了|奖了|获奖|奖励了|给了|补了)$|已(经)?获(得)?$")
 _UPGRADE = re.compile(rf"又(被)?(评|获|认定|拿)|再次(评|获|认定)|升(级)?(为|成|到)|升级(?:{TITLE_WON})|晋升|升格")
 _PRIOR = re.compile(r"(已(经)?(获|拿|领)(到|了|过)?|(拿|领|获得)(了|到了?))(奖励|奖金|补助|\d)|之前|此前|以前|早先|先前|去年|前年|曾(经)?")
@@ -110,8 +116,8 @@ def _sentence_start(t: str, pos: int) -> int:
 
 def _asked_fact(t: str, seg: tuple[int, int], m: re.Match) -> bool:
     after, before = t[m.end():seg[1]], t[seg[0]:m.start()]
-    # an A-not-A split by the fact's own first word (入没入库 / 符不符合 / 达没达到) asks it
-    split_a_not_a = len(before) >= 2 and before[-1] in "不没" and before[-2] == t[m.start()]
+    # an A-not-A split around the fact's start (入没入库 / 入没入国家统计库 / 符不符合 / 达没达到) asks it
+    split_a_not_a = bool(re.search(r"(.)[不没]\1", t[max(seg[0], m.start() - 6):m.start() + 2]))
     return bool(split_a_not_a or _FACT_Q_BEFORE.search(before) or _FACT_Q_AFTER.match(after)
                 or re.fullmatch(r"(了)?(没|没有)", after)
                 or A_NOT_A_ANY.match(after.removeprefix("的")) and len(after) <= 5  # 合同能源管理支不支持 / …的算不算
@@ -169,11 +175,13 @@ def item_index(t: str, pos: int) -> int | None:
         if m.start() > pos:
             break
         found = True
-        if m.group("n"):
+        if m.group("label"):
+            idx = "abcdefgh甲乙丙丁戊".index(m.group("label")) % 8
+        elif n := m.group("n") or m.group("n2") or m.group("n3"):
             from corpus.model import cn_to_int
 
             try:
-                idx = cn_to_int(m.group("n")) - 1
+                idx = cn_to_int(n) - 1
             except ValueError:
                 idx = count
         elif m.group("other"):
@@ -191,7 +199,9 @@ def _statements(turn: Turn, t: str, segs, lex: Lex) -> None:
         for m in rx.finditer(t):
             seg = segment_of(segs, m.start())
             seg_text = t[seg[0]:seg[1]]
-            if _ASKING_RE.search(_FINDING.sub("", seg_text)) and not SELF_RE.search(seg_text) \
+            # 发改认定不符合产业政策: a finding word right before the fact states the fact found
+            found = re.sub(r"(认定|核定|确认)(为|了)?(?=(不|未|没有)?$)", "", t[seg[0]:m.start()]) + t[m.start():seg[1]]
+            if _ASKING_RE.search(_FINDING.sub("", found)) and not SELF_RE.search(seg_text) \
                     and not (_supposed(t, seg, m) and not _REQUIREMENT_Q.search(seg_text)):
                 continue  # 需要竣工吗 asks; 那入统之后能拿多少 supposes the fact
             if _asked_fact(t, seg, m):
@@ -439,6 +449,7 @@ def _amount_facts(turn: Turn, t: str, segs, lex: Lex) -> None:
     turn.problems.extend(problems)
     count = _list_count(t)
     unresolved: list[Decimal] = []
+    years: list[tuple[Decimal, bool | None]] = []  # unresolved amounts and whether a year word makes them this year's
     words: dict[tuple, list[str | None]] = {}  # list field → the word each of its amounts was named by
     excluded_any = lex.excluded_words(None)  # what any rule's base excludes (土建、厂房)
     prev_end = 0
@@ -525,9 +536,12 @@ def _amount_facts(turn: Turn, t: str, segs, lex: Lex) -> None:
         delta = dm is not None
         if dm is not None and dm.group("less"):
             amount = -amount  # 少买200万: a decrease
-        if slot is None and turn.titles and _RECEIVED.search(t[seg[0]:span[0]]):
-            turn.figures.append(amount)
-            continue  # 评了市级数字化车间 拿了20万: the award already received for a title, not an input
+        if slot in (None, "~weak"):
+            if _RECEIVED.search(t[seg[0]:span[0]]):
+                turn.figures.append(amount)
+                continue  # 评了市级数字化车间 拿了20万 / 去年报过拿了3.6万: an award already received, not an input
+            year = [m.group(0) for m in _YEAR_WORD.finditer(t, seg[0], span[0])][-1:]
+            years.append((amount, year[0] in ("今年", "当年", "本年") if year else None))
         if slot is None:
             if delta:
                 turn.deltas.append((None, amount))
@@ -591,6 +605,12 @@ def _amount_facts(turn: Turn, t: str, segs, lex: Lex) -> None:
     _parts_of_one_item(turn, t, words, count)
     # an amount with no keyword is a what-if on the last amount (那如果是5000万呢), unless the turn places amounts of
     # its own: then it is another figure of the enterprise and is not taken for any of them
+    if any(this for _, this in years):
+        # 今年实付30万 去年付的12万: beside this year's figure, another year's is a figure, not the input
+        for amount, this in years:
+            if this is False and amount in unresolved:
+                unresolved.remove(amount)
+                turn.figures.append(amount)
     if not any(isinstance(v, Decimal) for _, v in turn.facts) and not turn.deltas:
         turn.unresolved_amounts.extend(unresolved)
     for fact, rx in lex.zero:
@@ -813,7 +833,9 @@ def _titles(turn: Turn, t: str, segs, lex: Lex, places: list[tuple[int, int]]) -
             target = following[0] if following else max(range(len(fam)), key=lambda i: fam[i][1])
             if lv not in levels[target]:
                 levels[target].append(lv)
-        stated = bool(SELF_RE.search(seg_text) or (_TITLE_STATED.search(seg_text) and not _ASKING_RE.search(seg_text)))
+        # 还有国家 省两级服务型制造示范企业: the levels' lead clause may say they are held
+        led = t[lo:seg[1]]
+        stated = bool(SELF_RE.search(led) or (_TITLE_STATED.search(led) and not _ASKING_RE.search(led)))
         nxt = next((s for s in segs if s[0] >= seg[1]), None)
         if not stated and nxt and not any(nxt[0] <= x[0] < nxt[1] for x in mentions):
             # 国家级，省级服务型制造示范企业 我们评上了: the clause after the titles says they are held

@@ -44,25 +44,43 @@ _EFFECTIVE_Q = re.compile(rf"{TAKES_EFFECT}(日期|时间)|(开始|起){TAKES_EF
 _STRUCTURE_Q = re.compile(r"几(个)?部分|哪(几|些)(个)?部分|几大(部分|块)|结构|目录|框架|章节|几章|几个章|大纲|提纲|分(为|成)几")
 
 
-def _docfact_kind(focus: str, topics: list[str]) -> str | None:
-    for kind, rx in _DOCFACT_Q:
-        if rx.search(focus):
-            return kind
+def _docfact_kinds(focus: str, topics: list[str]) -> list[str]:
+    """The document facts asked, in the order the list has them (哪两个单位发的 哪天印发的: issuers and date)."""
+    kinds = [kind for kind, rx in _DOCFACT_Q if rx.search(focus)]
+    if kinds:
+        return kinds
     if (_TIME_WORD.search(focus) and re.search(TAKES_EFFECT, focus) or _EFFECTIVE_Q.search(focus)) \
             and (_DOC_NOUN.search(focus) or not topics) and not _MONEY_NOUN.search(focus):
-        return "effective"  # 政策什么时候开始实施: the document states no separate date; it was issued on …
+        return ["effective"]  # 政策什么时候开始实施: the document states no separate date; it was issued on …
     if _TIME_WORD.search(focus) and not _MONEY_NOUN.search(focus) and (
             re.search(rf"{PUBLISH}|成文|发文", focus) or (_ISSUE_VERB.search(focus) and _DOC_NOUN.search(focus))):
-        return "date"
+        return ["date"]
     if _STRUCTURE_Q.search(focus) and not topics:
-        return "structure"
-    return None
+        return ["structure"]
+    return []
 
 
 # 还需要什么信息才能算 / 还缺什么: the calculator's missing facts, not the application materials
 _MISSING_Q = re.compile(r"(还)?(需要|要|得)(提供|补充|知道|告诉你|说明)?(些)?(什么|哪些|啥)(信息|情况|资料|数据|条件|数字)?[^,，。]{0,4}"
                         r"(才能|才可以|才好|能|可以)(算|测算|计算|算出|确定)|还(缺|差)(什么|哪些|啥)(信息|情况|资料|数据)?|"
                         r"(算|测算|计算)(还)?(需要|缺)(什么|哪些|啥)")
+
+
+# …现在是多少 / 具体多少 / 几个点: the value of what was just named
+_VALUE_Q = re.compile(r"[,，]?[^,，。?？]{0,3}?(现在|目前|当前|最新|具体|今年)?(是|为|大概|大约|按)?(多少|几个点|几)(?!万|元|年|个项目)")
+
+
+def _asked_rate(focus: str, lex: Lex) -> str | None:
+    """The path of a rate input whose value the question asks (LPR现在是多少), when no rate is stated."""
+    for fact, rx, _spec in lex.rates:
+        m = rx.search(focus)
+        if m and _VALUE_Q.match(focus, m.end()) and not re.search(r"\d(\.\d+)?%", focus):
+            return lex.path(fact)
+    return None
+
+
+# 怎么说的 / 写的什么 / 原文: the wording of a clause named by its number
+_WORDING_Q = re.compile(r"怎么(说|写|讲)|(说|写|讲)(的)?(是)?(什么|啥)|原文|原话")
 
 
 # 市财政局负责哪些条款 / 金融服务中心管什么: a unit's remit, the reverse of 哪个部门负责
@@ -117,6 +135,13 @@ def route(turn: Turn, t: str, lex: Lex) -> str:
     if _MISSING_Q.search(focus):
         turn.missing_info = True
         return "award"
+    money = {f for f, _, _ in lex.amounts}
+    if (asked := _asked_rate(focus, lex)) and not any(".".join(k) in money for k, _ in turn.facts) \
+            and not turn.unresolved_amounts:
+        turn.abstain_kind, turn.asked_input = "input_value", asked
+        return "abstain"  # 那个一年期LPR现在是多少: a reference rate the enterprise supplies, not one the text states
+    if turn.clause_ref and _WORDING_Q.search(asking) and not turn.asks_money:
+        return "lookup"  # 四（三）7最后一句 申报程序是怎么说的: the clause's own words, even where they defer elsewhere
     for kind, rx, spec in lex.abstain:
         if spec.not_when_separate and turn.separate:
             continue  # 设备奖补另算吗: how this document's rules combine, not what a base includes
@@ -131,8 +156,9 @@ def route(turn: Turn, t: str, lex: Lex) -> str:
                     rx.search(asking, a, b) and Q_MARK.search(asking, a, b + 1) for a, b in segments(asking))):
                 return "validity"
             continue
-        if kind == "other_funds" and any(rx_.search(t) for _, rx_ in lex.titles):
-            continue  # 省级示范和国家级示范能一起拿吗: the document's own titles
+        if kind == "other_funds" and any(rx_.search(t) for _, rx_ in lex.titles) \
+                and not re.search(r"(省里|市里|省上|上级|其他|别的|其它)(的)?[^,，。]{0,8}(奖|补|资金|政策)", asking):
+            continue  # 省级示范和国家级示范能一起拿吗: the document's own titles (not 市里的绿色工厂奖励, another's)
         if rx.search(asking):
             answered = lex.words.answered.get(kind)
             if answered and lex.doc.find(answered) is not None:
@@ -140,9 +166,9 @@ def route(turn: Turn, t: str, lex: Lex) -> str:
                 return "lookup"  # 材料交到哪里: this document says where (五（二）)
             turn.abstain_kind = kind
             return "abstain"
-    kind = _docfact_kind(focus, turn.topics)
-    if kind:
-        turn.docfact = kind
+    kinds = _docfact_kinds(focus, turn.topics)
+    if kinds:
+        turn.docfact = kinds
         return "docfacts"
     units = _named_units(focus, lex)
     if units and _UNIT_SCOPE_Q.search(focus):

@@ -18,7 +18,8 @@ class Turn:
     topics: list[str] = field(default_factory=list)  # clause ids, most relevant first
     clause_ref: str | None = None  # an explicit 四（三）1 / 第5条
     abstain_kind: str | None = None
-    docfact: str | None = None  # number, date, issuers, title, cc, recipients, effective, structure
+    docfact: list[str] = field(default_factory=list)  # asked: number, date, issuers, title, cc, recipients, effective, structure
+    asked_input: str | None = None  # the input path whose value is asked (LPR现在是多少), for abstain:input_value
     facts: list[tuple[tuple, object]] = field(default_factory=list)  # (fact key, value) in text order
     titles: list[tuple[str, bool]] = field(default_factory=list)  # (option id, held?)
     unlisted_titles: list[str] = field(default_factory=list)  # 国家级智能制造示范工厂: a title in no list of the document
@@ -47,6 +48,7 @@ class Turn:
     separate: bool = False  # 设备奖补另算吗: whether a rule of this document is counted on its own
     interpretive: bool = False  # 含不含 / 还是 / 是什么意思 about a rule: give the adopted reading
     asked_conditions: list[str] = field(default_factory=list)  # 上云补贴要求是规上企业吗 → ["above_scale"]
+    dates_asked: bool = False  # 算不算在时间范围里: whether the dates stated meet their conditions
     # amounts (yuan) and rates (6% → 0.06) asked about (500万补助总额是什么意思 / 6%是一次性的吗), not facts
     figures: list[Decimal] = field(default_factory=list)
     # a what-if the calculator's helpers answer: min_base, cap_reach, doc_cap_distance; with the rule it is about
