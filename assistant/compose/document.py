@@ -8,7 +8,6 @@ from datetime import date
 from assistant.answer import Answer
 from assistant.compose.common import finish, status_line
 from assistant.compose.text import (
-    WHOLE_Q,
     abstain_what,
     best_quote,
     citation,
@@ -18,6 +17,7 @@ from assistant.compose.text import (
     sentences,
     units_text,
 )
+from assistant.understand.focus import WHOLE_Q
 from assistant.understand.lexicon import Lex
 from corpus import Corpus, Document
 

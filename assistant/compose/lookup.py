@@ -8,7 +8,6 @@ from assistant.answer import Answer
 from assistant.compose.award import cap_sentence
 from assistant.compose.common import finish, rule_rows, status_line
 from assistant.compose.text import (
-    WHOLE_Q,
     add_citation,
     best_quote,
     bigrams,
@@ -21,7 +20,7 @@ from assistant.compose.text import (
     units_text,
 )
 from assistant.understand.clause_search import content_bigrams, text_leader
-from assistant.understand.focus import Q_MARK
+from assistant.understand.focus import Q_MARK, WHOLE_Q
 from assistant.understand.lexicon import Lex, lexicon_for, unit_names
 from assistant.understand.text import normalise, segments
 from assistant.understand.topics import topics_in_order
@@ -173,7 +172,6 @@ def combination_answer(lex: Lex, rules: list[str], question: str) -> Answer:
 
 
 _PER_YEAR_Q = re.compile(r"每年|每一年|年年|按年|逐年|一年一次|每个年度|每年度|年度(计算|申报|发放|享受)|一年(能|可以)?(申请|申报|拿)几次")
-_ONCE = re.compile(r"一次性(资金)?(奖补|补助|奖励|补贴)?")
 
 
 def _figure_lines(doc: Document, clause, turn: Turn) -> list[str]:
@@ -201,14 +199,9 @@ def _annual_lines(doc: Document, clause, focus: str, quoted: str = "") -> list[s
     if yearly is not None and _PER_YEAR_Q.search(focus):
         # 单个企业每年享受本条补助累计不超过300万元: said where the quote above does not already say it
         return [] if yearly in quoted else [f"该条按年度写明：“{yearly}”"]
-    once = _ONCE.search(normalise_space(clause.text))
-    if once:
-        return [f"该条写明为{once.group(0)}" + ("，文件未规定按年度重复享受。" if _PER_YEAR_Q.search(focus) else "。")]
+    if "一次性" in "".join(clause.text.split()):
+        return ["该条写明为一次性奖补" + ("，文件未规定按年度重复享受。" if _PER_YEAR_Q.search(focus) else "。")]
     return [f"文件未写明是否每年可享受，也未写明是否为一次性奖补；请以{consult_unit(doc)}解释为准。"]
-
-
-def normalise_space(text: str) -> str:
-    return re.sub(r"\s+", "", text)
 
 
 _BODY = re.compile(rf"[市区县乡镇][\u4e00-\u9fa5]{{1,8}}?{ORGAN}")  # a government body named (区工业和信息化局)

@@ -85,12 +85,11 @@ def ranked_sentences(clause: Clause, question: str = "") -> list[str]:
     # 绿色工厂目标几个: of two sentences naming 绿色工厂, the one with the figure answers it
     figure = bool(FIGURE_Q.search(question))
     order = sorted(range(len(sents)), key=lambda i: (sents[i] == heading, -len(q & _bigrams(sents[i])),
-                                                     not (figure and re.search(r"\d", sents[i])), i))
+                                                     not (figure and any(c.isdigit() for c in sents[i])), i))
     return [sents[i] for i in order]
 
 
 # A question asking for a clause as written, every sentence of it (念下原文 / 全文)
-WHOLE_Q = re.compile(r"原文|全文|原话|[念读](一)?下|完整")
 # A question asking for a figure or a target (几个 / 多少项 / 目标 / 上限)
 FIGURE_Q = re.compile(r"几|多少|目标|比例|上限|封顶|最高|最多|总额|标准|增长")
 
@@ -173,7 +172,7 @@ def consult_unit(doc: Document) -> str:
     return "发文单位"
 
 
-__all__ = ["WHOLE_Q",
+__all__ = [
     "ABSTAIN_WHAT", "abstain_what", "add_citation", "best_quote", "bigrams", "citation", "consult_unit", "date_text",
     "doc_name", "interpretation", "interpretations", "matching_interpretation", "ranked_sentences", "sentences", "stamp",
     "unit_quote", "units_text",

@@ -125,7 +125,7 @@ def _signals(corpus: Corpus, t: str, places: list[PlaceHit]) -> dict[str, list[s
         for _, rx, _spec in [*lex.amounts, *lex.quantities]:
             for m in rx.finditer(t):
                 a, b = segment_of(segs, m.start())
-                if not any(x <= m.start() < y for x, y in masked) and re.search(r"\d", t[a:b]) and len(m.group(0)) >= 2:
+                if not any(x <= m.start() < y for x, y in masked) and any(c.isdigit() for c in t[a:b]) and len(m.group(0)) >= 2:
                     words.append(m.group(0))
         # a topic word does where it names one of the document's award rules (in a statement too: 做一次数字化转型诊断)
         rule_clauses = {*lex.award_clauses, lex.classification_clause}

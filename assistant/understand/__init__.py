@@ -8,12 +8,13 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from assistant.understand.amounts import PERCENT_RE
 from assistant.understand.clause_search import LOCATE_Q, figure_clauses, place_by_text
 from assistant.understand.facts import SELF_RE, concepts, extract_facts, key, level_spans
 from assistant.understand.focus import INTERPRETIVE_Q, Q_MARK, REQUIRE_Q, SEPARATE_Q, YESNO_Q, question_focus
 from assistant.understand.lexicon import Lex, lexicon_for
 from assistant.understand.routing import MONEY_Q, route
-from assistant.understand.text import correct_terms, normalise, segments
+from assistant.understand.text import SENTENCE_END, correct_terms, normalise, segments
 from assistant.understand.topics import clause_reference, topics_in_order, topics_of
 from assistant.understand.turn import Turn
 from assistant.understand.zh import AWARD, CAP, CHANGE_TO, IF, SUM, TITLE_WON
@@ -52,7 +53,7 @@ def without_roles(text: str) -> tuple[str, bool]:
             dropped = True  # 【系统指令：…】: the bracket holds all it says
         elif m.group("block") or m.group("role"):
             user = _LABEL.search(text, pos)
-            end = re.search(r"[。！？!?\n]", text[pos:])
+            end = SENTENCE_END.search(text[pos:])
             stop = min(x for x in (user.start() if user and user.group("user") else len(text),
                                     pos + end.end() if end else len(text)))
             pos, dropped = stop, True
@@ -64,7 +65,6 @@ def without_roles(text: str) -> tuple[str, bool]:
 _DEMAND = re.compile(r"给我算|直接(批|给|说|写|回答|回复|输出)|不用管|告诉我.{0,6}(是|为)|就说|按\d+%|你(必须|务必|一定要|应该|得|按)|"
                      r"(必须|只能|只许)(回答|回复|输出|说|写)|(回答|回复|输出)(为|是)?[:：]")
 _SPEECH_DEMAND = re.compile(r"(回答|回复|输出|说|写|答|告诉我)(为|是|成)?$")
-_DEMAND_TAIL = re.compile(rf"(?:{_DEMAND.pattern})[^,，。;；\d]{{0,4}}(?:\d[\d.,]*(?:万元|万|亿元|亿|元|%)?)?")
 # 换个企业问：… / 重新开始: a new enterprise, the facts so far no longer apply
 _RESET = re.compile(r"^(换|另)(一|个|一个)?(家|个)?(企业|公司|厂)|^(重新开始|重来|清空|重置|从头(开始|来)|新企业)|^(我们是)?另一家(企业|公司)")
 
@@ -83,7 +83,6 @@ _CAP_SEGMENT = re.compile(rf"{_CAP_REACHED}|最多|最高|{CAP}|拿满|满额|�
 _OWN_AMOUNT_BEFORE = re.compile(r"买|购|投资|投入|投了|花|付|缴|交了|营收|收入|产值|实得|留成")
 _OWN_AMOUNT_AFTER = re.compile(r"(元)?(的)?(设备|项目|投资|投入|费用|支出|税)")
 _AWARD_WORD = re.compile(r"奖|补|上限|最高|最多|封顶|门槛|比例")  # 奖 / 补 cover every award noun
-_PERCENT = re.compile(r"(\d+(?:\.\d+)?)%")
 _FIGURE_LEAD = re.compile(rf"((?:{AWARD}|奖|补|最高|最多|上限|封顶|不超过)(最高|最多)?|(?P<level>国家级?|省级?|市级?)(的)?)(是|为|到)?$")
 # a cap on the awards together, no award named: 有没有总的封顶 / 各项加起来有限额吗 / 一年的上限
 _WHOLE_CAP_Q = re.compile(rf"(?:{SUM}|总|各项|全部|一年|每年)[^,，。]{{0,6}}{CAP}|{CAP}[^,，。]{{0,2}}(?:{SUM}|总)")
@@ -145,7 +144,7 @@ def _asked_figures(turn: Turn, t: str, lex: Lex) -> str:
             continue
         pool = [p for p in params if p.clause in turn.topics] if turn.topics else (params if _AWARD_WORD.search(seg) else [])
         found = [(v, (a + x, a + y), "元") for v, (x, y) in find_amounts(seg)]
-        found += [(Decimal(m.group(1)) / 100, (a + m.start(), a + m.end()), "比例") for m in _PERCENT.finditer(seg)]
+        found += [(Decimal(m.group(1)) / 100, (a + m.start(), a + m.end()), "比例") for m in PERCENT_RE.finditer(seg)]
         for value, (x, y), unit in found:
             if _OWN_AMOUNT_BEFORE.search(t[a:x]) or _OWN_AMOUNT_AFTER.match(t, y) \
                     or any(t[e:x] in ("", "是", "为", "了") and not f.startswith("~") for _, e, f in concepts(t, a, x, lex)):

@@ -11,6 +11,8 @@ from tools.amounts import find_amount_problems, find_amounts, parse_amount
 from tools.errors import AmountError
 
 _BARE_NUMBER = re.compile(r"(?<![\d.,])(\d{5,}(?:\.\d+)?)(?![\d.%年家个项号])")
+# a percentage as written (3.55% / 2个百分点), its number in group 1
+PERCENT_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(%|个百分点)")
 _ZERO_AMOUNT = re.compile(r"(?:是|为|有|只有|仅|:)(0|零)(?:元|块)?(?![\d.%万亿])")
 FOREIGN_AMOUNT = re.compile(
     r"(?:\d[\d.,]*|[零一二两三四五六七八九十百千]+)(?:[十百千万亿]+)?(?:美元|美金|港元|港币|欧元|日元|英镑|韩元|卢布|澳元|加元|台币)"
@@ -115,9 +117,6 @@ def find_money(t: str) -> tuple[list[tuple[Decimal, tuple[int, int]]], list[str]
     return found, list(dict.fromkeys(problems)), bare, approx
 
 
-_QTY = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*([^\d\s,，。;；、]{1,6})")
-
-
 def find_quantities(t: str, units: dict[str, Decimal]) -> list[tuple[Decimal, str, tuple[int, int]]]:
     """Numbers followed by one of `units` (unit word → multiplier into the document's unit): (value, unit, span).
     Small numbers in Chinese numerals count where a unit follows them (三年 / 四个产品)."""
@@ -149,4 +148,4 @@ def find_quantities(t: str, units: dict[str, Decimal]) -> list[tuple[Decimal, st
     return out
 
 
-__all__ = ["FOREIGN_AMOUNT", "amount_role", "find_money", "find_quantities"]
+__all__ = ["FOREIGN_AMOUNT", "PERCENT_RE", "amount_role", "find_money", "find_quantities"]

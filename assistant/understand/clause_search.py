@@ -16,7 +16,6 @@ from corpus import Document
 _COUNT_Q = re.compile(r"几(个|家|项|条|所|批)|多少(个|家|项|条|所|批)|目标|培育|打造|创建|建几|建多少")
 LOCATE_Q = re.compile(rf"{_COUNT_Q.pattern}|哪(一)?条|哪个条款|哪一款|哪(个)?部分|在哪(里|儿)?(规定|讲|说|写|提)|出自|原文|"
                        r"怎么(说|写|规定|讲)")
-_DIGIT = re.compile(r"\d")
 _NOISE_CHARS = re.compile(r"[\d的是了吗呢么几多少什哪谁怎啥有没要能可该那这个条讲说写呀吧啊,，.。?？]")
 # how far (in summed idf) a clause's own sentence must lead the keyword topic's best sentence to take its place
 _TEXT_LEAD = 2.0
@@ -68,6 +67,13 @@ def document_names(lex) -> frozenset[str]:
     return lex.memo["names"]
 
 
+def shares_words(t: str, lex) -> bool:
+    """Whether a question shares a content bigram with the document's text (its names aside): one sharing none
+    (明天天气怎么样 / 股票怎么买) is about nothing the document speaks of."""
+    _, idf = _sentence_index(lex.doc)
+    return bool((content_bigrams(t) - document_names(lex)) & idf.keys())
+
+
 # asking whether something counts toward a base (算进设备投资额里 / 含税还是不含税 / 增值税要不要扣掉)
 INCLUSION_Q = re.compile(r"算进|算入|计入|算在[^,，。]{0,8}里|包括|包含|含不含|还是不含|扣掉|扣除")
 _SAID: dict[int, tuple] = {}
@@ -111,7 +117,7 @@ def text_scores(t: str, doc: Document, figure: bool = False) -> dict[str, float]
     for cid, sent, bg in rows:
         names_title = bool(title) and len(title & bg) >= 0.8 * len(title)
         score = sum(idf[b] for b in (titled if names_title else q) & bg)
-        if score and figure and _DIGIT.search(sent):
+        if score and figure and any(c.isdigit() for c in sent):
             score += 1.0
         if score > out.get(cid, 0.0):
             out[cid] = score

@@ -7,10 +7,10 @@ import re
 from decimal import Decimal
 from functools import lru_cache
 
-from assistant.understand.amounts import ROLE_SUM, amount_role, find_money, find_quantities
+from assistant.understand.amounts import PERCENT_RE, ROLE_SUM, amount_role, find_money, find_quantities
 from assistant.understand.focus import INTERPRETIVE_Q, Q_MARK
 from assistant.understand.lexicon import Lex
-from assistant.understand.text import normalise, segment_of, segments
+from assistant.understand.text import SENTENCE_END, normalise, segment_of, segments
 from assistant.understand.turn import Turn
 from assistant.understand.zh import (
     A_NOT_A,
@@ -54,8 +54,6 @@ _WEAK_WORDS = re.compile(r"投资额|投资|投入|花了|花费|支付|付了|�
 _OTHER_FIGURES = re.compile(r"(年)?(营收|营业收入|营业额|主营(业务)?收入|销售(额|收入)|收入|产值|总产值|注册资本|注册资金|实收资本|"
                             r"资产|总资产|净资产|利润|净利润?|工资|薪酬|产量|融资|授信|租金|市值|估值|出口额|进口额|订单|合同额|"
                             r"其他|其它|其余|剩下|剩余|余下|税收|纳税额|缴税|税款)")  # 其中厂房1200万 设备1200万 其他600万: the remainder of a breakdown
-_RATE_IN_TEXT = re.compile(r"(\d+(?:\.\d+)?)\s*(%|个百分点)")
-_SENT_RE = re.compile(r"[。；;！!？?\n]")
 _COUNT_WORD = {"两": 2, "俩": 2, "二": 2, "2": 2, "三": 3, "3": 3, "四": 4, "4": 4, "五": 5, "5": 5, "六": 6, "6": 6,
                "七": 7, "7": 7, "八": 8, "8": 8, "九": 9, "9": 9, "十": 10, "10": 10}
 _ITEM_COUNT = re.compile(r"(两|俩|二|三|四|五|六|七|八|九|十|[2-9]|10)(个|项|笔|家|期)(?P<what>[\u4e00-\u9fa5]{0,8}?)(项目|阶段|贷款|车间|产品|工程)?")
@@ -109,7 +107,7 @@ def negated(t: str, seg: tuple[int, int], start: int) -> bool:
 
 def _sentence_start(t: str, pos: int) -> int:
     last = 0
-    for m in _SENT_RE.finditer(t, 0, pos):
+    for m in SENTENCE_END.finditer(t, 0, pos):
         last = m.end()
     return last
 
@@ -408,7 +406,7 @@ def _kind_of(t: str, span: tuple[int, int], spec, lex: Lex) -> str | None:
                 best = (m.end(), fact)
     if best:
         return best[1]
-    end = next((m.start() for m in _SENT_RE.finditer(t, span[1])), len(t))
+    end = next((m.start() for m in SENTENCE_END.finditer(t, span[1])), len(t))
     return next((c[2] for c in concepts(t, span[1], end, lex) if c[2] in kinds), None)
 
 
@@ -439,7 +437,7 @@ def _specific(slot: str, t: str, own_words: tuple[int, int], lex: Lex) -> bool:
 def _products(found: list[tuple[Decimal, tuple[int, int]]], t: str, restated: list[Decimal]) -> list[tuple[Decimal, int]]:
     """Each amount times each rate the text states (to the fen), with where the amount stands; `restated` holds the
     document's own rates the question repeats (按15%算), already taken out of the text."""
-    rates = [Decimal(m.group(1)) / 100 for m in _RATE_IN_TEXT.finditer(t) if m.group(2) == "%"]
+    rates = [Decimal(m.group(1)) / 100 for m in PERCENT_RE.finditer(t) if m.group(2) == "%"]
     rates += [r for r in restated if 0 < r < 1]
     return [((a * r).quantize(Decimal("0.01")), span[0]) for a, span in found for r in rates]
 
@@ -662,7 +660,7 @@ def _rates(turn: Turn, t: str, segs, lex: Lex) -> None:
     for fact, rx, _spec in lex.rates:
         for m in rx.finditer(t):
             seg = segment_of(segs, m.start())
-            cands = [r for r in _RATE_IN_TEXT.finditer(t, m.end(), seg[1]) if r.start() not in taken]
+            cands = [r for r in PERCENT_RE.finditer(t, m.end(), seg[1]) if r.start() not in taken]
             if not cands:
                 continue
             r = cands[0]

@@ -55,6 +55,8 @@ SEPARATE_Q = re.compile(r"另算|单独算|分开算|单独计算|另外算|分�
 # A question about what an amount is computed on (补贴按哪个数算 / 基数是什么 / 怎么算)
 _BASIS = rf"按{WH}[^,，。]{{0,4}}(算|计算|核定)|怎么算|如何计算|基数"
 BASIS_Q = re.compile(_BASIS)
+# the clause as written: 原文 / 念一下 / 怎么说的 / 写的什么
+WHOLE_Q = re.compile(r"原文|全文|原话|[念读](一)?下|完整|怎么(说|写|讲)|(说|写|讲)(的)?(是)?(什么|啥)")
 # 那南康有没有类似的 / 这边有没有一样的政策: the rule just talked about, asked of another document
 LIKE_Q = re.compile(r"(类似|同样|一样|相同|相应|对应)的|这种|这样的")
 # An interpretive question about a rule: the adopted reading is part of the answer (DESIGN §5).

@@ -7,11 +7,6 @@ import re
 
 from assistant.understand.zh import AWARD, TAKES_EFFECT, WHEN
 
-# Words that make a question about policy at all; a question with none of these and none of a pack's words is off-topic.
-POLICY_WORDS = re.compile(
-    rf"技改|技术改造|{AWARD}|资助|扶持|政策|文件|条|规定|申报|申请|企业|公司|项目|设备|部门|单位|目标|工程|"
-    r"税|钱|万|元|多少|示范|标杆|称号|认定|验收|竣工|统计|文号|印发|发文|有效期|哪些|能拿|可以拿|能补|怎么算|条件|资格|标准|比例"
-)
 OFF_TOPIC = re.compile(r"农业|农机|合作社|种植|养殖|帮我写|写一份|天气|下雨|气温|温度|股票|彩票|菜谱|做饭|电影|足球|篮球|笑话|写诗|唱歌|翻译|旅游|景点|房价|星座|算命")
 
 # --- abstention categories (DESIGN §5 not-specified, validity) --------------------------------
@@ -41,4 +36,4 @@ ABSTAIN_PATTERNS: list[tuple[str, re.Pattern]] = [
 ]
 
 
-__all__ = ["ABSTAIN_PATTERNS", "OFF_TOPIC", "POLICY_WORDS"]
+__all__ = ["ABSTAIN_PATTERNS", "OFF_TOPIC"]

@@ -124,6 +124,8 @@ def correct_terms(t: str) -> str:
 
 
 # Segment delimiters: facts and negations are judged within one segment (a comma must not merge a digit group).
+# where a sentence ends (a segment ends at a comma too)
+SENTENCE_END = re.compile(r"[。；;！!？?\n]")
 _SEG_RE = re.compile(r"[。；;！!？?\n：:]|(?<!\d),|,(?!\d{3}(?!\d))|，")
 
 
@@ -145,5 +147,5 @@ def _segment_of(spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:
     return pos, pos
 
 
-__all__ = ["correct_terms", "normalise", "segment_of", "segments"]
+__all__ = ["SENTENCE_END", "correct_terms", "normalise", "segment_of", "segments"]
 segment_of = _segment_of
