@@ -379,6 +379,8 @@ class Statement(_Model):
     value: bool = True
     ambiguous: Ambiguity | None = None
     context: StatementContext | None = None
+    # said of a part (其中40万…已算进智改): the part leaves this amount, and the rest keeps the condition
+    reduces: str = ""
 
 
 class Recognition(_Model):

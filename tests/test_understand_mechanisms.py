@@ -718,3 +718,20 @@ def test_a_clause_number_in_an_imperative_names_no_document():
 def test_a_like_rule_asked_of_a_document_that_has_none_abstains_naming_the_rule():
     ans, _ = _answer("安府发〔2021〕9号 清洁生产审核补多少比例", "那南康有没有类似的 我们是南康区规上企业 审核咨询费4万")
     assert ans.abstained and "清洁生产审核" in ans.answer and "南康" in ans.answer
+
+
+def test_amounts_after_the_counter_of_counted_items_are_those_items_figures():
+    ans, _ = _answer("南康规上企业 两笔技改贷款 都是三年期 一笔1,500万用在2024年开工的网络化改造项目 执行利率2.95% "
+                     "一笔900万用在2025年开工的智改项目 执行利率3.6% 同期一年期LPR3.05% 都没享受过别的贴息 一年一共贴多少")
+    assert ans.award["total"] == Decimal("358500")
+
+
+def test_a_part_said_counted_under_another_rule_leaves_the_base_and_the_rest_keeps_the_condition():
+    ans, _ = _answer("南康区规上企业 单独立项的内外网升级和设备联网改造 2025年开工 已建成投用 投资230万 补多少",
+                     "等下 其中有40万的设备联网投入 已经算进我们智改项目的软硬件投资里报过了")
+    assert ans.award["total"] == Decimal("285000") and "190万元" in ans.answer
+
+
+def test_the_whole_said_counted_under_another_rule_fails_the_condition():
+    ans, _ = _answer("南康区规上企业 网络化改造230万 2025年开工 已建成投用 已经计入第二条软硬件投资了 补多少")
+    assert ans.award["total"] == Decimal("0")

@@ -192,9 +192,25 @@ def item_index(t: str, pos: int) -> int | None:
 
 # --- conditions ------------------------------------------------------------------------------------
 
+def _reduced_part(t: str, pos: int, lex: Lex) -> tuple[str, tuple[int, int]] | None:
+    """A part of a figure said to be counted elsewhere (其中有40万…已经算进智改项目里了): the amount fact it leaves
+    and the part's span, when the sentence around `pos` has 其中, an amount after it and a statement that reduces."""
+    lo = _sentence_start(t, pos)
+    end = SENTENCE_END.search(t, pos)
+    hi = end.start() if end else len(t)
+    part = t.find("其中", lo, hi)
+    if part < 0:
+        return None
+    money = [sp for _, sp in _money_spans(t) if part < sp[0] < hi]
+    said = next((spec.reduces for _, rx, value, spec in lex.statements if spec.reduces and value and rx.search(t, part, hi)), None)
+    return (said, money[0]) if said and money else None
+
+
 def _statements(turn: Turn, t: str, segs, lex: Lex) -> None:
     for fact, rx, value, spec in lex.statements:
         for m in rx.finditer(t):
+            if spec.reduces and _reduced_part(t, m.start(), lex):
+                continue  # said of a part: the part leaves the figure (below), the rest is not counted elsewhere
             seg = segment_of(segs, m.start())
             seg_text = t[seg[0]:seg[1]]
             # 发改认定不符合产业政策: a finding word right before the fact states the fact found
@@ -417,6 +433,16 @@ def _list_count(t: str) -> tuple[int, str] | None:
     return _COUNT_WORD.get(m.group(1), 1), m.group(0)
 
 
+def _counted_fact(t: str, lex: Lex) -> tuple[str, str] | None:
+    """The counter and the money fact of the items a count names (两笔技改贷款 → 笔, the loan's amount)."""
+    m = _ITEM_COUNT.search(t)
+    if m is None:
+        return None
+    end = segment_of(segments(t), m.start())[1]  # the counted noun follows the count in its clause
+    facts = [f for _, _, f in concepts(t, m.start(), end, lex) if not f.startswith("~") and any(f == a for a, _, _ in lex.amounts)]
+    return (m.group(2), facts[0]) if facts else None
+
+
 def _parts_of_one_item(turn: Turn, t: str, words: dict, count) -> None:
     """Amounts of one item field, each named by a different word (智能装备860万 软件140万), with nothing saying there
     are several items, are the parts of one item's figure: their sum (several items say 两个 / 一个…另一个)."""
@@ -446,6 +472,7 @@ def _amount_facts(turn: Turn, t: str, segs, lex: Lex) -> None:
     found, problems, bare, turn.approx = find_money(t)
     turn.problems.extend(problems)
     count = _list_count(t)
+    counted = _counted_fact(t, lex)
     unresolved: list[Decimal] = []
     years: list[tuple[Decimal, bool | None]] = []  # unresolved amounts and whether a year word makes them this year's
     words: dict[tuple, list[str | None]] = {}  # list field → the word each of its amounts was named by
@@ -498,7 +525,14 @@ def _amount_facts(turn: Turn, t: str, segs, lex: Lex) -> None:
                                       t[seg[0]:span[0]]) for _, _, a in lex.amounts):
             turn.tax_whatif.append(amount)  # 税收如果是100万呢: the session replaces the figure it holds
             continue
+        reduced = _reduced_part(t, span[0], lex)
+        if reduced is not None and reduced[1] == span:
+            turn.deltas.append((key(lex.fact_of(reduced[0])), -amount))
+            turn.figures.append(amount)
+            continue  # 其中40万已算进智改: a part the figure it belongs to is reduced by
         slot = _slot_for(t, seg, span, lex)
+        if counted is not None and re.search(rf"[一二两三四五六七八九十\d]{counted[0]}$", t[seg[0]:span[0]]):
+            slot = counted[1]  # 两笔技改贷款 … 一笔1,500万用在网络化改造项目: the counted item's own figure
         if lex.words.remainders and excluded_any is not None and excluded_any.search(t, *own_words) \
                 and _REMAINDER.search(t, span[1]):
             turn.excluded_parts.append(amount)  # 土建380万 … 其余是设备: a part the total is reduced by
