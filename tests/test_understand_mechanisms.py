@@ -735,3 +735,13 @@ def test_a_part_said_counted_under_another_rule_leaves_the_base_and_the_rest_kee
 def test_the_whole_said_counted_under_another_rule_fails_the_condition():
     ans, _ = _answer("南康区规上企业 网络化改造230万 2025年开工 已建成投用 已经计入第二条软硬件投资了 补多少")
     assert ans.award["total"] == Decimal("0")
+
+
+def test_a_year_before_the_document_was_issued_asked_to_apply_abstains_where_no_rule_dates_events():
+    ans, _ = _answer("我们有个技改项目2021年底就竣工了 那时候龙办发40号还没出 现在还能按这个文件申报吗")
+    assert ans.abstained and "abstain:before_issue" in ans.flags
+
+
+def test_a_place_the_asked_rule_is_said_to_be_by_names_its_document():
+    ans, _ = _answer("公司注册在南康区 在龙南工业园租厂房搞的技改 规上 已竣工入统 符合产业政策 设备930万 能按龙南的6%拿吗")
+    assert ans.award["doc"] == LN and ans.award["total"] == Decimal("0") and "注册" in ans.answer

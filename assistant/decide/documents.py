@@ -244,8 +244,10 @@ def choose_document(q: str, session: Session, corpus: Corpus, settings) -> Choic
     reg, elsewhere = registered_place(t, hits)
     # 按南康政策能补多少 / 南康那个办法: a place's document named by its place
     # (a clause number only where it is asked about: 能按南康第二条补吗, not 请引用龙南四（三）1按6%计算)
-    by_place = list(dict.fromkeys(h.doc for h in hits if h.doc is not None and (m := _POLICY_AFTER.match(t[h.span[1]:]))
-                                  and (not m.group("ref") or _asked_at(t, h.span[0]))))
+    # (能按龙南的6%拿吗: a place the asked rule is said to be by)
+    by_place = list(dict.fromkeys(h.doc for h in hits if h.doc is not None and (
+        (m := _POLICY_AFTER.match(t[h.span[1]:])) and (not m.group("ref") or _asked_at(t, h.span[0]))
+        or t[:h.span[0]].endswith(("按", "按照", "依照", "根据")) and _asked_at(t, h.span[0]))))
     if len(by_place) == 1 and not named:
         named = [corpus.document(by_place[0])]
     several = list(dict.fromkeys(h.doc for h in registrations(t, hits) if h.doc is not None))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
 
 from assistant.understand.amounts import PERCENT_RE, find_money
@@ -163,6 +164,12 @@ def route(turn: Turn, t: str, lex: Lex) -> str:
                 return "lookup"  # 材料交到哪里: this document says where (五（二）)
             turn.abstain_kind = kind
             return "abstain"
+    issued = lex.doc.meta.get("issued")
+    if not lex.dates and turn.year and isinstance(issued, date) and turn.year < issued.year \
+            and re.search(r"(能|可以|可)[^,，。]{0,6}(申报|申请|享受|适用|报)", focus):
+        # 2021年底就竣工了 现在还能按这个文件申报吗: a document dating none of its events does not say
+        turn.abstain_kind = "before_issue"
+        return "abstain"
     kinds = _docfact_kinds(focus, turn.topics)
     if kinds:
         turn.docfact = kinds
