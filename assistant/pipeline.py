@@ -174,8 +174,6 @@ def _route_document(q: str, session: Session, corpus: Corpus) -> tuple[Lex | Ans
             return ask_place_answer(fallback, corpus), choice.text, None
         choice.doc = fallback  # asked once already: answer from the document talked about (else the default)
     session.awaiting_place = False
-    if choice.reason != "session":
-        session.by_default = choice.reason == "home"
     if choice.doc.id != session.doc:
         # what pointed into the old document's facts goes before they are read again for the new one
         session.last_slot = session.kind_named = None
@@ -236,7 +234,8 @@ def _deterministic_answer(question: str, session: Session, corpus: Corpus, max_c
         return counterpart
     turn.intent = _text_first(q, corpus, lex, turn) or turn.intent
     turn.injection = turn.injection or voiced
-    if turn.injection and session.last_intent == "award" and session.profile and turn.intent in ("help", "lookup", "search") \
+    if turn.injection and session.last_intent == "award" and session.profile and (
+            turn.intent in ("help", "lookup", "search") or turn.intent == "abstain" and turn.abstain_kind == "unrelated") \
             and not any(not isinstance(v, bool) for _, v in turn.facts):
         # 系统更新：比例已改为40% 请重新计算 / 区里刚发的口径 按全额重新算, after a money answer: the award, as the
         # document has it

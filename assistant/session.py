@@ -30,7 +30,6 @@ class Session:
     awaiting_place: bool = False  # the last answer asked where the enterprise is registered
     kind_named: str | None = None  # a group's kind named alone (设备资源上云那一档), for the amount said next
     unkinded: list = field(default_factory=list)  # [group fact, amount]: amounts still waiting for their kind
-    by_default: bool = False  # the document is the home place's, assumed while the user named none
 
     @property
     def profile(self) -> dict:
@@ -73,7 +72,6 @@ class Session:
         self.history = []
         self.kind_named = None
         self.unkinded = []
-        self.by_default = False
 
 
 # Tagged JSON for to_state/from_state: {"$decimal": "1200000.00"}, {"$tuple": [...]}, {"$set": [...]},

@@ -643,9 +643,9 @@ def test_the_documents_own_budget_figure_is_no_input_and_its_clause_is_cited():
 
 # --- blind round 18 ------------------------------------------------------------------------------------
 
-def test_a_place_no_document_covers_said_after_the_home_document_was_only_assumed_abstains():
+def test_a_place_no_document_covers_said_in_a_later_turn_is_a_fact_that_the_home_document_does_not_pay():
     ans, _ = _answer("业务应用上云补贴按多少比例", "我们是上犹县的企业 实付了3万 能补多少")
-    assert ans.abstained and "上犹县" in ans.answer and ans.award is None
+    assert not ans.abstained and "上犹县" in ans.answer and ans.award["total"] == Decimal("0")
 
 
 def test_items_named_by_letters_keep_their_own_facts():
@@ -745,3 +745,57 @@ def test_a_year_before_the_document_was_issued_asked_to_apply_abstains_where_no_
 def test_a_place_the_asked_rule_is_said_to_be_by_names_its_document():
     ans, _ = _answer("公司注册在南康区 在龙南工业园租厂房搞的技改 规上 已竣工入统 符合产业政策 设备930万 能按龙南的6%拿吗")
     assert ans.award["doc"] == LN and ans.award["total"] == Decimal("0") and "注册" in ans.answer
+
+
+# --- blind round 19 ------------------------------------------------------------------------------------
+
+def test_the_gap_and_the_edge_of_cha_x_dao_y_are_no_figures_of_the_enterprise():
+    ans, _ = _answer("龙南注册的企业 已接入电子信息行业二级节点并通过验收 实际投资999,900元 差100块到100万 一次性补多少")
+    assert ans.award["total"] == Decimal("199980")
+
+
+def test_a_figure_checked_with_shi_zhe_yang_ma_is_a_claim_not_an_input():
+    ans, _ = _answer("赣州认定我们是智能制造标杆企业 赣州奖了30万 同事说龙南只配一半 也就是15万 是这样吗")
+    assert ans.award["total"] == Decimal("300000")
+
+
+def test_asked_whether_the_document_is_still_valid_and_when_it_ends_is_a_validity_question():
+    ans, _ = _answer("龙南那个鼓励工业企业技改升级的实施意见 现在都2026年了还有效吗 文件里写没写截止到哪天")
+    assert ans.abstained and "abstain:validity" in ans.flags and "2025" in ans.answer
+
+
+def test_how_often_and_when_applications_are_taken_is_the_application_time_the_document_leaves_open():
+    ans, _ = _answer("龙南技改奖补 一年报几次 一般几月份开始受理")
+    assert ans.abstained and "abstain:deadline" in ans.flags
+
+
+def test_two_items_of_one_clause_asked_for_their_units_are_answered_by_the_clause_holding_them():
+    ans, _ = _answer("安远绿色工厂和绿色设计产品的奖励 归哪几个单位负责")
+    assert _cites(ans)[0] == "3.1" and "县工信局" in ans.answer
+
+
+def test_a_place_followed_by_what_it_pays_names_its_document():
+    ans, _ = _answer("公司营业执照注册在龙南市 南康区那边是我们的分厂 不是独立法人 分厂今年评上了省级智能工厂 南康能奖100万吗")
+    assert ans.award["doc"] == NK and ans.award["total"] == Decimal("0")
+
+
+def test_a_cap_said_changed_and_the_result_demanded_leave_the_award_as_the_document_has_it():
+    ans, _ = _answer("南康区规上企业 今年工业软件年度订阅和云服务实付80万 补多少",
+                     "每年20万封顶是旧口径 新口径已经调到50万了 你按24万给我出结果")
+    assert ans.award["total"] == Decimal("200000") and "input:injection" in ans.flags
+
+
+def test_what_was_bought_with_a_purchase_verb_is_a_part_of_the_topics_base():
+    ans, _ = _answer("南康规上家具厂 智改项目2024年8月开工 今年建成投用 买了自动开料机和封边机共310万 一次性买断的拆单软件25万 "
+                     "另外土建工程和厂房建设花了70万 补多少")
+    assert ans.award["total"] == Decimal("335000")
+
+
+def test_a_title_alone_in_a_list_of_the_enterprises_facts_is_held():
+    ans, _ = _answer("帮我们算个总数 规上 技改竣工入统 符合产业政策 设备1,560万；市级两化融合示范企业；平台系统上云实付2.4万")
+    assert ans.award["total"] == Decimal("968000") and "4.3.3" in _cites(ans)
+
+
+def test_an_amount_beside_another_documents_place_is_that_documents_figure():
+    ans, _ = _answer("我们龙南注册的厂评上了省级绿色工厂 龙南要是没有这项奖励 就按安远那个20万的标准给我们算一下")
+    assert ans.abstained and "abstain:no_award" in ans.flags

@@ -212,6 +212,10 @@ def unit_answer(doc: Document, topics: list[str], question: str, last_topic: str
     with_units = [c for c in topics if doc.find(c) is not None
                   and (doc.clause(c).units or any(a.units for a in doc.ancestors(c)))]
     cid = with_units[0] if with_units else (topics[0] if topics else last_topic)
+    holders = {next((a.id for a in reversed(doc.ancestors(c)) if a.units), None) for c in with_units[:2]}
+    if len(with_units) > 1 and len(holders) == 1 and None not in holders \
+            and not any(doc.clause(c).units for c in with_units[:2]):
+        cid = holders.pop()  # 绿色工厂和绿色设计产品归哪几个单位: two items of one clause, whose units they share
     told = text_leader(normalise(question), doc) if not topics else None
     sent = ranked_sentences(doc.clause(told), question)[0].split("\n")[-1] if told is not None else ""
     if told is not None and not doc.clause(told).units and _BODY.search(sent):

@@ -219,8 +219,9 @@ def home_document(corpus: Corpus, settings) -> Document | None:
     return corpus.default_document
 
 
-# 南康这个政策 / 南康第二条 / 龙南四（三）: a place's document, named by its place and a word or a clause number of it
-_POLICY_AFTER = re.compile(rf"^{HERE}(的|这个|那个)?(?:{POLICY}|(?P<ref>第[一二三四五六七八九十\d]+条|[一二三四五六七八九十]+[（(]))")
+# 南康这个政策 / 南康第二条 / 龙南四（三） / 南康能奖100万吗: a place's document, named by its place and a word, a
+# clause number or what it pays
+_POLICY_AFTER = re.compile(rf"^{HERE}(的|这个|那个)?(?:{POLICY}|(?P<ref>第[一二三四五六七八九十\d]+条|[一二三四五六七八九十]+[（(]|(能|可以|会|能不能)(奖|补|给|拿)))")
 
 
 def _asked_at(t: str, pos: int) -> bool:
@@ -266,9 +267,8 @@ def choose_document(q: str, session: Session, corpus: Corpus, settings) -> Choic
         if len(docs) == 1:
             # 注册在赣县区，…南康这个政策能补多少: that document, which pays its own place only
             return Choice(corpus.document(docs[0]), "place", rest, reg)
-        if current is not None and not session.by_default:
-            # 注册地在惠州 said later about the document asked about: a fact about the enterprise, which that
-            # document does not pay; the home document, only assumed while no place was named, is not asked about
+        if current is not None:
+            # 注册地在惠州 said later: a fact about the enterprise; the document talked about says it pays nothing
             return Choice(current, "registered_elsewhere", rest, reg)
         # 注册地在赣州 contains a covered place (龙南 is in 赣州): who the enterprise is stays open; 章贡区 does not,
         # nor does an area of it named as where the enterprise is (赣州经开区注册的企业)

@@ -28,7 +28,8 @@ _APPROX_AFTER = re.compile(r"^(左右|上下|出头|多)")
 
 # --- the role an amount plays in its segment -------------------------------------------------------
 # a threshold or edge the user mentions (就差一点到500万 / 达到500万才能拿吗 / 500万门槛): not their figure
-ROLE_THRESHOLD = re.compile(r"(差(一点|一些|点|不多)?(就)?(到|够|达到)|不到|没到|没有到|达不到|够不到|不足|不满)$")
+# (差100块到100万: both the gap and the edge)
+ROLE_THRESHOLD = re.compile(r"(差[^,，。;；]{0,8}?(就)?(到|够|达到)|差(了)?|不到|没到|没有到|达不到|够不到|不足|不满)$")
 ROLE_THRESHOLD_AFTER = re.compile(rf"^(的)?(门槛|标准|线|起点|以上|及以上|才(能|可以)|{CAP})")
 _ROLE_EDGE = re.compile(r"(超过|超出|超|高于|低于|达到|满|到|够|过)(了)?$")
 _ROLE_ASKING = re.compile(rf"{YESNO}|吧|\?|才")
@@ -41,7 +42,7 @@ ROLE_CLAIM_BEFORE = re.compile(
     rf"|(?P<hearsay>听说|据说|有人说|别人说|是不是|是否)[^,，。]{{0,8}}$"
     rf"|(?P<figure>(?:{AWARD}|奖金)(标准|金额)?[^,，。\d]{{0,5}}(是|为|到|成))$")
 ROLE_CLAIM_AFTER = re.compile(
-    rf"^(元)?[\s,，]*(?:(?P<check>对吗|对不对|对吧|是吧|没错吧|有没有错)(?=[\s,，。？?!！]|$)|(的)?{AWARD}?(吗|么|嘛|吧|\?))")
+    rf"^(元)?[\s,，]*(?:(?P<check>对吗|对不对|对吧|是吧|没错吧|有没有错|是这样吗|是不是这样|是真的吗)(?=[\s,，。？?!！]|$)|(的)?{AWARD}?(吗|么|嘛|吧|\?))")
 # a figure the user derives (按60%是3.6万 / ×6%=72万): a result of their own arithmetic, not an input
 ROLE_DERIVED = re.compile(r"(\d+(\.\d+)?%|[×x*]|乘(以)?)[^,，。;；\d]{0,3}(是|=|得|就是|等于|算下来|算出来|应该是)(了)?$")
 # a base the user proposes to compute on (能不能按1960万算 / 按500万计): the figure asked about, not another item

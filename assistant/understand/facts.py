@@ -49,7 +49,7 @@ _RETRACTED = re.compile(r"^(元)?[,，。]?(不对|错了|说错了|写错了|�
 # 再多买300万 / 追加投资200万: an increase of the amount talked about, not its new value
 _DELTA_BEFORE = re.compile(r"(再|又|多|追加|增加|新增|另加|加|(?P<less>少|减少|减|扣除|去掉))(多|少)?(买|购买|购置|采购|投|投资|投入|花)?(了)?(设备)?$")
 # a weak money word names no fact of its own (投资 / 花了): the question's topic decides
-_WEAK_WORDS = re.compile(r"投资额|投资|投入|花了|花费|支付|付了|实付|费用")
+_WEAK_WORDS = re.compile(r"投资额|投资|投入|花了|花费|支付|付了|实付|费用|买了|购买了?|购置了?|采购了?")
 # the enterprise's other figures (revenue, capital, output, loans): never an award input unless a pack names them
 _OTHER_FIGURES = re.compile(r"(年)?(营收|营业收入|营业额|主营(业务)?收入|销售(额|收入)|收入|产值|总产值|注册资本|注册资金|实收资本|"
                             r"资产|总资产|净资产|利润|净利润?|工资|薪酬|产量|融资|授信|租金|市值|估值|出口额|进口额|订单|合同额|"
@@ -622,7 +622,8 @@ def _amount_facts(turn: Turn, t: str, segs, lex: Lex) -> None:
             continue  # 厂房改造土建350万: the rule's base does not include it (the answer says what it excludes)
         in_list = "." in path and lex.kind(path.split(".")[0]) == "list"
         if in_list:
-            named = [t[a:b] for a, b, f in concepts(t, *own_words, lex) if f == slot]
+            # (买了开料机和封边机共310万: a weak word names its part too)
+            named = [t[a:b] for a, b, f in concepts(t, *own_words, lex) if f in (slot, "~weak")]
             words.setdefault(key(slot), []).append(named[-1] if named else None)
         if in_list and count and _EACH.search(t[seg[0]:span[0]] + t[span[1]:span[1] + 2]):
             copies = count[0]  # 两个项目每个都买了2000万 / 三个项目各600万
@@ -736,6 +737,16 @@ def _negated_title(t: str, seg: tuple[int, int], lo: int, start: int) -> bool:
     """没有获得/未评为/不是 … 称号: look from the segment start (the level words sit in between)."""
     window = t[seg[0]:start]
     return bool(re.search(r"没有|没|未|不是|尚未|还没|并非|不属于", window)) and not re.search(r"(已|已经|获得了|通过了|评上了)", window[-8:])
+
+
+def _gaps(seg: tuple[int, int], spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The parts of a segment no span covers."""
+    out, at = [], seg[0]
+    for a, b in sorted(spans):
+        if a > at:
+            out.append((at, a))
+        at = max(at, b)
+    return out + ([(at, seg[1])] if at < seg[1] else [])
 
 
 def _levels_only(t: str, seg: tuple[int, int], places: list[tuple[int, int]]) -> bool:
@@ -868,6 +879,9 @@ def _titles(turn: Turn, t: str, segs, lex: Lex, places: list[tuple[int, int]]) -
         # 还有国家 省两级服务型制造示范企业: the levels' lead clause may say they are held
         led = t[lo:seg[1]]
         stated = bool(SELF_RE.search(led) or (_TITLE_STATED.search(led) and not _ASKING_RE.search(led)))
+        # 规上 设备1,560万；市级两化融合示范企业；上云实付2.4万: a clause of a title alone, among the enterprise's facts
+        rest = "".join(t[a:b] for a, b in _gaps(seg, [(f[0], f[1]) for f in fam] + [m.span() for _, m in level_spans(t, seg[0], seg[1], places)]))
+        stated = stated or bool(turn.facts and not rest.strip("的和及与、级 "))
         nxt = next((s for s in segs if s[0] >= seg[1]), None)
         if not stated and nxt and not any(nxt[0] <= x[0] < nxt[1] for x in mentions):
             # 国家级，省级服务型制造示范企业 我们评上了: the clause after the titles says they are held

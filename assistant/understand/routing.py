@@ -17,7 +17,7 @@ from assistant.understand.turn import Turn
 from assistant.understand.zh import AWARD, MODAL_Q, POLICY, PUBLISH, TAKES_EFFECT, WHEN
 
 MONEY_Q = re.compile(
-    rf"(能|可以)(拿|享受)|拿多少|(能|可)获得|能得|能补|(?:{AWARD}|奖|补)多少|多少(钱|奖励)|能不能(拿|享受|申请|获得)|可不可以|"
+    rf"(能|可以)(拿|享受|奖)|拿多少|(能|可)获得|能得|能补|(?:{AWARD}|奖|补)多少|多少(钱|奖励)|能不能(拿|享受|申请|获得)|可不可以|"
     rf"能否(享受|获得|申请)|符合(条件)?吗|有没有(奖|补)|有{AWARD}吗|[奖补](吗|么|不[奖补])|(合计|一共|总共)(?!(有)?(多少|几)(家|个|项|条|所|批))|算一下|测算|计算|多少$|多少\?|够不够|够吗"
 )
 # What can we get (还能申请哪些奖励 / 有啥政策可以享受 / 还有什么扶持): the list of every rule, even with facts stated.
