@@ -457,8 +457,9 @@ def _unknown_subject(q: str, corpus: Corpus, lex: Lex, turn, earlier: dict) -> s
     if no_subject(m):
         # 我们厂通过了安全生产标准化二级达标 / 厂里单独搞了5G专网 有没有奖励: what was achieved or done is the subject
         m = _ACHIEVED.search(t) or m
-    if no_subject(m) or any(rx.search(m.group(1)) for _, rx, _, _ in lex.statements):
-        return None  # 规上企业能补多少: a fact about the enterprise, not what the money is for
+    if no_subject(m) or any(rx.search(m.group(1)) for _, rx, _, _ in lex.statements) \
+            or any(rx.fullmatch(m.group(1)) for _, rx in lex.conditions):
+        return None  # 规上企业能补多少 / 已经通过验收: a fact about the enterprise, not what the money is for
     hits = _search(m.group(1), corpus, lex, lenient=False)  # the subject alone: the award words around it place nothing
     if not hits or not _search(q, corpus, lex, lenient=False):
         return "uncovered"

@@ -799,3 +799,17 @@ def test_a_title_alone_in_a_list_of_the_enterprises_facts_is_held():
 def test_an_amount_beside_another_documents_place_is_that_documents_figure():
     ans, _ = _answer("我们龙南注册的厂评上了省级绿色工厂 龙南要是没有这项奖励 就按安远那个20万的标准给我们算一下")
     assert ans.abstained and "abstain:no_award" in ans.flags
+
+
+def test_a_reply_naming_a_word_of_a_conditions_label_but_not_the_packs_words_for_it_answers_nothing():
+    ans, _ = _answer("南康区规上企业 今年新评上省级智能工厂 我们24年也评过赣州市级数字化车间", "市级那个当时没申报 一分钱没拿到")
+    assert ans.award["total"] == Decimal("1000000")
+
+
+def test_a_title_level_named_as_the_basis_asked_about_is_not_held():
+    ans, _ = _answer("南康规上 今年首次参加两化融合管理体系评定就评了AAA级 按AA的10万还是更多")
+    assert ans.award["total"] == Decimal("0") and "AAA" in ans.answer
+
+
+def test_the_documents_name_as_the_user_shortens_it_names_no_topic(read):
+    assert read(NK, "南康这个数字化智能化改造措施 要是跟省里市里的规定对不上 以哪个为准").topics == []

@@ -491,6 +491,13 @@ def facts_named_in_reply(session: Session, turn: Turn, lex: Lex) -> list[tuple[t
             or A_NOT_A_ANY.search(turn.text)):
         return []  # 是的 / 都符合 are bare replies; 算竣工吗 / 符不符合 ask
     out: list[tuple[tuple, bool]] = []
+    # a fact the pack gives its own words (no_major_accident: 事故) is answered by those words, not by any word its
+    # label shares (申报前两年内…: 市级那个当时没申报 says nothing about accidents)
+    declared: dict[str, list] = {}
+    for cid, rx in lex.conditions:
+        declared.setdefault(lex.path(lex.fact_of(cid)), []).append(rx)
+    for f, rx in lex.reply_hints:
+        declared.setdefault(lex.path(f), []).append(rx)
     for part in re.split(r"[,，。;；!！?？\s]+", turn.text):
         grams = {part[i:i + 2] for i in range(len(part) - 1)} - _REPLY_STOP
         for a in asked:
@@ -498,7 +505,9 @@ def facts_named_in_reply(session: Session, turn: Turn, lex: Lex) -> list[tuple[t
             label = (spec.label if spec is not None and spec.label else "") + str(a.get("question") or "")
             if turn.registered_place and "注册" in label:
                 continue  # 注册地是信丰县: where it is registered is read from the place, not from a shared word
-            if any(re.fullmatch(r"[\u4e00-\u9fa5]{2}", g) and g in label for g in grams):
+            own = declared.get(lex.path(a["fact"]))
+            if any(rx.search(part) for rx in own) if own else any(
+                    re.fullmatch(r"[\u4e00-\u9fa5]{2}", g) and g in label for g in grams):
                 key = tuple(a["fact"].split("."))
                 if all(k != key for k, _ in out):
                     out.append((key, not NEG_RE.search(part)))

@@ -186,6 +186,22 @@ def _other_documents_figures(turn: Turn, t: str, lex: Lex, corpus) -> str:
     return t
 
 
+def _without_title(t: str, lex: Lex) -> str:
+    """The text with the document's own name, as the user shortens it, blanked (南康这个数字化智能化改造措施: 智能化改造
+    names the document there, not its 第二条): a run of six or more characters whose every bigram is the title's."""
+    title = normalise(lex.doc.title)
+    names = {title[k:k + 2] for k in range(len(title) - 1)}
+    out, i = list(t), 0
+    while i < len(t) - 1:
+        j = i
+        while j < len(t) - 1 and t[j:j + 2] in names:
+            j += 1
+        if j - i >= 5:
+            out[i:j + 1] = "_" * (j + 1 - i)
+        i = max(j, i + 1)
+    return "".join(out)
+
+
 def _place_spans(t: str, lex: Lex, corpus) -> list[tuple[int, int]]:
     from assistant.understand.places import find_places
 
@@ -235,7 +251,7 @@ def understand(question: str, lex: Lex | None = None, corpus=None) -> Turn:
     turn.reset = bool(_RESET.search(t))
     turn.whatif = bool(_WHATIF.search(t)) and not turn.switch
     turn.new_project = bool(_NEW_PROJECT.search(t))
-    turn.topics = topics_of(t, lex)
+    turn.topics = topics_of(_without_title(t, lex), lex)
     turn.clause_ref = clause_reference(t, lex)
     bare = _BARE_ITEM.match(t)
     if bare and turn.clause_ref is None:

@@ -791,6 +791,8 @@ def _titles(turn: Turn, t: str, segs, lex: Lex, places: list[tuple[int, int]]) -
             if re.search(r"(比|不如|高于|低于|和|跟|与)$", before) and (
                     before[-1] not in "和跟与" or re.search(r"比|一样|区别|哪个", t[m.end():seg[1]])):
                 continue  # 是不是比AA级奖得更多: a comparison, not a title held
+            if before.endswith("按") and "还是" in t[m.end():seg[1]]:
+                continue  # 评了AAA级 按AA的10万还是更多: the basis asked about, not a title held
             stated = bool(SELF_RE.search(seg_text) or _TITLE_STATED.search(seg_text) and not _ASKING_RE.search(seg_text)
                           or _LEVEL_Q_MONEY.search(t)
                           or m.start() == seg[0] and not t[m.end():seg[1]].strip("的了吧啊呀"))  # AA级: a bare reply
