@@ -235,7 +235,7 @@ def _deterministic_answer(question: str, session: Session, corpus: Corpus, max_c
     turn.intent = _text_first(q, corpus, lex, turn) or turn.intent
     turn.injection = turn.injection or voiced
     if turn.injection and session.last_intent == "award" and session.profile and (
-            turn.intent in ("help", "lookup", "search") or turn.intent == "abstain" and turn.abstain_kind == "unrelated") \
+            turn.intent in ("help", "lookup", "search", "abstain")) \
             and not any(not isinstance(v, bool) for _, v in turn.facts):
         # 系统更新：比例已改为40% 请重新计算 / 区里刚发的口径 按全额重新算, after a money answer: the award, as the
         # document has it

@@ -487,7 +487,7 @@ def _titles(ctx: Ctx, rule: RuleSpec, item: AwardItem, ent: list[Condition]) -> 
             diff = max(top - got, ZERO)
             item.step(f"此前已按较低层级获得奖励 {format_yuan(got)}，按两级奖励标准的差额补足：{format_yuan(top)} − "
                       f"{format_yuan(got)} = {format_yuan(diff)}" if diff > 0 else
-                      f"此前已按同级或更高层级获得奖励 {format_yuan(got)}，不再重复奖励", {"before": got}, diff)
+                      f"此前已按同级或更高层级获得奖励 {format_yuan(got)}，按最高一项只奖一次，不再重复奖励", {"before": got}, diff)
             top = diff
         item.amount = top
         return

@@ -262,6 +262,11 @@ def choose_document(q: str, session: Session, corpus: Corpus, settings) -> Choic
                and not re.search(rf"{NOT_AT}$", t[max(0, h.span[0] - 4):h.span[0]])]
     docs = list(dict.fromkeys(h.doc for h in covered))
     if reg is not None:
+        if reg.doc is not None and current is not None and reg.doc != current.id \
+                and any(h.doc == current.id and workshop_place(t, h) for h in hits):
+            # 公司营业执照在安远县 龙南这边是分厂, after a 龙南 answer: where it is registered is a fact about the
+            # enterprise; the document talked about, where its plant is, answers (and pays its own place only)
+            return Choice(current, "registered_elsewhere", rest, reg)
         if reg.doc is not None:
             return Choice(corpus.document(reg.doc), "registered", rest, reg)
         if len(docs) == 1:

@@ -366,6 +366,9 @@ def _slot_for(t: str, seg: tuple[int, int], span: tuple[int, int], lex: Lex) -> 
     earlier = [c for c in concepts(t, _sentence_start(t, seg[0]), seg[0], lex) if c[2] not in ("~weak",)]
     if earlier:
         last = max(earlier, key=lambda c: (c[1], c[1] - c[0]))
+        firm = [c for c in earlier if not c[2].startswith("~") and not _cautions(lex, c[2])]
+        if _cautions(lex, last[2]) and firm and ROLE_SUM.fullmatch(t[seg[0]:span[0]]):
+            last = max(firm, key=lambda c: (c[1], c[1] - c[0]))  # 地方财政实得增值税加企业所得税 一共110万
         return "~other" if "其中" in t[last[1]:span[0]] else last[2]
     return best[-1] if best else None
 
@@ -773,8 +776,9 @@ def level_spans(t: str, lo: int, hi: int, places: list[tuple[int, int]]):
     """Level words (国家级 / 省级 / 市级) in t[lo:hi], leaving out those inside a place name (龙南市, 赣州市)."""
     for lv, lrx in _LEVELS:
         for m in lrx.finditer(t, lo, hi):
-            if any(a <= m.start() < b for a, b in places):
-                continue
+            if any(a <= m.start() < b for a, b in places) and not (m.group(0).endswith("级") and any(
+                    b == m.start() + 1 for a, b in places)):
+                continue  # (赣州市级数字化车间: the place's 市 followed by 级 is the level too)
             yield lv, m
 
 

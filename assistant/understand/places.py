@@ -77,6 +77,12 @@ def find_places(t: str, corpus: Corpus, masked: list[tuple[int, int]] | None = N
         taken.append((s, e))
         name, doc, within = rows[m.group(0)]
         hits.append(PlaceHit(name, (s, e), doc, within))
+    # 营业执照在广昌县: a county or city the gazetteer lacks, named where the enterprise is registered
+    for m in re.finditer(_REG_BEFORE.pattern.removesuffix("$") + r"(?P<unlisted>[\u4e00-\u9fa5]{2,3}?(?:县|市|区))", t):
+        s, e = m.span("unlisted")
+        if not any(s < b and a < e for a, b in taken):
+            taken.append((s, e))
+            hits.append(PlaceHit(m.group("unlisted"), (s, e), None, None))
     return sorted(hits, key=lambda h: h.span[0])
 
 
@@ -106,7 +112,7 @@ _SUB_AREA = r"[\u4e00-\u9fa5]{1,8}?(?:区|县|镇|乡|园)"
 # 企业 / 瑞金市的工厂); a smaller area of the place may stand between (赣州经开区注册的, group "area")
 _AFTER_PLACE = re.compile(rf"{HERE}(?P<area>{_SUB_AREA})?(的)?(?:(?P<reg>注册|登记|落户)|[^,，。；;]{{0,4}}?(企业|公司)|工厂|厂)")
 _SELF_BEFORE = re.compile(rf"(?:{SELF}|公司|企业)(是|属于|在)?(一家)?$")
-_NOT_REG = re.compile(r"(也|还)?(有|设|开|建|办)(了)?(个|一个|一家)?(分厂|车间|分公司|厂区|项目|基地|工厂|厂)|"
+_NOT_REG = re.compile(r"(也|还)?(有|设|开|建|办|是|租)(了)?(我们的)?(个|一个|一家)?(分厂|车间|分公司|厂区|厂房|项目|基地|工厂|厂)|"
                       r"(在|到)[^,，。]{0,6}(实施|建设|建|投资|投产)")
 
 
