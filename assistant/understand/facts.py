@@ -92,8 +92,8 @@ _TITLE_STATED = re.compile(rf"{TITLE_WON}|是|评了|评定为|通过|列为|拿
 _LEVEL_Q_MONEY = re.compile(r"(奖|补|给|拿|奖励(是)?)多少|多少钱|能拿|能补|有(奖励|奖金|钱)吗|能得|能获得|可以拿")
 _HELD_BACK = re.compile(rf"{SELF}(这)?{_SOME}?(都|也|均|全)?(已经|已)?"
                         r"(有|拿到|拿了|获得|评上|是|具备)(了)?")
-_FIGURE_AFTER = re.compile(rf"(?:{AWARD}|奖|补)(是|为)?_+")
-_LEVEL_FIGURE = re.compile(r"(国家级?|省级?|市级?)(的)?(奖励|奖|补)?(是|为)?_+(元)?")
+# a figure named after an award word or a level (…奖20万 / ，市级2万), the figure blanked: the document's own
+_FIGURE_AFTER = re.compile(rf"(?:(?P<level>国家级?|省级?|市级?)(的)?)?(?:{AWARD}|奖励|奖|补)?(是|为)?_+(元)?")
 # 22年12月 / 25年开工: a two-digit year is this century's; 10年以上 / 3年内 count years, they date nothing
 _DATE_IN_TEXT = re.compile(r"(?<![\d.])(20\d\d|[12]\d(?=\s*年(?![以之内来多后前间了半度])))\s*年"
                            r"(?:\s*(\d{1,2})\s*月(?:份)?(?:\s*(\d{1,2})\s*[日号])?)?")
@@ -848,7 +848,7 @@ def _titles(turn: Turn, t: str, segs, lex: Lex, places: list[tuple[int, int]]) -
             turn.titles.extend((x, True) for x in dict.fromkeys(named))  # …奖3万，市级2万，我们两个都有
             named = []
             continue
-        if not fam and len(prev_kinds) == 1 and _LEVEL_FIGURE.fullmatch(seg_text):
+        if not fam and len(prev_kinds) == 1 and (f := _FIGURE_AFTER.fullmatch(seg_text)) and f.group("level"):
             lv = next((lv for lv, lrx in _LEVELS if lrx.match(seg_text)), None)
             if lv and lv in fams[prev_kinds[0]].levels:
                 named.append(fams[prev_kinds[0]].levels[lv])  # ，市级2万
@@ -901,7 +901,7 @@ def _titles(turn: Turn, t: str, segs, lex: Lex, places: list[tuple[int, int]]) -
             if not lv:
                 lv = [im.level for im in spec.implied if re.search(im.words, words)][:1]
             if not stated:
-                if _FIGURE_AFTER.search(seg_text):
+                if any(f.group(0).strip("_元是为的") for f in _FIGURE_AFTER.finditer(seg_text)):
                     named.extend(spec.levels[x] for x in lv if x in spec.levels)
                 # a question about one level is a what-if for that title; several levels asked 分别 is the rule itself
                 if len(lv) == 1 and lv[0] in spec.levels and _LEVEL_Q_MONEY.search(t) and not re.search(r"分别|各级|各自|每级", t):
