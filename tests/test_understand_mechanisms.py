@@ -865,3 +865,40 @@ def test_a_figure_in_the_clause_after_a_qualified_tax_heading_is_that_heading_s(
     ans, _ = _answer("规上 技改竣工入统 符合产业政策 设备2,100万 还列为省级两化深度融合示范企业 一共能拿多少",
                      "地方财政实得增值税加企业所得税 一共一百一十万")
     assert ans.award["total"] == Decimal("1100000")
+
+
+# --- blind round 21 ------------------------------------------------------------------------------------
+
+def test_a_bare_level_after_a_title_named_without_one_is_that_title_at_that_level():
+    ans, _ = _answer("南康区规上企业 今年新评上数字化车间 第一次获评 奖多少", "省级")
+    assert ans.award["total"] == Decimal("500000") and "省级数字化车间" in ans.answer
+
+
+def test_a_statement_that_needs_its_context_is_not_read_without_it(read):
+    assert (("lianghua_first",), True) not in read(NK, "南康区规上企业 今年新评上数字化车间 第一次获评 奖多少").facts
+
+
+def test_asked_whether_the_document_ends_at_its_target_year_is_a_validity_question():
+    ans, _ = _answer("龙南那个技改实施意见 是不是2025年底就截止了 2026年竣工的项目还能按龙办发40号报吗")
+    assert ans.abstained and "abstain:validity" in ans.flags and "2025" in ans.answer
+
+
+def test_what_happens_after_fraud_is_answered_where_the_document_says_and_abstained_where_not():
+    ln, _ = _answer("龙南技改奖补 要是企业虚报设备投资骗了奖补 查出来怎么处理 龙办发40号里有规定吗")
+    ay, _ = _answer("安远 虚报冒领的怎么处理")
+    assert ln.abstained and "abstain:penalty" in ln.flags and not ay.abstained and _cites(ay)[0] == "8"
+
+
+def test_a_result_by_a_method_the_user_names_is_a_figure_not_an_input():
+    ans, _ = _answer("南康规上 智改项目2024年开工已投用 软硬件两千四百万 按分段算是202万吧")
+    assert ans.award["total"] == Decimal("2000000")
+
+
+def test_a_result_expected_after_the_validity_ends_pays_nothing():
+    ans, _ = _answer("南康区规上企业 之前从没评过两化融合 现在申请首次评定 评定机构说最快2028年9月出结果 到时候评上AA级还能拿10万吗")
+    assert ans.award["total"] == Decimal("0") and "有效期" in ans.answer
+
+
+def test_a_part_of_a_figure_said_to_be_what_the_base_excludes_is_taken_out_of_it():
+    ans, _ = _answer("南康规上 智改项目2024年开工 今年投用 软硬件1,200万 补多少", "不对 这1,200万里有150万是厂房建设 不该算进去")
+    assert ans.award["total"] == Decimal("940000")

@@ -10,6 +10,7 @@ from assistant.session import Session
 from assistant.understand.facts import NEG_RE
 from assistant.understand.focus import Q_MARK
 from assistant.understand.lexicon import Lex
+from assistant.understand.text import normalise
 from assistant.understand.turn import Turn
 from assistant.understand.zh import A_NOT_A_ANY
 from tools.amounts import format_yuan
@@ -166,6 +167,29 @@ def _all_conditions(session: Session, turn: Turn, lex: Lex, value: bool, stated:
                 item[field] = v
         else:
             _set_bool(session, lex, fact, v, turn)
+
+
+_LEVEL_WORD = {"national": "国家", "provincial": "省", "city": "市"}
+
+
+def _options_named_by_level(session: Session, turn: Turn, lex: Lex) -> list[str]:
+    """A bare level (省级) after the user named a title without one (新评上数字化车间): the options whose label is
+    that level's word, 级, and the name said (省级数字化车间), among the rules of the clause talked about."""
+    said = normalise("".join(q for q, _ in session.history[-3:]))
+    clauses = set(turn.topics) or {session.last_topic}
+    out = []
+    for r in (lex.pack.rules.rules if lex.pack.rules else ()):
+        if r.clause not in clauses:
+            continue
+        for oid in r.options:
+            path = _titles_input(lex, oid)
+            spec = lex.inputs[path].options.get(oid) if path else None
+            label = normalise(getattr(spec, "label", "") or "")
+            prefix, _, stem = label.partition("级")
+            for level, held in turn.bare_levels:
+                if held and stem and stem in said and _LEVEL_WORD.get(level, "?") in prefix and oid not in out:
+                    out.append(oid)
+    return out
 
 
 def _titles_input(lex: Lex, oid: str) -> str | None:
@@ -368,7 +392,10 @@ def apply_turn(session: Session, turn: Turn, lex: Lex) -> list[str]:
                 titles.append(oid)
             continue
         _set_title(session, lex, oid, held)
-    if turn.bare_levels and not turn.titles:
+    named = _options_named_by_level(session, turn, lex) if turn.bare_levels and not turn.titles else []
+    for oid in named:
+        _set_title(session, lex, oid, True)  # 今年新评上数字化车间 … 省级: the option of that level with the name said
+    if turn.bare_levels and not turn.titles and not named:
         # 我们是省级的 / 那国家级呢: the level of the title family last talked about
         fam = next((f for f in lex.words.titles if f.clause in turn.topics or (not turn.topics and session.last_topic == f.clause)),
                    None)
@@ -399,6 +426,11 @@ def apply_turn(session: Session, turn: Turn, lex: Lex) -> list[str]:
             problems.append(f"没能判断增加的{format_yuan(amount)}是哪一项金额，请说明。")
             continue
         current = value_at(session, lex, where)
+        if current is not None and not isinstance(current, Decimal):
+            where = _topic_slot(session, turn, lex)  # the last figure said was a date: the topic's amount instead
+            current = value_at(session, lex, where) if where else None
+            if where is None or not isinstance(current, Decimal | None):
+                continue
         set_value(session, lex, where[0], max(amount + (current or Decimal("0")), Decimal("0")), index=where[1])
     # 总投资2300万 土建380万 公用配套160万 其余是设备和软件: the base is what the total leaves once the parts it
     # excludes are taken out (the total may have been stated in an earlier turn)

@@ -44,7 +44,8 @@ ROLE_CLAIM_BEFORE = re.compile(
 ROLE_CLAIM_AFTER = re.compile(
     rf"^(元)?[\s,，]*(?:(?P<check>对吗|对不对|对吧|是吧|没错吧|有没有错|是这样吗|是不是这样|是真的吗)(?=[\s,，。？?!！]|$)|(的)?{AWARD}?(吗|么|嘛|吧|\?))")
 # a figure the user derives (按60%是3.6万 / ×6%=72万): a result of their own arithmetic, not an input
-ROLE_DERIVED = re.compile(r"(\d+(\.\d+)?%|[×x*]|乘(以)?)[^,，。;；\d]{0,3}(是|=|得|就是|等于|算下来|算出来|应该是)(了)?$")
+# (按分段算是202万吧: a result by a method the user names)
+ROLE_DERIVED = re.compile(r"((\d+(\.\d+)?%|[×x*]|乘(以)?)[^,，。;；\d]{0,3}|按[^,，。;；\d]{0,6}算(下来|出来)?)(是|=|得|就是|等于|算下来|算出来|应该是)(了)?$")
 # a base the user proposes to compute on (能不能按1960万算 / 按500万计): the figure asked about, not another item
 ROLE_BASIS_BEFORE = re.compile(r"(按|按照|以)$")
 ROLE_BASIS_AFTER = re.compile(r"^(来|的标准)?(算|计算|计|核定|核算)")

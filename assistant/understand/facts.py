@@ -77,6 +77,8 @@ _LEVELS = [
     ("city", re.compile(r"(?<![城都超门])市(级)?(?![场财政工信委直民区])")),
 ]
 # a title already rewarded earlier (2023年获评市级数字化车间，已获20万元 / 之前拿过市级的奖励)
+# an amount said to be inside another one (这1,200万里有150万 / 其中有): a part of that figure
+_PART_OF = re.compile(r"\d[\d,.]*(万|亿)?(元)?(里|中|里面|当中|之中)(有|包括|含)?$")
 # the year an amount is said for: this year's (今年) or another's (去年 / 前年 / 上一年度)
 _YEAR_WORD = re.compile(r"今年|当年|本年|去年|前年|上(一)?年(度)?")
 _RECEIVED = re.compile(r"(已经|已|当时|之前|那时|曾)?(拿了|拿到了?|领了|领到了?|获得了|得了|奖了|获奖|奖励了|给了|补了)$|已(经)?获(得)?$")
@@ -231,6 +233,8 @@ def _statements(turn: Turn, t: str, segs, lex: Lex) -> None:
                 neg = True  # 预计明年竣工: not yet
             v = value if not neg else not value
             ctx = spec.context
+            if ctx is not None and not re.search(ctx.needs, t) and not ctx.otherwise:
+                continue  # 第一次获评数字化车间: the fact needs its context, which the question lacks
             if ctx is not None and not re.search(ctx.needs, t) and ctx.otherwise and ctx.otherwise_when \
                     and re.search(ctx.otherwise_when, t):
                 if v:  # 项目验收完了: the project is completed; not accepted yet leaves it open
@@ -528,6 +532,11 @@ def _amount_facts(turn: Turn, t: str, segs, lex: Lex) -> None:
                                       t[seg[0]:span[0]]) for _, _, a in lex.amounts):
             turn.tax_whatif.append(amount)  # 税收如果是100万呢: the session replaces the figure it holds
             continue
+        outside = lex.excluded_words(None)
+        if outside is not None and _PART_OF.search(t, seg[0], span[0]) and outside.search(t, span[1], seg[1]):
+            turn.deltas.append((None, -amount))
+            turn.figures.append(amount)
+            continue  # 这1,200万里有150万是厂房建设: a part the base excludes, taken out of the figure said
         reduced = _reduced_part(t, span[0], lex)
         if reduced is not None and reduced[1] == span:
             turn.deltas.append((key(lex.fact_of(reduced[0])), -amount))

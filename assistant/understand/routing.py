@@ -10,7 +10,7 @@ from assistant.understand.amounts import PERCENT_RE, find_money
 from assistant.understand.clause_search import content_bigrams, document_names, shares_words
 from assistant.understand.focus import Q_MARK, REQUIRE_Q, WHOLE_Q, asking_text
 from assistant.understand.lexicon import Lex, unit_names
-from assistant.understand.scope import ABSTAIN_PATTERNS, OFF_TOPIC
+from assistant.understand.scope import ABSTAIN_PATTERNS, OFF_TOPIC, SUBJECT_KINDS
 from assistant.understand.text import normalise, segments
 from assistant.understand.topics import topics_of
 from assistant.understand.turn import Turn
@@ -157,7 +157,7 @@ def route(turn: Turn, t: str, lex: Lex) -> str:
         if kind == "other_funds" and any(rx_.search(t) for _, rx_ in lex.titles) \
                 and not re.search(r"(省里|市里|省上|上级|其他|别的|其它)(的)?[^,，。]{0,8}(奖|补|资金|政策)", asking):
             continue  # 省级示范和国家级示范能一起拿吗: the document's own titles (not 市里的绿色工厂奖励, another's)
-        if rx.search(asking):
+        if rx.search(t if kind in SUBJECT_KINDS else asking):
             answered = lex.words.answered.get(kind)
             if answered and lex.doc.find(answered) is not None:
                 turn.topics = [answered, *[c for c in turn.topics if c != answered]]

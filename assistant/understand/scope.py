@@ -12,6 +12,8 @@ OFF_TOPIC = re.compile(r"农业|农机|合作社|种植|养殖|帮我写|写一�
 # --- abstention categories (DESIGN §5 not-specified, validity) --------------------------------
 
 ABSTAIN_PATTERNS: list[tuple[str, re.Pattern]] = [
+    # what happens to an enterprise that obtains an award by fraud (虚报 / 骗取 / 追回): not every document says
+    ("penalty", re.compile(r"虚报|骗取|骗补|骗了|冒领|弄虚作假|造假|追回|查处")),
     # whether the results are made public (公示几天 / 在哪公示): a procedure documents of this genre often leave out
     ("publicity", re.compile(r"公示")),
     # when the money is paid out (拨付 / 到账 / 发放 / 兑现), not when to apply
@@ -19,7 +21,7 @@ ABSTAIN_PATTERNS: list[tuple[str, re.Pattern]] = [
                                 rf"{WHEN}(能|才|可以|开始)?(发放|兑现)|"
                                 rf"(?:{AWARD}|资金|钱|款)[^,，。]{{0,4}}{WHEN}(能|才|可以)?(发|给|到|下来|拨|打)")),
     # validity before deadline: 还有效吗 文件里写没写截止到哪天 asks the document's validity
-    ("validity", re.compile(r"(还|是否|仍然?|继续)(在)?(执行|适用|实施|管用)|20\d\d年(以后|之后)?(还|仍)(能|可以)?(用|执行|适用|享受)|有效期|失效|过期|到期|废止|还有效|是否有效|仍然有效|还能用吗|什么时候(结束|到期)|执行(到|期限)|有效(到|至)")),
+    ("validity", re.compile(r"(还|是否|仍然?|继续)(在)?(执行|适用|实施|管用)|20\d\d年(底|末)?(就)?(截止|到期|结束|失效)|20\d\d年(以后|之后)?(还|仍)(能|可以)?(用|执行|适用|享受)|有效期|失效|过期|到期|废止|还有效|是否有效|仍然有效|还能用吗|什么时候(结束|到期)|执行(到|期限)|有效(到|至)")),
     # a newer or successor policy than the loaded ones (新的政策 / 接续文件): the corpus does not hold it
     ("successor", re.compile(r"(新的|新出|新出台|后续|接续|替代|替换|最新|以后的|下一轮)(的)?[^,，。]{0,10}(政策|文件|办法|措施)|"
                              r"(新|后续|接续)(文件|政策)(的)?(文号|叫什么|是什么)")),
@@ -39,4 +41,7 @@ ABSTAIN_PATTERNS: list[tuple[str, re.Pattern]] = [
 ]
 
 
-__all__ = ["ABSTAIN_PATTERNS", "OFF_TOPIC"]
+# categories named by what the question is about, wherever the question says it (要是企业虚报…查出来怎么处理)
+SUBJECT_KINDS = frozenset({"penalty"})
+
+__all__ = ["ABSTAIN_PATTERNS", "OFF_TOPIC", "SUBJECT_KINDS"]
