@@ -902,3 +902,14 @@ def test_a_result_expected_after_the_validity_ends_pays_nothing():
 def test_a_part_of_a_figure_said_to_be_what_the_base_excludes_is_taken_out_of_it():
     ans, _ = _answer("南康规上 智改项目2024年开工 今年投用 软硬件1,200万 补多少", "不对 这1,200万里有150万是厂房建设 不该算进去")
     assert ans.award["total"] == Decimal("940000")
+
+
+def test_a_loan_for_a_project_started_before_the_date_the_document_sets_pays_nothing():
+    ans, _ = _answer("南康区规上企业 两笔技改贷款 都是三年期 都没享受过别的贴息 同期一年期LPR3.1% 一笔4,000万 执行利率3.5% "
+                     "投的是2024年开工的智改项目 另一笔3,000万 执行利率3.0% 投的是2022年10月开工的老项目 今年贴息一共多少")
+    assert ans.award["total"] == Decimal("620000") and "1.3" in _cites(ans)
+
+
+def test_a_failing_condition_is_quoted_as_the_document_writes_it():
+    ans, _ = _answer("南康区规上 智改项目2024年开工 贷款2000万 期限2年 LPR3.45% 合同利率3.8% 这笔贷款已经在享受市里的财政贴息了 区里还能再贴吗")
+    assert ans.award["total"] == Decimal("0") and "不重复贴息" in ans.answer

@@ -188,6 +188,12 @@ def compose_award(lex: Lex, award: dict, focus: list[str], question: str, money_
             lines.append(f"  原文：“{best_quote(doc.clause(it['clause']), question)}”")
         for s in it.get("steps") or []:
             lines.append(f"  · {s}")
+        for c in [c for c in it.get("conditions") or [] if c["state"] == "not_met"][:1] if it["status"] == "ineligible" else []:
+            # the failing condition as the document writes it (同一笔贷款已享受其他财政贴息的，不重复贴息)
+            cl = c.get("clause") if c.get("clause") and doc.find(c["clause"]) else it["clause"]
+            sent = best_quote(doc.clause(cl), c["text"]).rstrip("；;")
+            if sent and not any(sent in x for x in lines):
+                lines.append(f"  {doc.clause(cl).label}：“{sent}”")
         if it["status"] == "unknown":
             open_ = [c["text"] for c in it.get("conditions") or [] if c["state"] == "unknown"]
             if open_:
