@@ -284,7 +284,8 @@ def choose_document(q: str, session: Session, corpus: Corpus, settings) -> Choic
             # 注册地在赣州，接入了二级节点…: a rule only one document has, asked about from elsewhere; its place
             # condition answers it (瑞金的企业…: who the enterprise is, in a place no document covers: abstain)
             return Choice(corpus.document(next(iter(distinct))), "registered_elsewhere", rest, reg)
-        return Choice(None, "uncovered", rest, reg, uncovered=reg.name)
+        # (赣州蓉江新区注册的: the area named is what no document covers)
+        return Choice(None, "uncovered", rest, reg, uncovered=reg.name + (sub_area(t, reg) or ""))
     if len(docs) == 1:
         return Choice(corpus.document(docs[0]), "place", rest)
     if len(docs) > 1:

@@ -28,8 +28,9 @@ _APPROX_AFTER = re.compile(r"^(左右|上下|出头|多)")
 
 # --- the role an amount plays in its segment -------------------------------------------------------
 # a threshold or edge the user mentions (就差一点到500万 / 达到500万才能拿吗 / 500万门槛): not their figure
-# (差100块到100万: both the gap and the edge)
-ROLE_THRESHOLD = re.compile(r"(差[^,，。;；]{0,8}?(就)?(到|够|达到)|差(了)?|不到|没到|没有到|达不到|够不到|不足|不满)$")
+# (差100块到100万: both the gap and the edge; 文件里写的最高奖80万: a cap cited)
+ROLE_THRESHOLD = re.compile(r"(差[^,，。;；]{0,8}?(就)?(到|够|达到)|差(了)?|不到|没到|没有到|达不到|够不到|不足|不满|"
+                            r"(最高|最多|上限|封顶|不超过)(是|为)?(奖|补|给|奖励|补助)?)$")
 ROLE_THRESHOLD_AFTER = re.compile(rf"^(的)?(门槛|标准|线|起点|以上|及以上|才(能|可以)|{CAP})")
 _ROLE_EDGE = re.compile(r"(超过|超出|超|高于|低于|达到|满|到|够|过)(了)?$")
 _ROLE_ASKING = re.compile(rf"{YESNO}|吧|\?|才")

@@ -39,8 +39,8 @@ NEG_RE = re.compile(NEG)
 # A fact planned or expected (预计明年竣工, 准备验收) does not hold yet.
 _FUTURE_RE = re.compile(r"预计|计划|即将|准备|打算|争取|有望|明年|下个?月|下半年|(?<!已)将(?!近)|还要|等到")
 # A negation after the fact word, ending its segment: 产业政策不符 / 验收还没做 / 统计库还没进.
-_POST_NEG_RE = re.compile(r"(了)?(的)?(还|也|都|仍|尚|却|目前)?(不符(合)?|不满足|不达标|不对|不够|不行|不好|不良|"
-                          r"没(有)?(通过|过|完成|办|做|弄|下来|进|入|批|达到|到位)?|未(通过|完成|办理|做)?)(了)?(的)?")
+_POST_NEG_RE = re.compile(r"(了)?(的)?(到现在|至今|现在|目前|暂时)?(还|也|都|仍|尚|却|目前)?(不符(合)?|不满足|不达标|不对|不够|不行|不好|不良|"
+                          r"没(有)?(通过|过|完成|办|做|弄|下来|进|入|批|达到|到位|列)?(进去|进|入)?|未(通过|完成|办理|做|列入)?)(了)?(的)?")
 # A segment that asks about a requirement states no fact (需要竣工吗 / 是否要列入统计库).
 _ASKING_RE = re.compile(rf"上限|多少|最高|比例|需要|要求|必须|{MODAL_Q}|{A_NOT_A}|条件|标准|认定|什么是|是指|定义|哪些")
 SELF_RE = re.compile(SELF)
@@ -78,7 +78,7 @@ _LEVELS = [
 ]
 # a title already rewarded earlier (2023年获评市级数字化车间，已获20万元 / 之前拿过市级的奖励)
 # an amount said to be inside another one (这1,200万里有150万 / 其中有): a part of that figure
-_PART_OF = re.compile(r"\d[\d,.]*(万|亿)?(元)?(里|中|里面|当中|之中)(有|包括|含)?$")
+_PART_OF = re.compile(r"(\d[\d,.]*|[零一二两三四五六七八九十百千]+)(万|亿)?(元)?(里|中|里面|当中|之中)(有|包括|含)?$")
 # the year an amount is said for: this year's (今年) or another's (去年 / 前年 / 上一年度)
 _YEAR_WORD = re.compile(r"今年|当年|本年|去年|前年|上(一)?年(度)?")
 _RECEIVED = re.compile(r"(已经|已|当时|之前|那时|曾)?(拿了|拿到了?|领了|领到了?|获得了|得了|奖了|获奖|奖励了|给了|补了)$|已(经)?获(得)?$")
@@ -533,7 +533,8 @@ def _amount_facts(turn: Turn, t: str, segs, lex: Lex) -> None:
             turn.tax_whatif.append(amount)  # 税收如果是100万呢: the session replaces the figure it holds
             continue
         outside = lex.excluded_words(None)
-        if outside is not None and _PART_OF.search(t, seg[0], span[0]) and outside.search(t, span[1], seg[1]):
+        if _PART_OF.search(t, seg[0], span[0]) and (outside is not None and outside.search(t, span[1], seg[1])
+                                                   or re.search(r"不(是|算|属于)", t[span[1]:seg[1]] + t[seg[1]:seg[1] + 6])):
             turn.deltas.append((None, -amount))
             turn.figures.append(amount)
             continue  # 这1,200万里有150万是厂房建设: a part the base excludes, taken out of the figure said
@@ -748,7 +749,9 @@ def _dates(turn: Turn, t: str, segs, lex: Lex) -> None:
 def _negated_title(t: str, seg: tuple[int, int], lo: int, start: int) -> bool:
     """没有获得/未评为/不是 … 称号: look from the segment start (the level words sit in between)."""
     window = t[seg[0]:start]
-    return bool(re.search(r"没有|没|未|不是|尚未|还没|并非|不属于", window)) and not re.search(r"(已|已经|获得了|通过了|评上了)", window[-8:])
+    pending = re.search(r"(还|正)在(申报|申请|评审|创建)|申报中", t[seg[0]:seg[1]])  # 国家级的还在申报: not held yet
+    return bool(pending or re.search(r"没有|没|未|不是|尚未|还没|并非|不属于", window)) \
+        and not re.search(r"(已|已经|获得了|通过了|评上了)", window[-8:])
 
 
 def _gaps(seg: tuple[int, int], spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

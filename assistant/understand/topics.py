@@ -28,6 +28,9 @@ def clause_reference(t: str, lex: Lex) -> str | None:
     n = cn_to_int(m.group(1))
     if lex.words.article_section and lex.doc.find(f"{lex.words.article_section}.{n}") is not None:
         return f"{lex.words.article_section}.{n}"
+    item = re.match(r"[（(]([一二三四五六七八九十]+)[)）]", t[m.end():])  # 第九条（二）: the article's item
+    if item and lex.doc.find(f"{n}.{cn_to_int(item.group(1))}") is not None:
+        return f"{n}.{cn_to_int(item.group(1))}"
     return str(n)
 
 
