@@ -279,7 +279,8 @@ def _condition_words(turn: Turn, t: str, segs, lex: Lex) -> None:
                 value = False
             elif re.search(r"已(经)?$", t[max(seg[0], m.start() - 2):m.start()]) or _DONE_AFTER.match(t, m.end()) \
                     or "过" in t[max(seg[0], m.start() - 10):m.start()]:  # 出过一起重大事故: it happened
-                value = True
+                # (没享受过其他财政贴息: the negator before the verb of 过 governs it)
+                value = not NEG_RE.search(t[max(seg[0], m.start() - 10):m.start()])
             else:
                 continue
             value ^= bool(NEG_RE.search(label[:at]))
@@ -679,6 +680,8 @@ def _quantities(turn: Turn, t: str, segs, lex: Lex) -> None:
             if amount_role(t, seg, span) in ("threshold", "claim", "budget"):
                 turn.figures.append(value)
                 continue
+            if any(rrx.match(t, span[1] + (t[span[1]:span[1] + 1] == "期")) for _, rrx, _ in lex.rates):
+                continue  # 一年期LPR: the duration names the rate, it is no term of the enterprise's
             turn.facts.append((key(fact), value))
             _item_of(turn, t, seg, span[0], fact, value, lex)
             break
