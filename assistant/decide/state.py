@@ -172,6 +172,28 @@ def _all_conditions(session: Session, turn: Turn, lex: Lex, value: bool, stated:
 _LEVEL_WORD = {"national": "国家", "provincial": "省", "city": "市"}
 
 
+_NEVER_PAID = re.compile(r"(没|未|没有)(申报|申请|报|拿到|拿过|拿|领到|领过|领|兑现)")
+
+
+def _never_paid(session: Session, turn: Turn, lex: Lex) -> None:
+    """市级那个当时没申报 一分钱没拿到, after a lower title was taken as paid: it was not; it leaves the rewarded list
+    (the level named picks which, or the only one there is)."""
+    if not _NEVER_PAID.search(turn.text):
+        return
+    p = session.profile
+    for r in (lex.pack.rules.rules if lex.pack.rules else ()):
+        before = p.get(r.stacking.before) if r.stacking and r.stacking.before else None
+        if not before:
+            continue
+        levels = [_LEVEL_WORD.get(lv, "?") for lv, _ in turn.bare_levels]
+        gone = [o for o in before if len(before) == 1 or any(
+            w in (lex.inputs[_titles_input(lex, o)].options[o].label.partition("级")[0] if _titles_input(lex, o) else "")
+            for w in levels)]
+        for o in gone:
+            before.remove(o)
+            _set_title(session, lex, o, True)  # still held, never paid: the highest is paid in full
+
+
 def _options_named_by_level(session: Session, turn: Turn, lex: Lex) -> list[str]:
     """A bare level (省级) after the user named a title without one (新评上数字化车间): the options whose label is
     that level's word, 级, and the name said (省级数字化车间), among the rules of the clause talked about."""
@@ -392,6 +414,7 @@ def apply_turn(session: Session, turn: Turn, lex: Lex) -> list[str]:
                 titles.append(oid)
             continue
         _set_title(session, lex, oid, held)
+    _never_paid(session, turn, lex)
     named = _options_named_by_level(session, turn, lex) if turn.bare_levels and not turn.titles else []
     for oid in named:
         _set_title(session, lex, oid, True)  # 今年新评上数字化车间 … 省级: the option of that level with the name said

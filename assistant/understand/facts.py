@@ -83,7 +83,8 @@ _PART_OF = re.compile(r"(\d[\d,.]*|[零一二两三四五六七八九十百千]+
 _YEAR_WORD = re.compile(r"今年|当年|本年|去年|前年|上(一)?年(度)?")
 _RECEIVED = re.compile(r"(已经|已|当时|之前|那时|曾)?(拿了|拿到了?|领了|领到了?|获得了|得了|奖了|获奖|奖励了|给了|补了)$|已(经)?获(得)?$")
 _UPGRADE = re.compile(rf"又(被)?(评|获|认定|拿)|再次(评|获|认定)|升(级)?(为|成|到)|升级(?:{TITLE_WON})|晋升|升格")
-_PRIOR = re.compile(r"(已(经)?(获|拿|领)(到|了|过)?|(拿|领|获得)(了|到了?))(奖励|奖金|补助|\d)|之前|此前|以前|早先|先前|去年|前年|曾(经)?")
+_PRIOR = re.compile(r"(已(经)?(获|拿|领)(到|了|过)?|(拿|领|获得)(了|到了?))(奖励|奖金|补助|\d)|之前|此前|以前|早先|先前|去年|前年|曾(经)?|"
+                    r"(评|获)(上|得|评)?过")
 # a title-like name (a level and a kind of recognition) for documents that list their titles by name
 _TITLE_LIKE = re.compile(r"(国家级?|省级?|([\u4e00-\u9fa5]{2,3}?)?市级?|国字号)[\u4e00-\u9fa5]{0,8}?(示范工厂|智能工厂|数字化车间|示范企业|标杆企业|"
                          r"示范车间|灯塔工厂|绿色工厂|车间|工厂)")
@@ -823,8 +824,9 @@ def _titles(turn: Turn, t: str, segs, lex: Lex, places: list[tuple[int, int]]) -
                 said = nxt.lstrip(",，;； ")
                 # …数字化车间，已获20万元 / 拿了20万; not 以前没拿过奖
                 follow = nxt if _PRIOR.match(said) and not NEG_RE.search(re.split(PUNCT, said)[0]) else ""
-                if held and _PRIOR.search(seg_text + follow) and sum(
-                        1 for _, r in lex.option_words if r.search(t)) > 1:
+                # (补充一下 我们2023年10月就评上过赣州市级数字化车间: said alone in a later turn, 过 marks it earlier)
+                if held and _PRIOR.search(seg_text + follow) and (sum(
+                        1 for _, r in lex.option_words if r.search(t)) > 1 or re.search(r"(评|获)(上|得|评)?过", seg_text)):
                     turn.prior_titles.append(oid)  # the earlier, lower title of an upgrade
     turn.titles.sort(key=lambda x: seen_at.get(x[0], 0))  # in the order said: the last of a choice is the one held
     up = _UPGRADE.search(t)
