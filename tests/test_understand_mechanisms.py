@@ -981,3 +981,33 @@ def test_a_duration_naming_a_rate_is_no_term(read):
 def test_a_loan_term_typed_with_a_homophone_is_read_as_the_term():
     ans, _ = _answer("南康区规上企业 为2025年开工的智改项目贷了五千万技改代款 三年期 同期一年期LPR3.1% 合同利率3.35% 没享受过其他财政贴息 一年贴多少")
     assert ans.award["total"] == Decimal("775000")
+
+
+def test_a_lower_title_said_in_a_later_turn_to_be_held_earlier_is_taken_as_paid():
+    ans, _ = _answer("南康区规上企业 今年新评上省级数字化车间 能拿多少", "补充一下 我们2023年10月就评上过赣州市级数字化车间")
+    assert ans.award["total"] == Decimal("300000") and "差额" in ans.answer
+
+
+def test_a_lower_title_said_never_paid_leaves_the_rewarded_list():
+    ans, _ = _answer("南康区规上企业 今年新评上省级智能工厂 我们24年也评过赣州市级数字化车间", "市级那个当时没申报 一分钱没拿到")
+    assert ans.award["total"] == Decimal("1000000")
+
+
+# --- blind round 23 ------------------------------------------------------------------------------------
+
+def test_a_space_before_a_year_separates_the_clauses():
+    ans, _ = _answer("南康规上企业 智改项目总投资一千五百万 其中土建三百万 厂房建设二百万 公用配套一百万 其余都是智能装备和工业软件 "
+                     "2024年开工已建成投用 能补多少")
+    assert ans.award["total"] == Decimal("820000") and "900万" in ans.answer
+
+
+def test_a_project_said_later_to_be_carried_out_elsewhere_fails_the_project_place_condition():
+    ans, _ = _answer("南康区注册的规上企业 智改项目2024年开工 已建成投用 软硬件六百五十万 补多少", "补充下 这个项目其实是在赣县区那边的分厂实施的")
+    assert ans.award["total"] == Decimal("0") and "1.3" in _cites(ans)
+
+
+def test_how_a_budget_too_small_is_shared_is_answered_where_the_document_says_and_abstained_where_not():
+    ln, _ = _answer("二级节点补助总额就500万 要是申请的企业多钱不够分 是先到先得还是按比例分")
+    nk, _ = _answer("南康 3000万的盘子不够分的话怎么分")
+    assert ln.abstained and "abstain:allocation" in ln.flags and ln.award is None
+    assert not nk.abstained and _cites(nk)[0] == "8.1"

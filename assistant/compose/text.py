@@ -12,6 +12,7 @@ ABSTAIN_WHAT = {
     "deadline": "申报时间和截止日期",
     "publicity": "审核结果是否公示以及公示的方式和期限",
     "penalty": "以虚报等手段骗取奖补资金的处理办法",
+    "allocation": "资金不足以支付全部申报时如何分配",
     "before_issue": "文件印发之前已完成的事项能否按本文件申报",
     "disbursement": "奖补资金的拨付（到账）时间",
     "materials": "需要提交的申报材料",

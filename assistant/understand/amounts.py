@@ -51,7 +51,7 @@ ROLE_DERIVED = re.compile(r"((\d+(\.\d+)?%|[×x*]|乘(以)?)[^,，。;；\d]{0,3
 ROLE_BASIS_BEFORE = re.compile(r"(按|按照|以)$")
 ROLE_BASIS_AFTER = re.compile(r"^(来|的标准)?(算|计算|计|核定|核算)")
 # a budget cited (补助资金总额500万 / 预算3000万 / 总盘子): the programme's money, not the enterprise's
-ROLE_BUDGET = re.compile(r"(资金总额|补助总额|奖补资金总额|总盘子|预算(总额)?|资金池|总额度)(是|为|有|不超过)?$")
+ROLE_BUDGET = re.compile(r"(资金总额|补助总额|奖补资金总额|总盘子|预算(总额)?|资金池|总额度)(就|只有|才)?(是|为|有|不超过)?$")
 
 
 def amount_role(t: str, seg: tuple[int, int], span: tuple[int, int], edges: frozenset = frozenset(),

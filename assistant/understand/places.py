@@ -172,6 +172,8 @@ def workshop_place(t: str, h: PlaceHit) -> bool:
     s, e = h.span
     if re.search(r"(车间|工厂|厂区|分厂|项目|基地|生产线|分公司)(在|设在|位于|建在)$", t[max(0, s - 6):s]):
         return True  # 生产车间在南康
+    if t[max(0, s - 1):s] == "在" and re.match(r"[^,，。]{0,8}?(实施|建设|投产|生产)", t[e:]):
+        return True  # 这个项目其实是在赣县区那边的分厂实施的
     return bool(_NOT_REG.match(t[e:e + 12].lstrip("市县区")) or _NOT_REG.search(t[e:e + 12]))
 
 

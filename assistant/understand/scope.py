@@ -12,6 +12,8 @@ OFF_TOPIC = re.compile(r"农业|农机|合作社|种植|养殖|帮我写|写一�
 # --- abstention categories (DESIGN §5 not-specified, validity) --------------------------------
 
 ABSTAIN_PATTERNS: list[tuple[str, re.Pattern]] = [
+    # how a budget too small for every applicant is shared (先到先得 / 按比例分): 南康 8.1 says, others do not
+    ("allocation", re.compile(r"先到先得|不够分|(怎么|如何)分(配)?|按比例(分|核减)")),
     # what happens to an enterprise that obtains an award by fraud (虚报 / 骗取 / 追回): not every document says
     ("penalty", re.compile(r"虚报|骗取|骗补|骗了|冒领|弄虚作假|造假|追回|查处")),
     # whether the results are made public (公示几天 / 在哪公示): a procedure documents of this genre often leave out
