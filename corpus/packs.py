@@ -834,9 +834,42 @@ def pack_for(document: Document) -> Pack:
     return pack
 
 
+class Silence(_Model):
+    """One category of the genre's usual silences (corpus/genre.yaml): what a question asks that documents of this
+    kind often leave unsaid, the words that ask it, and what the answer says the document does not settle."""
+    kind: str = Field(min_length=1)
+    what: str = Field(min_length=1)
+    words: str = ""  # a regex; <AWARD> <WHEN> <TAKES_EFFECT> stand for the shared vocabularies; empty: found otherwise
+    subject: bool = False  # looked for in the whole question, not only in its asking part
+    note: str = ""
+
+
+def genre_silences(path: Path | None = None) -> list[Silence]:
+    """The genre's silence categories, validated; a malformed file is refused naming the file and the entry."""
+    from corpus.store import BUNDLED_DIR, read_yaml
+
+    path = path or BUNDLED_DIR / "genre.yaml"
+    rows = read_yaml(path).get("silences")
+    if not isinstance(rows, list):
+        raise PackError(f"{path}：缺少 silences 列表。")
+    out = []
+    for i, row in enumerate(rows, 1):
+        try:
+            out.append(Silence.model_validate(row))
+        except ValidationError as e:
+            where = ", ".join(".".join(str(x) for x in err["loc"]) or "条目" for err in e.errors())
+            raise PackError(f"{path} 第{i}个类别（{_brief_kind(row)}）格式不对：{where}。") from None
+    return out
+
+
+def _brief_kind(row: Any) -> str:
+    return str(row.get("kind") or "无名") if isinstance(row, dict) else "不是键值映射"
+
+
 __all__ = [
     "CAP_SCOPES", "CONDITION_OPS", "INPUT_TYPES", "RULE_KINDS", "STACKINGS", "AmountWords", "BandSpec", "CapSpec",
     "ClassificationSpec", "ConditionSpec", "DocumentCapSpec", "InputSpec", "Lexicon", "Statement", "TitleFamily", "TopicWords", "Meta", "OptionSpec", "Pack",
     "PackError", "ParameterSpec", "Place", "RuleSpec", "RulesFile", "input_paths", "load_pack", "pack_for",
-    "read_pack_yaml", "steady_files",
+    "read_pack_yaml", "Silence", "genre_silences", "steady_files",
 ]
+

@@ -89,3 +89,22 @@ def test_adding_a_bad_id_or_a_bundled_id_is_refused(tmp_path):
         add_document(src, "Bad Id!", tmp_path)
     with pytest.raises(CorpusError):
         add_document(src, "longnan-2022-40", tmp_path)
+
+
+def test_the_genres_silence_categories_load_and_a_malformed_entry_is_refused_naming_file_and_entry(tmp_path):
+    from corpus.packs import PackError, genre_silences
+
+    kinds = [s.kind for s in genre_silences()]
+    assert {"materials", "deadline", "validity", "penalty"} <= set(kinds) and len(kinds) == len(set(kinds))
+    bad = tmp_path / "genre.yaml"
+    bad.write_text("silences:\n  - kind: contact\n    words: 电话\n", encoding="utf-8")  # no `what`
+    with pytest.raises(PackError) as e:
+        genre_silences(bad)
+    assert "genre.yaml" in str(e.value) and "contact" in str(e.value) and "what" in str(e.value)
+
+
+def test_every_genre_category_with_words_is_a_valid_pattern_once_its_vocabularies_are_filled_in():
+    from assistant.understand.scope import ABSTAIN_PATTERNS, SILENCE_WHAT
+
+    assert ABSTAIN_PATTERNS and all(k in SILENCE_WHAT for k, _ in ABSTAIN_PATTERNS)
+    assert all("<" not in rx.pattern.replace("(?<", "") for _, rx in ABSTAIN_PATTERNS)  # no placeholder left

@@ -5,25 +5,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from assistant.understand.scope import SILENCE_WHAT
 from corpus import Clause, Document, interpretations
 
-# What the generic abstention categories leave open, as an answer names it (a pack adds its own with `abstain`).
-ABSTAIN_WHAT = {
-    "deadline": "申报时间和截止日期",
-    "publicity": "审核结果是否公示以及公示的方式和期限",
-    "penalty": "以虚报等手段骗取奖补资金的处理办法",
-    "allocation": "资金不足以支付全部申报时如何分配",
-    "before_issue": "文件印发之前已完成的事项能否按本文件申报",
-    "disbursement": "奖补资金的拨付（到账）时间",
-    "materials": "需要提交的申报材料",
-    "where": "到哪里申报以及申报流程",
-    "tax_rate": "增值税、企业所得税的税率或地方分成比例",
-    "contact": "咨询电话、联系人等联系方式",
-    "other_funds": "本文件奖补能否与国家、省、市等其他政策资金同时享受",
-    "award_tax": "奖补资金本身的税务处理",
-    "fund_use": "奖补资金的用途和使用管理要求",
-    "successor": "后续或接续的新政策（已载入的文件中没有）",
-}
+# What the generic abstention categories leave open, as an answer names it (corpus/genre.yaml; a pack adds its own).
+ABSTAIN_WHAT = SILENCE_WHAT
 
 
 def abstain_what(kind: str, lex=None) -> str:
