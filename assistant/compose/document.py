@@ -49,27 +49,29 @@ def procedure_sentence(doc: Document) -> tuple[str, str] | None:
     return None
 
 
+def _quoted_abstention(doc: Document, clause: str, question: str, kind: str, lead: str, tail: str) -> Answer:
+    """An abstention that quotes the clause nearest the question: what the document says, and that it says no more."""
+    c = doc.clause(clause)
+    quote = best_quote(c, question)
+    text = f"{lead}{c.label}只写明“{quote.rstrip('。')}”。{tail}"
+    return finish(doc, text, citations=[citation(doc, clause, quote=quote)], abstained=True, flags=[f"abstain:{kind}"])
+
+
 def abstain_answer(lex: Lex, kind: str, question: str, corpus: Corpus | None = None, clause: str | None = None,
                    things: tuple[str, ...] = ()) -> Answer:
     doc = lex.doc
     consult = consult_unit(doc)
-    if kind == "unnamed" and clause is not None and doc.find(clause) is not None:
+    quoted = clause is not None and doc.find(clause) is not None
+    if kind == "unnamed" and quoted:
         # 进口设备的关税和海运费能不能算进设备投资额: the rule is quoted; what is asked about it, it never names
-        c = doc.clause(clause)
-        quote = best_quote(c, question)
-        text = (f"{doc.doc_number}没有提到{'、'.join(things)}，也就没有规定其能否计入或作为计算依据。{c.label}只写明“{quote.rstrip('。')}”。"
-                f"文件对此未作规定，请以{consult}的解释为准。")
-        return finish(doc, text, citations=[citation(doc, clause, quote=quote)], abstained=True,
-                      flags=["abstain:unnamed"])
-    if kind == "input_value" and clause is not None and doc.find(clause) is not None:
+        return _quoted_abstention(doc, clause, question, kind,
+                                  f"{doc.doc_number}没有提到{'、'.join(things)}，也就没有规定其能否计入或作为计算依据。",
+                                  f"文件对此未作规定，请以{consult}的解释为准。")
+    if kind == "input_value" and quoted:
         # 那个一年期LPR现在是多少: the rule reads a value the enterprise gives; the document states none
-        c = doc.clause(clause)
-        quote = best_quote(c, question)
         units = "、".join(doc.responsible_units(clause)) or consult
-        text = (f"{doc.doc_number}没有规定{'、'.join(things)}的具体数值。{c.label}只写明“{quote.rstrip('。')}”。"
-                f"该数值按实际情况由企业提供，测算时请告知；如有疑问，请向{units}咨询。")
-        return finish(doc, text, citations=[citation(doc, clause, quote=quote)], abstained=True,
-                      flags=["abstain:input_value"])
+        return _quoted_abstention(doc, clause, question, kind, f"{doc.doc_number}没有规定{'、'.join(things)}的具体数值。",
+                                  f"该数值按实际情况由企业提供，测算时请告知；如有疑问，请向{units}咨询。")
     if kind == "no_counterpart":
         # 那南康有没有类似的, after 安远's 清洁生产审核: this document has no such rule
         place = lex.pack.place
@@ -82,15 +84,12 @@ def abstain_answer(lex: Lex, kind: str, question: str, corpus: Corpus | None = N
         text = (f"已载入的政策文件（{loaded}）没有涉及这个问题的内容，无法据此回答。"
                 f"如需了解，请向{consult}咨询。")
         return finish(doc, text, abstained=True, flags=["abstain:uncovered"], sources=[loaded])
-    if kind == "no_award" and clause is not None and doc.find(clause) is not None:
+    if kind == "no_award" and quoted:
         # 龙南这边绿色工厂奖多少: the document speaks of it (a task, a target) but awards nothing for it
-        c = doc.clause(clause)
         place = lex.pack.place
-        quote = best_quote(c, question)
-        text = (f"{place.name + '的' if place else ''}{doc.doc_number}没有对这一事项给予奖补的规定；"
-                f"{c.label}只写明“{quote.rstrip('。')}”。如需了解，请向{consult}咨询。")
-        return finish(doc, text, citations=[citation(doc, clause, quote=quote)], abstained=True,
-                      flags=["abstain:no_award"])
+        return _quoted_abstention(doc, clause, question, kind,
+                                  f"{place.name + '的' if place else ''}{doc.doc_number}没有对这一事项给予奖补的规定；",
+                                  f"如需了解，请向{consult}咨询。")
     if kind == "validity":
         v = lex.words.validity
         if v is not None:

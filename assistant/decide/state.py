@@ -186,12 +186,18 @@ def _never_paid(session: Session, turn: Turn, lex: Lex) -> None:
         if not before:
             continue
         levels = [_LEVEL_WORD.get(lv, "?") for lv, _ in turn.bare_levels]
-        gone = [o for o in before if len(before) == 1 or any(
-            w in (lex.inputs[_titles_input(lex, o)].options[o].label.partition("级")[0] if _titles_input(lex, o) else "")
-            for w in levels)]
+        gone = [o for o in before if len(before) == 1 or any(w in _level_and_name(lex, o)[0] for w in levels)]
         for o in gone:
             before.remove(o)
             _set_title(session, lex, o, True)  # still held, never paid: the highest is paid in full
+
+
+def _level_and_name(lex: Lex, oid: str) -> tuple[str, str]:
+    """An option's label split at its level (赣州市级数字化车间 → 赣州市, 数字化车间); ("", "") without a label."""
+    path = _titles_input(lex, oid)
+    spec = lex.inputs[path].options.get(oid) if path else None
+    prefix, _, name = normalise(getattr(spec, "label", "") or "").partition("级")
+    return prefix, name
 
 
 def _options_named_by_level(session: Session, turn: Turn, lex: Lex) -> list[str]:
@@ -204,10 +210,7 @@ def _options_named_by_level(session: Session, turn: Turn, lex: Lex) -> list[str]
         if r.clause not in clauses:
             continue
         for oid in r.options:
-            path = _titles_input(lex, oid)
-            spec = lex.inputs[path].options.get(oid) if path else None
-            label = normalise(getattr(spec, "label", "") or "")
-            prefix, _, stem = label.partition("级")
+            prefix, stem = _level_and_name(lex, oid)
             for level, held in turn.bare_levels:
                 if held and stem and stem in said and _LEVEL_WORD.get(level, "?") in prefix and oid not in out:
                     out.append(oid)
