@@ -32,7 +32,9 @@ from assistant.decide.documents import choose_document
 from assistant.decide.state import apply_turn, facts_named_in_reply, fill_asked, place_kinds, reply_condition
 from assistant.session import Session
 from assistant.understand import normalise, understand, without_roles
+from assistant.understand.amounts import find_money
 from assistant.understand.clause_search import INCLUSION_Q, content_bigrams, document_names, text_leader, unnamed_things
+from assistant.understand.facts import level_spans, said_alone
 from assistant.understand.focus import BASIS_Q, LIKE_Q, Q_MARK, REQUIRE_Q
 from assistant.understand.lexicon import Lex, lexicon_for
 from assistant.understand.places import PlaceHit
@@ -511,11 +513,10 @@ def _bare_reply(session: Session, turn, lex: Lex) -> None:
             turn.intent = "award"
             return
     if not turn.facts and not turn.titles and session.asked and not turn.whatif:
-        filler = re.sub(r"[\d.,]+|[零一二两三四五六七八九十百千万亿]+|元|块|大概|大约|约|左右|差不多|是|吧|的|啊|呀|[,，。.!！~]", "",
-                        turn.text)
-        if len(turn.unresolved_amounts) == 1 and len(filler) <= 2:
+        text = turn.text
+        if len(turn.unresolved_amounts) == 1 and said_alone(text, [sp for _, sp in find_money(text)[0]]):
             turn.reply_amount = turn.unresolved_amounts[0]  # 50万: the figure the last answer asked for
-        elif turn.bare_levels and len(re.sub(r"国家|省|市|级|的|是|吧|[,，。.]", "", turn.text)) <= 2:
+        elif turn.bare_levels and said_alone(text, [m.span() for _, m in level_spans(text, 0, len(text), [])]):
             turn.reply_option = turn.bare_levels[0][0]  # 省级: the level the last answer asked for
         if (turn.reply_amount is not None or turn.reply_option is not None) and fill_asked(session, turn, lex):
             turn.unresolved_amounts = []

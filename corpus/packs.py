@@ -839,27 +839,66 @@ class Silence(_Model):
     kind often leave unsaid, the words that ask it, and what the answer says the document does not settle."""
     kind: str = Field(min_length=1)
     what: str = Field(min_length=1)
-    words: str = ""  # a regex; <AWARD> <WHEN> <TAKES_EFFECT> stand for the shared vocabularies; empty: found otherwise
+    words: str = ""  # a regex; <NAME> stands for a shared vocabulary; empty: found otherwise
     subject: bool = False  # looked for in the whole question, not only in its asking part
+    # where the question names one of the document's own titles, these words must be found too (省级示范和国家级示范能一起
+    # 拿吗 asks how the document's titles combine, 市里的奖励能一起拿吗 asks about another government's money)
+    with_titles: str = ""
+    dated: bool = False  # found by its dates (a year before the document's issue); `words` are the asking beside it
     note: str = ""
 
 
-def genre_silences(path: Path | None = None) -> list[Silence]:
-    """The genre's silence categories, validated; a malformed file is refused naming the file and the entry."""
+# the facts a document states about itself, each answered from its metadata by the compose stage
+DOCUMENT_FACT_KINDS = ("recipients", "number", "date", "issuers", "title", "cc", "effective", "structure")
+
+
+class DocumentFact(_Model):
+    """One way of asking a fact of the document itself (文号 / 哪天印发 / 几部分): words that must all be found, words that
+    must not, and whether a topic named alongside is allowed."""
+    kind: Literal[DOCUMENT_FACT_KINDS]  # type: ignore[valid-type]
+    words: str = Field(min_length=1)  # a regex, as in silences
+    also: list[str] = []  # further regexes, each also found somewhere in the question (a time word beside a verb)
+    absent: str = ""  # a regex that must not be found (a money word: 资金什么时候发 asks no document fact)
+    topic: str = "any"  # any | none (only with no topic named) | a regex found whenever a topic is named
+    then: bool = False  # looked at only when no entry without `then` matched (words put together, not a fixed phrase)
+    note: str = ""
+
+
+class Genre(_Model):
+    """What documents of this genre share (corpus/genre.yaml): vocabularies, usual silences, ways of asking about the
+    document itself."""
+    vocabulary: dict[str, str] = {}
+    silences: list[Silence]
+    document_facts: list[DocumentFact] = []
+    stacking: dict[Literal["highest", "cumulative"], str] = {}  # how the enterprise says its awards combine
+
+
+def read_genre(path: Path | None = None) -> Genre:
+    """The genre file, validated; a malformed file is refused naming the file and the entry."""
     from corpus.store import BUNDLED_DIR, read_yaml
 
     path = path or BUNDLED_DIR / "genre.yaml"
-    rows = read_yaml(path).get("silences")
-    if not isinstance(rows, list):
+    data = read_yaml(path)
+    if not isinstance(data.get("silences"), list):
         raise PackError(f"{path}：缺少 silences 列表。")
-    out = []
-    for i, row in enumerate(rows, 1):
-        try:
-            out.append(Silence.model_validate(row))
-        except ValidationError as e:
-            where = ", ".join(".".join(str(x) for x in err["loc"]) or "条目" for err in e.errors())
-            raise PackError(f"{path} 第{i}个类别（{_brief_kind(row)}）格式不对：{where}。") from None
-    return out
+    sections = {"silences": Silence, "document_facts": DocumentFact}
+    for name, model in sections.items():
+        for i, row in enumerate(data.get(name) or [], 1):
+            try:
+                model.model_validate(row)
+            except ValidationError as e:
+                where = ", ".join(".".join(str(x) for x in err["loc"]) or "条目" for err in e.errors())
+                raise PackError(f"{path} {name} 第{i}个条目（{_brief_kind(row)}）格式不对：{where}。") from None
+    try:
+        return Genre.model_validate(data)
+    except ValidationError as e:
+        where = ", ".join(".".join(str(x) for x in err["loc"]) or "条目" for err in e.errors())
+        raise PackError(f"{path} 格式不对：{where}。") from None
+
+
+def genre_silences(path: Path | None = None) -> list[Silence]:
+    """The genre's silence categories (see read_genre)."""
+    return read_genre(path).silences
 
 
 def _brief_kind(row: Any) -> str:
@@ -870,6 +909,7 @@ __all__ = [
     "CAP_SCOPES", "CONDITION_OPS", "INPUT_TYPES", "RULE_KINDS", "STACKINGS", "AmountWords", "BandSpec", "CapSpec",
     "ClassificationSpec", "ConditionSpec", "DocumentCapSpec", "InputSpec", "Lexicon", "Statement", "TitleFamily", "TopicWords", "Meta", "OptionSpec", "Pack",
     "PackError", "ParameterSpec", "Place", "RuleSpec", "RulesFile", "input_paths", "load_pack", "pack_for",
-    "read_pack_yaml", "Silence", "genre_silences", "steady_files",
+    "read_pack_yaml", "DOCUMENT_FACT_KINDS", "DocumentFact", "Genre", "Silence", "genre_silences", "read_genre",
+    "steady_files",
 ]
 

@@ -10,21 +10,19 @@ from decimal import Decimal
 
 from assistant.understand.amounts import PERCENT_RE, find_money
 from assistant.understand.clause_search import LOCATE_Q, figure_clauses, place_by_text
-from assistant.understand.facts import SELF_RE, concepts, extract_facts, key, level_spans
+from assistant.understand.facts import SELF_RE, TITLE_HELD, concepts, extract_facts, key, level_spans
 from assistant.understand.focus import INTERPRETIVE_Q, Q_MARK, REQUIRE_Q, SEPARATE_Q, YESNO_Q, question_focus
 from assistant.understand.lexicon import Lex, lexicon_for
 from assistant.understand.routing import MONEY_Q, route
 from assistant.understand.text import SENTENCE_END, correct_terms, normalise, segments
 from assistant.understand.topics import clause_reference, topics_in_order, topics_of
 from assistant.understand.turn import Turn
-from assistant.understand.zh import AWARD, CAP, CHANGE_TO, IF, SUM, TITLE_WON
+from assistant.understand.zh import AWARD, CAP, CHANGE_TO, IF, SUM
 from tools.amounts import find_amounts
 
 _NEW_PROJECT = re.compile(r"(?:(?:再|又|还|另)有|(?:再|又|还)?(?:加|增加|新增|多))了?一?个[\u4e00-\u9fa5]{0,4}?项目|还有一个|再一个|(?:再|又)[\u4e00-\u9fa5]{1,3}?一个|另(?:外)?一(?:个|项)|第二个")
 _WHATIF = re.compile(rf"^(那|那么|若)|{IF}|{CHANGE_TO}|呢\??$")
 _SWITCH = re.compile(r"^(另外|换个话题|换个问题|再问|还想问|顺便问|我还想问|还有个问题|另一个问题)")
-# A title stated as held (获得了 / 已经评为 / 评上了), as opposed to named in a question about its award.
-_TITLE_HELD = re.compile(rf"{TITLE_WON}了|(已(经)?|刚(刚)?)(?:{TITLE_WON}|通过)|获评|评为|评上|入选|通过了")
 INJECTION = re.compile(
     r"忽略(之前|以上|上面|前面|所有|你的)?(的)?(所有)?(指令|指示|提示|规则|设定|要求)|ignore(all)?(previous|prior|above)|"
     r"systemprompt|系统提示(词)?|你现在是|扮演|越狱|jailbreak|不要(管|理会)(文件|规则)|直接告诉我.{0,8}(是|为)\d|"
@@ -290,7 +288,7 @@ def understand(question: str, lex: Lex | None = None, corpus=None) -> Turn:
     else:
         masked = _other_documents_figures(turn, _asked_figures(turn, t, lex), lex, corpus)
         extract_facts(turn, masked, lex, places)
-        if masked != t and not SELF_RE.search(t) and not _TITLE_HELD.search(t) and not turn.facts:
+        if masked != t and not SELF_RE.search(t) and not TITLE_HELD.search(t) and not turn.facts:
             # 两化融合贯标企业奖励20万是国家级的吗: the title asked about is not held; an enterprise stating its facts
             # (南康区规上企业 第一次通过评定 AA级 能申请那10万吗) states its titles too
             turn.titles.clear()

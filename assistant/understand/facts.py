@@ -10,6 +10,7 @@ from functools import lru_cache
 from assistant.understand.amounts import PERCENT_RE, ROLE_SUM, amount_role, find_money, find_quantities
 from assistant.understand.focus import INTERPRETIVE_Q, Q_MARK
 from assistant.understand.lexicon import Lex
+from assistant.understand.scope import STACKING
 from assistant.understand.text import SENTENCE_END, normalise, segment_of, segments
 from assistant.understand.turn import Turn
 from assistant.understand.zh import (
@@ -17,6 +18,7 @@ from assistant.understand.zh import (
     A_NOT_A_ANY,
     AWARD,
     CHANGE_TO,
+    EACH,
     IF,
     MODAL_Q,
     NEG,
@@ -36,6 +38,8 @@ from tools.facts import parse_date
 
 # Negators that flip a fact when they precede it within the same segment (还没竣工, 不是规上, 未入统, 没有通过验收).
 NEG_RE = re.compile(NEG)
+# a title stated as held (获得了 / 已经评为 / 评上了), as opposed to named in a question about its award
+TITLE_HELD = re.compile(rf"{TITLE_WON}了|(已(经)?|刚(刚)?)(?:{TITLE_WON}|通过)|获评|评为|评上|入选|通过了")
 # A fact planned or expected (预计明年竣工, 准备验收) does not hold yet.
 _FUTURE_RE = re.compile(r"预计|计划|即将|准备|打算|争取|有望|明年|下个?月|下半年|(?<!已)将(?!近)|还要|等到")
 # A negation after the fact word, ending its segment: 产业政策不符 / 验收还没做 / 统计库还没进.
@@ -83,15 +87,16 @@ _PART_OF = re.compile(r"(\d[\d,.]*|[零一二两三四五六七八九十百千]+
 _YEAR_WORD = re.compile(r"今年|当年|本年|去年|前年|上(一)?年(度)?")
 _RECEIVED = re.compile(r"(已经|已|当时|之前|那时|曾)?(拿了|拿到了?|领了|领到了?|获得了|得了|奖了|获奖|奖励了|给了|补了)$|已(经)?获(得)?$")
 _UPGRADE = re.compile(rf"又(被)?(评|获|认定|拿)|再次(评|获|认定)|升(级)?(为|成|到)|升级(?:{TITLE_WON})|晋升|升格")
+_WON_BEFORE = r"(评|获)(上|得|评)?过"  # 评上过 / 获得过: a title held earlier
 _PRIOR = re.compile(r"(已(经)?(获|拿|领)(到|了|过)?|(拿|领|获得)(了|到了?))(奖励|奖金|补助|\d)|之前|此前|以前|早先|先前|去年|前年|曾(经)?|"
-                    r"(评|获)(上|得|评)?过")
+                    + _WON_BEFORE)
 # a title-like name (a level and a kind of recognition) for documents that list their titles by name
 _TITLE_LIKE = re.compile(r"(国家级?|省级?|([\u4e00-\u9fa5]{2,3}?)?市级?|国字号)[\u4e00-\u9fa5]{0,8}?(示范工厂|智能工厂|数字化车间|示范企业|标杆企业|"
                          r"示范车间|灯塔工厂|绿色工厂|车间|工厂)")
 # titles held, said after them (…示范企业 我们都评上了 / 都拿到了)
 _SOME = r"(?:这|[两三四五六七八九十几\d]+[个项])"  # 这 / 三个 / 六项: the titles just named, counted
 _TITLE_HELD_AFTER = re.compile(rf"(?:{SELF})?{_SOME}?(?:(都|也|均)?(已经|已)?(?:{TITLE_WON})|(都|也|均|全)(有|是|具备))")
-_TITLE_STATED = re.compile(rf"{TITLE_WON}|是|评了|评定为|通过|列为|拿了|有|当选|新获|刚获")
+_TITLE_STATED = re.compile(rf"{TITLE_WON}|是|评了|评定为|通过|列为|拿了|有|当选")
 _LEVEL_Q_MONEY = re.compile(r"(奖|补|给|拿|奖励(是)?)多少|多少钱|能拿|能补|有(奖励|奖金|钱)吗|能得|能获得|可以拿")
 _HELD_BACK = re.compile(rf"{SELF}(这)?{_SOME}?(都|也|均|全)?(已经|已)?"
                         r"(有|拿到|拿了|获得|评上|是|具备)(了)?")
@@ -118,7 +123,7 @@ def _sentence_start(t: str, pos: int) -> int:
 def _asked_fact(t: str, seg: tuple[int, int], m: re.Match) -> bool:
     after, before = t[m.end():seg[1]], t[seg[0]:m.start()]
     # an A-not-A split around the fact's start (入没入库 / 入没入国家统计库 / 符不符合 / 达没达到) asks it
-    split_a_not_a = bool(re.search(r"(.)[不没]\1", t[max(seg[0], m.start() - 6):m.start() + 2]))
+    split_a_not_a = bool(A_NOT_A_ANY.search(t[max(seg[0], m.start() - 6):m.start() + 2]))
     return bool(split_a_not_a or _FACT_Q_BEFORE.search(before) or _FACT_Q_AFTER.match(after)
                 or re.fullmatch(r"(了)?(没|没有)", after)
                 or A_NOT_A_ANY.match(after.removeprefix("的")) and len(after) <= 5  # 合同能源管理支不支持 / …的算不算
@@ -300,7 +305,7 @@ def _recognitions(turn: Turn, t: str, segs, lex: Lex) -> None:
         seg = segment_of(segs, sm.start())
         seg_text = t[seg[0]:seg[1]]
         # 智能制造示范企业的配套是怎么算的: a bare 是 in a question states nothing
-        stated = (re.search(rf"{TITLE_WON}|被评|新获|刚获", seg_text)
+        stated = (re.search(TITLE_WON, seg_text)
                   or ("是" in seg_text and (SELF_RE.search(t) or not Q_MARK.search(t[seg[0]:seg[1] + 1])))) \
             and (not _ASKING_RE.search(seg_text) or SELF_RE.search(t))
         if stated:
@@ -396,7 +401,7 @@ def _listed_before(t: str, span: tuple[int, int], lex: Lex) -> list[str]:
         else:
             break
     tail = t[run[-1][1]:span[0]]
-    if len(run) < 2 or not re.search(r"各|分别|每个|每项|均|都是", tail) or len(tail) > 12:
+    if len(run) < 2 or not re.search(EACH, tail) or len(tail) > 12:
         return []
     facts = list(dict.fromkeys(c[2] for c in run))
     heads = {lex.path(f).split(".")[0] for f in facts}
@@ -754,8 +759,7 @@ def _negated_title(t: str, seg: tuple[int, int], lo: int, start: int) -> bool:
     """没有获得/未评为/不是 … 称号: look from the segment start (the level words sit in between)."""
     window = t[seg[0]:start]
     pending = re.search(r"(还|正)在(申报|申请|评审|创建)|申报中", t[seg[0]:seg[1]])  # 国家级的还在申报: not held yet
-    return bool(pending or re.search(r"没有|没|未|不是|尚未|还没|并非|不属于", window)) \
-        and not re.search(r"(已|已经|获得了|通过了|评上了)", window[-8:])
+    return bool(pending or NEG_RE.search(window)) and not re.search(r"已|获得了|通过了|评上了", window[-8:])
 
 
 def _gaps(seg: tuple[int, int], spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -826,7 +830,7 @@ def _titles(turn: Turn, t: str, segs, lex: Lex, places: list[tuple[int, int]]) -
                 follow = nxt if _PRIOR.match(said) and not NEG_RE.search(re.split(PUNCT, said)[0]) else ""
                 # (补充一下 我们2023年10月就评上过赣州市级数字化车间: said alone in a later turn, 过 marks it earlier)
                 if held and _PRIOR.search(seg_text + follow) and (sum(
-                        1 for _, r in lex.option_words if r.search(t)) > 1 or re.search(r"(评|获)(上|得|评)?过", seg_text)):
+                        1 for _, r in lex.option_words if r.search(t)) > 1 or re.search(_WON_BEFORE, seg_text)):
                     turn.prior_titles.append(oid)  # the earlier, lower title of an upgrade
     turn.titles.sort(key=lambda x: seen_at.get(x[0], 0))  # in the order said: the last of a choice is the one held
     up = _UPGRADE.search(t)
@@ -921,7 +925,7 @@ def _titles(turn: Turn, t: str, segs, lex: Lex, places: list[tuple[int, int]]) -
                 if any(f.group(0).strip("_元是为的") for f in _FIGURE_AFTER.finditer(seg_text)):
                     named.extend(spec.levels[x] for x in lv if x in spec.levels)
                 # a question about one level is a what-if for that title; several levels asked 分别 is the rule itself
-                if len(lv) == 1 and lv[0] in spec.levels and _LEVEL_Q_MONEY.search(t) and not re.search(r"分别|各级|各自|每级", t):
+                if len(lv) == 1 and lv[0] in spec.levels and _LEVEL_Q_MONEY.search(t) and not re.search(EACH, t):
                     turn.titles.append((spec.levels[lv[0]], True))
                 continue
             if not lv:
@@ -949,7 +953,7 @@ _BARE_ALL = re.compile(r"(都|全都|全部|全|均|也都)(已经|已)?(符合|
 
 def _bare_all(t: str, seg, lex: Lex) -> bool:
     m = _BARE_ALL.search(t, seg[0], seg[1])
-    return bool(m and m.end() == seg[1] and not re.search(r"不|没|未|非|吗|\?|条件|必须|需要|要求|还是|是否", t[seg[0]:seg[1] + 1])
+    return bool(m and m.end() == seg[1] and not (NEG_RE.search(said := t[seg[0]:seg[1] + 1]) or _ASKED_COND.search(said) or "条件" in said)
                 and not any(rx.search(t, seg[0], seg[1]) for _, rx in lex.conditions))
 
 
@@ -1032,16 +1036,21 @@ def extract_facts(turn: Turn, t: str, lex: Lex, places: list[tuple[int, int]]) -
     _rehome(turn, lex)
     _all_conditions(turn, t, segs, lex)
     question_like = re.search(rf"还是|{YESNO}", t)
-    if re.search(r"就高|取最高|按最高|只(能)?拿(一个|最高)|不(能|可以)?叠加", t) and not question_like:
-        turn.stacking = "highest"
-    elif re.search(r"累加|叠加计算|都拿|全部拿|可以叠加", t) and not question_like:
-        turn.stacking = "cumulative"
+    if not question_like:
+        turn.stacking = next((mode for mode, rx in STACKING if rx.search(t)), turn.stacking)
     _recognitions(turn, t, segs, lex)
 
 
 # a bare reply's own words: assent, negation, aspect (the conditions it names come from the pack)
 _REPLY_WORDS = re.compile(r"(嗯|恩|哦|噢|是的|是|的|对|没错|没问题|啊|呀|吧|有|没有|没|还|不|未|已经|已|现在|目前|刚刚|刚|都|全都|全部|也|"
-                          r"了|通过|完成|完|办好|弄好|可以|符合|满足|具备|确定|过|条件|齐全|[,，。.!！~])+")
+                          r"了|通过|完成|完|办好|弄好|可以|符合|满足|具备|确定|过|条件|齐全|大概|大约|约|左右|差不多|[,，。.!！~])+")
+
+
+def said_alone(t: str, spans: list[tuple[int, int]]) -> bool:
+    """Whether the text says nothing but what the spans hold, beside a bare reply's own words (大概50万吧 / 省级的);
+    said with a negation (不对 是200万) it corrects what was said before."""
+    rest = "".join(ch for i, ch in enumerate(t) if not any(a <= i < b for a, b in spans))
+    return bool(spans) and not NEG_RE.search(rest) and len(_REPLY_WORDS.sub("", rest)) <= 2
 
 
 def _without_conditions(t: str, lex: Lex) -> str:
@@ -1056,11 +1065,10 @@ def bare_reply(turn: Turn, t: str, lex: Lex) -> None:
     if turn.facts or turn.topics or turn.titles or turn.clause_ref or turn.unresolved_amounts or turn.deltas \
             or len(t) > 12 or not _REPLY_WORDS.fullmatch(_without_conditions(t, lex)) or A_NOT_A_ANY.search(t):
         return
-    core = re.sub(r"没错|没问题", "对", t)
-    turn.reply = not NEG_RE.search(core)
+    turn.reply = not NEG_RE.search(t)
     turn.reply_hint = next((k for k, rx in lex.reply_hints if rx.search(t)), None)
-    turn.reply_all = turn.reply and bool(_BARE_ALL.search(t.rstrip("。.!！~")) or re.search(r"条件(都|全)?齐全", t))
+    turn.reply_all = turn.reply and bool(_BARE_ALL.search(t.rstrip("。.!！~")) or _ALL_COND.search(t))
 
 
-__all__ = ["NEG_RE", "SELF_RE", "bare_reply", "concepts", "extract_facts", "item_index", "key", "level_spans",
+__all__ = ["NEG_RE", "SELF_RE", "TITLE_HELD", "said_alone", "bare_reply", "concepts", "extract_facts", "item_index", "key", "level_spans",
            "negated"]

@@ -10,11 +10,18 @@ from assistant.understand.amounts import PERCENT_RE, find_money
 from assistant.understand.clause_search import content_bigrams, document_names, shares_words
 from assistant.understand.focus import Q_MARK, REQUIRE_Q, WHOLE_Q, asking_text
 from assistant.understand.lexicon import Lex, unit_names
-from assistant.understand.scope import ABSTAIN_PATTERNS, OFF_TOPIC, SUBJECT_KINDS
+from assistant.understand.scope import (
+    ABSTAIN_PATTERNS,
+    DATED_PATTERNS,
+    OFF_TOPIC,
+    SUBJECT_KINDS,
+    WITH_TITLES,
+    document_facts_asked,
+)
 from assistant.understand.text import normalise, segments
 from assistant.understand.topics import topics_of
 from assistant.understand.turn import Turn
-from assistant.understand.zh import AWARD, MODAL_Q, POLICY, PUBLISH, TAKES_EFFECT, WHEN
+from assistant.understand.zh import AWARD, MODAL_Q
 
 MONEY_Q = re.compile(
     rf"(能|可以)(拿|享受|奖)|拿多少|(能|可)获得|能得|能补|(?:{AWARD}|奖|补)多少|多少(钱|奖励)|能不能(拿|享受|申请|获得)|可不可以|"
@@ -26,42 +33,6 @@ _CLAIMABLE_Q = re.compile(rf"(还)?(能|可以|可)(申请|申报|享受|拿|领
                           rf"(扶持)?{_SUPPORT}|奖励(有|包括)哪些|都有什么(奖|补)")
 _UNIT_Q = re.compile(r"(哪(几)?个|哪些|什么|负责|主管|牵头|责任)(部门|单位|局)|(归|咨询)(谁|哪)|(找|问)谁|找哪个|谁(负责|管|牵头)")
 _HELP_Q = re.compile(r"^(帮助|help|/help|\?|你好|您好|hi|hello|怎么用|使用说明)$|你(能|可以|会)(做|干|回答)(什么|啥)|能问什么|怎么使用|你是谁")
-_DOCFACT_Q: list[tuple[str, re.Pattern]] = [
-    ("recipients", re.compile(r"发给(哪些|哪个|谁)|印发给|主送|下发给|发到哪些|(通知|文件)(的)?(对象|受文单位)")),
-    ("number", re.compile(r"文号|发文字号|字号|几号文|哪个文|文件号|编号")),
-    ("date", re.compile(rf"(?:{WHEN}|哪一天|几号|日期|哪年)(?:{PUBLISH}|发的)|{PUBLISH}(时间|日期|于)|成文日期")),
-    ("issuers", re.compile(rf"(谁|哪家|哪(个|些|几个|两个)(单位|部门|机关))(联合|共同)?(?:{PUBLISH}|发的|制定)|发文(机关|单位)|印发单位|发布单位|制定单位|"
-                           r"(市委办|政府办|市委办公室|政府办公室|市委|市政府)[^,，。]{0,8}(发的|印发|发布|出的|下发)")),
-    ("title", re.compile(r"(文件|文件的)?(标题|名称|全称|叫什么)|什么文件")),
-    ("cc", re.compile(r"抄送")),
-]
-# Document facts by concept, words in any order: a time word with an issuing verb (哪一年出的 / 何时下发的), or a
-# structure word (几部分 / 框架) with no topic of its own.
-_TIME_WORD = re.compile(rf"{WHEN}|哪一?年|哪一?天|什么时间|啥时|几号|日期|时间|年份")
-_ISSUE_VERB = re.compile(rf"{PUBLISH}|成文|发文|出的|发的|出来的|发出|制定")
-_DOC_NOUN = re.compile(rf"{POLICY}|文号|本文")
-_MONEY_NOUN = re.compile(rf"{AWARD}|资金|钱|申报|申请|到账|拨付|发放")
-# 自印发之日起施行吗 / 从哪天开始实施 / 实施日期: when the document takes effect
-_EFFECTIVE_Q = re.compile(rf"{TAKES_EFFECT}(日期|时间)|(开始|起){TAKES_EFFECT}|生效")  # 自…起施行 ends 起施行
-_STRUCTURE_Q = re.compile(r"几(个)?部分|哪(几|些)(个)?部分|几大(部分|块)|结构|目录|框架|章节|几章|几个章|大纲|提纲|分(为|成)几")
-
-
-def _docfact_kinds(focus: str, topics: list[str]) -> list[str]:
-    """The document facts asked, in the order the list has them (哪两个单位发的 哪天印发的: issuers and date)."""
-    kinds = [kind for kind, rx in _DOCFACT_Q if rx.search(focus)]
-    if kinds:
-        return kinds
-    if (_TIME_WORD.search(focus) and re.search(TAKES_EFFECT, focus) or _EFFECTIVE_Q.search(focus)) \
-            and (_DOC_NOUN.search(focus) or not topics) and not _MONEY_NOUN.search(focus):
-        return ["effective"]  # 政策什么时候开始实施: the document states no separate date; it was issued on …
-    if _TIME_WORD.search(focus) and not _MONEY_NOUN.search(focus) and (
-            re.search(rf"{PUBLISH}|成文|发文", focus) or (_ISSUE_VERB.search(focus) and _DOC_NOUN.search(focus))):
-        return ["date"]
-    if _STRUCTURE_Q.search(focus) and not topics:
-        return ["structure"]
-    return []
-
-
 # 还需要什么信息才能算 / 还缺什么: the calculator's missing facts, not the application materials
 _MISSING_Q = re.compile(r"(还)?(需要|要|得)(提供|补充|知道|告诉你|说明)?(些)?(什么|哪些|啥)(信息|情况|资料|数据|条件|数字)?[^,，。]{0,4}"
                         r"(才能|才可以|才好|能|可以)(算|测算|计算|算出|确定)|还(缺|差)(什么|哪些|啥)(信息|情况|资料|数据)?|"
@@ -154,8 +125,7 @@ def route(turn: Turn, t: str, lex: Lex) -> str:
                     rx.search(asking, a, b) and Q_MARK.search(asking, a, b + 1) for a, b in segments(asking))):
                 return "validity"
             continue
-        if kind == "other_funds" and any(rx_.search(t) for _, rx_ in lex.titles) \
-                and not re.search(r"(省里|市里|省上|上级|其他|别的|其它)(的)?[^,，。]{0,8}(奖|补|资金|政策)", asking):
+        if kind in WITH_TITLES and any(rx_.search(t) for _, rx_ in lex.titles) and not WITH_TITLES[kind].search(asking):
             continue  # 省级示范和国家级示范能一起拿吗: the document's own titles (not 市里的绿色工厂奖励, another's)
         if rx.search(t if kind in SUBJECT_KINDS else asking):
             answered = lex.words.answered.get(kind)
@@ -165,12 +135,13 @@ def route(turn: Turn, t: str, lex: Lex) -> str:
             turn.abstain_kind = kind
             return "abstain"
     issued = lex.doc.meta.get("issued")
-    if not lex.dates and turn.year and isinstance(issued, date) and turn.year < issued.year \
-            and re.search(r"(能|可以|可)[^,，。]{0,6}(申报|申请|享受|适用|报)", focus):
-        # 2021年底就竣工了 现在还能按这个文件申报吗: a document dating none of its events does not say
-        turn.abstain_kind = "before_issue"
-        return "abstain"
-    kinds = _docfact_kinds(focus, turn.topics)
+    if not lex.dates and turn.year and isinstance(issued, date) and turn.year < issued.year:
+        for kind, rx in DATED_PATTERNS:
+            if rx.search(focus):
+                # 2021年底就竣工了 现在还能按这个文件申报吗: a document dating none of its events does not say
+                turn.abstain_kind = kind
+                return "abstain"
+    kinds = document_facts_asked(focus, turn.topics)
     if kinds:
         turn.docfact = kinds
         return "docfacts"
@@ -195,7 +166,7 @@ def route(turn: Turn, t: str, lex: Lex) -> str:
         # 规下企业能不能享受这个办法 / 哪些企业可以享受: who the document is for, in its own eligibility clauses
         turn.topics = list(dict.fromkeys(c.clause for c in elig if c.clause and lex.doc.find(c.clause)))
         return "lookup"
-    if _CLAIMABLE_Q.search(focus) and not re.search(r"条件", t) and not specific:
+    if _CLAIMABLE_Q.search(focus) and "条件" not in t and not specific:
         return "claimable"
     if has_facts and (turn.asks_money or turn.whatif or turn.titles or any(isinstance(v, Decimal) for _, v in turn.facts)):
         return "award"

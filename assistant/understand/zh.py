@@ -25,11 +25,13 @@ QUESTION = one_of(PARTICLE_Q, WH, MODAL_Q, A_NOT_A)
 # A-not-A of any verb (算不算 / 有没有 / 达没达到), where it stands alone
 A_NOT_A_ANY = re.compile(r"([\u4e00-\u9fa5])[不没]\1")
 # negators before a fact (还没竣工 / 不是规上 / 未入统), not the 不 of 不过 / 不但 / 不仅 …
-NEG = one_of(r"不(?!过|但|仅|久|少|断|错|论|管|同|只)", "没(?!多久|几天)", "未(?!来)", "非(?!常)", "无(?!论)", "尚未", "并未", "还没",
+NEG = one_of(r"不(?!过|但|仅|久|少|断|错|论|管|同|只)", "没(?!多久|几天|错|问题)", "未(?!来)", "非(?!常)", "无(?!论)", "尚未", "并未", "还没",
              "还未", "没有", "不是", "不属于", "未能", "没能", "不再")
 # a sum the user computes (合起来 / 一共)
 SUM = one_of("加起来", "加在一起", "合起来", "合计", "一共", "总共", "共计", "总计", "累计", "一起")
 SUM_RE = re.compile(SUM)
+# each of several (各付了1万 / 分别多少 / 每级)
+EACH = one_of("各", "分别", "每个", "每项", "每级", "均", "都是")
 # a supposition (如果 / 换成)
 IF = one_of("如果", "假如", "要是", "假设", "倘若")  # a bare 若 only where it opens a clause (若干)
 CHANGE_TO = one_of("换成", "改成", "改为", "变成")
@@ -45,7 +47,7 @@ TAKES_EFFECT = one_of("施行", "实施", "执行", "生效")
 # the enterprise's own place, as said (市 / 县这边 / 本地)
 HERE = r"(?:市|县|区)?(?:这边|那边|本地|当地)?"
 # a title being won (获评 / 评上)
-TITLE_WON = one_of("获得", "获评", "评为", "评上", "被认定", "认定", "拿到", "入选")
+TITLE_WON = one_of("获得", "获评", "被评", "评为", "评上", "被认定", "认定", "拿到", "入选", "新获", "刚获")
 # a place denied (不在龙南 / 不是南康的)
 NOT_AT = one_of("不是", "不在", "没有", "并非", "非", "没") + "(?:在)?"
 # the last word of a government body's name (区发改委 / 市财政局 / 县工业园区管委会)
@@ -54,5 +56,5 @@ ORGAN = one_of("局", "委", "办", "中心", "管委会")
 PUNCT = "[,，。;；]"
 
 
-__all__ = ["AWARD", "A_NOT_A", "A_NOT_A_ANY", "CAP", "CHANGE_TO", "HERE", "IF", "MODAL_Q", "NEG", "NOT_AT", "ORGAN", "POLICY", "PARTICLE_Q", "PUBLISH",
+__all__ = ["AWARD", "A_NOT_A", "A_NOT_A_ANY", "CAP", "CHANGE_TO", "EACH", "HERE", "IF", "MODAL_Q", "NEG", "NOT_AT", "ORGAN", "POLICY", "PARTICLE_Q", "PUBLISH",
            "PUNCT", "QUESTION", "SELF", "SUM", "SUM_RE", "TAKES_EFFECT", "TITLE_WON", "WH", "WHEN", "YESNO", "one_of"]
