@@ -871,6 +871,8 @@ class Genre(_Model):
     silences: list[Silence]
     document_facts: list[DocumentFact] = []
     stacking: dict[Literal["highest", "cumulative"], str] = {}  # how the enterprise says its awards combine
+    # where a document says its application details are set elsewhere: the sentence, else the section heading
+    procedure: dict[Literal["deferred", "section"], str] = {}
 
 
 def read_genre(path: Path | None = None) -> Genre:

@@ -19,7 +19,7 @@ _MARKERS: list[tuple[str, re.Pattern[str]]] = [
     ("arabic", re.compile(r"^((\d{1,2})\s*[.．、](?!\d))\s*")),
     ("paren_arabic", re.compile(r"^([（(](\d{1,2})[）)])\s*")),
 ]
-_UNITS_RE = re.compile(r"〔责任单位[:：]([^〕]*)〕")
+UNITS_RE = re.compile(r"〔责任单位[:：]([^〕]*)〕")
 _SENTENCE_END = "。；！？」”』）)〕:："
 _TRAILER_RE = re.compile(r"^(抄送[:：]|\d{4}年\d{1,2}月\d{1,2}日印发$)")
 _SECTION_KINDS = ("chapter", "cn", "paren_cn")  # kinds whose marker line may be a bare title (一、总体要求)
@@ -86,7 +86,7 @@ def _split_heading(body: str, headline: str) -> tuple[str, str]:
 
 def _units(text: str) -> tuple[str, ...]:
     units: list[str] = []
-    for m in _UNITS_RE.finditer(text):
+    for m in UNITS_RE.finditer(text):
         units += [u.strip() for u in re.split(r"[、，,；;]", m.group(1)) if u.strip()]
     return tuple(dict.fromkeys(units))
 

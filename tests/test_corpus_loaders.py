@@ -103,8 +103,24 @@ def test_the_genres_silence_categories_load_and_a_malformed_entry_is_refused_nam
     assert "genre.yaml" in str(e.value) and "contact" in str(e.value) and "what" in str(e.value)
 
 
+def test_a_genre_document_fact_of_an_unknown_kind_is_refused_naming_the_section_and_the_entry(tmp_path):
+    from corpus.packs import PackError, read_genre
+
+    bad = tmp_path / "genre.yaml"
+    bad.write_text("silences: []\ndocument_facts:\n  - kind: number\n    words: 文号\n  - kind: 印章\n    words: 盖章\n",
+                   encoding="utf-8")
+    with pytest.raises(PackError) as e:
+        read_genre(bad)
+    assert "document_facts" in str(e.value) and "第2个" in str(e.value) and "印章" in str(e.value)
+
+
 def test_every_genre_category_with_words_is_a_valid_pattern_once_its_vocabularies_are_filled_in():
     from assistant.understand.scope import ABSTAIN_PATTERNS, SILENCE_WHAT
 
     assert ABSTAIN_PATTERNS and all(k in SILENCE_WHAT for k, _ in ABSTAIN_PATTERNS)
     assert all("<" not in rx.pattern.replace("(?<", "") for _, rx in ABSTAIN_PATTERNS)  # no placeholder left
+    from assistant.understand.scope import DATED_PATTERNS, PROCEDURE, STACKING, WITH_TITLES
+
+    others = [*(rx for _, rx in DATED_PATTERNS), *PROCEDURE.values(), *(rx for _, rx in STACKING), *WITH_TITLES.values()]
+    assert DATED_PATTERNS and PROCEDURE and STACKING and WITH_TITLES
+    assert all("<" not in rx.pattern.replace("(?<", "") for rx in others)

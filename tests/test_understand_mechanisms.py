@@ -1011,3 +1011,30 @@ def test_how_a_budget_too_small_is_shared_is_answered_where_the_document_says_an
     nk, _ = _answer("南康 3000万的盘子不够分的话怎么分")
     assert ln.abstained and "abstain:allocation" in ln.flags and ln.award is None
     assert not nk.abstained and _cites(nk)[0] == "8.1"
+
+
+def test_document_facts_are_read_from_the_genre_file_words_in_any_order_and_never_beside_a_money_word():
+    from assistant.understand.scope import document_facts_asked
+
+    assert document_facts_asked("这个文件哪一年出的", []) == ["date"]
+    assert document_facts_asked("哪两个单位发的 哪天印发的", []) == ["date", "issuers"]  # the file's order
+    assert document_facts_asked("政策从哪天开始实施", []) == ["effective"]
+    assert document_facts_asked("资金什么时候发放", []) == []
+    assert document_facts_asked("分为几部分", []) == ["structure"]
+    assert document_facts_asked("分为几部分", ["4.3.1"]) == []  # a topic named: the clause's own parts
+
+
+def test_how_the_enterprise_says_its_awards_combine_is_read_from_the_genre_file_but_not_when_asked(read):
+    assert read(LN, "两个称号按就高算 能拿多少").stacking == "highest"
+    assert read(LN, "两个称号累加 能拿多少").stacking == "cumulative"
+    assert read(LN, "两个称号是就高还是累加").stacking is None
+
+
+def test_a_figure_said_alone_with_hedges_is_a_bare_reply_but_one_said_with_a_negation_corrects():
+    from assistant.understand.facts import said_alone
+
+    assert said_alone("大概50万吧", [(2, 5)])
+    assert said_alone("省级的", [(0, 2)])
+    assert not said_alone("哦不对 是200万整", [(5, 9)])
+    assert not said_alone("50万 设备是新买的", [(0, 3)])
+    assert not said_alone("是的", [])

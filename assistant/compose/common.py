@@ -11,6 +11,9 @@ from assistant.compose.text import stamp
 from assistant.understand.lexicon import Lex
 from corpus import Document
 
+# a condition of one listed item (projects[1].completed): the list, the index, the item's own condition
+ITEM_CONDITION = re.compile(r"^(\w+)\[(\d+)\]\.(.+)$")
+
 
 def finish(document: Document, text: str, **kw) -> Answer:
     """The answer with the document's stamp as its last line, resting on that document."""
@@ -23,7 +26,8 @@ def finish(document: Document, text: str, **kw) -> Answer:
 def _input_of_condition(lex: Lex, cond_id: str) -> str | None:
     """The input a rule condition reads (node.registered_in_longnan → node.registered_in_longnan; completed →
     projects.completed), from the pack's rules."""
-    base = cond_id.split(".", 1)[1] if re.match(r"^\w+\[\d+\]\.", cond_id) else cond_id
+    m = ITEM_CONDITION.match(cond_id)
+    base = m.group(3) if m else cond_id
     for r in (lex.pack.rules.rules if lex.pack.rules else ()):
         for c in (*lex.pack.rules.eligibility, *r.conditions):
             if (c.id or c.fact) == base:
@@ -35,7 +39,7 @@ def _input_of_condition(lex: Lex, cond_id: str) -> str | None:
 
 def followup_for(lex: Lex, cond_id: str, text: str = "") -> tuple[str, dict]:
     """The question to ask for an unknown condition or fact, and what it asks ({"fact", "kind", "family"})."""
-    m = re.match(r"^(\w+)\[(\d+)\]\.(.+)$", cond_id)
+    m = ITEM_CONDITION.match(cond_id)
     base = m.group(3) if m else cond_id
     words = lex.words
     path = _input_of_condition(lex, cond_id)
@@ -118,4 +122,4 @@ def yours(label: str) -> str:
     return "贵企业" + re.sub(r"^(该|本)?企业(的)?", "", label)
 
 
-__all__ = ["add_followup", "finish", "followup_for", "place_line", "rule_rows", "status_line", "yours"]
+__all__ = ["ITEM_CONDITION", "add_followup", "finish", "followup_for", "place_line", "rule_rows", "status_line", "yours"]

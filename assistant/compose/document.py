@@ -19,6 +19,7 @@ from assistant.compose.text import (
 )
 from assistant.understand.focus import WHOLE_Q
 from assistant.understand.lexicon import Lex
+from assistant.understand.scope import PROCEDURE
 from corpus import Corpus, Document
 
 
@@ -33,15 +34,14 @@ def help_answer(lex: Lex) -> Answer:
 
 def procedure_sentence(doc: Document) -> tuple[str, str] | None:
     """The clause and sentence where the document says application details are set elsewhere (按相关规定执行 / 另行发布)."""
-    import re
-
+    deferred, section = PROCEDURE.get("deferred"), PROCEDURE.get("section")
     for c in doc:
         for s in sentences(c.text):
-            if re.search(r"申报(要求|时间|程序)[^。]{0,30}(按相关规定执行|另行发布|为准)", s):
+            if deferred and deferred.search(s):
                 return c.id, s
     # else the first sentence of the document's application section (三、申报程序 → 三（一）)
     for c in doc:
-        if re.search(r"申报|申请|程序|兑现|办理", c.heading or "") and not c.text.strip():
+        if section and section.search(c.heading or "") and not c.text.strip():
             for child in c.children:
                 sub = doc.find(child)
                 if sub is not None and sentences(sub.text):

@@ -248,7 +248,8 @@ def unit_answer(doc: Document, topics: list[str], question: str, last_topic: str
         if q:
             add_citation(cites, citation(doc, holder.id, quote=q))
     # a leaf rule has no heading: name it by its first phrase, never cut mid-phrase
-    name = clause.heading or re.split(r"[，。；]", best_quote(clause, question))[0][:30]
+    quote = best_quote(clause, question)
+    name = clause.heading or next((quote[a:b] for a, b in segments(quote)), "")[:30]
     if units:
         text = f"{clause.label}（{name}）的责任单位是：{units}。"
         if holder is not None and holder.id != cid:

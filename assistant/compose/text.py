@@ -7,6 +7,8 @@ import unicodedata
 
 from assistant.understand.scope import SILENCE_WHAT
 from corpus import Clause, Document, interpretations
+from corpus.parser import UNITS_RE
+from tools.facts import ProfileError, parse_date
 
 # What the generic abstention categories leave open, as an answer names it (corpus/genre.yaml; a pack adds its own).
 ABSTAIN_WHAT = SILENCE_WHAT
@@ -38,8 +40,12 @@ def doc_name(doc: Document) -> str:
 
 def date_text(value) -> str:
     """A meta date (2023-03-20, or a date object) as written in Chinese documents: 2023年3月20日."""
-    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", str(value or "").strip())
-    return f"{m.group(1)}年{int(m.group(2))}月{int(m.group(3))}日" if m else str(value or "")
+    try:
+        span = parse_date(value)
+    except ProfileError:
+        return str(value or "")
+    day = span.start
+    return f"{day.year}年{day.month}月{day.day}日" if span.start == span.end else str(value or "")
 
 
 def units_text(doc: Document, cid: str) -> str:
@@ -96,7 +102,7 @@ def best_quote(clause: Clause, question: str = "", max_sentences: int = 2) -> st
 
 
 def unit_quote(clause: Clause) -> str | None:
-    m = re.search(r"〔责任单位[：:][^〕]*〕", clause.text)
+    m = UNITS_RE.search(clause.text)
     return m.group(0) if m else None
 
 
@@ -115,7 +121,7 @@ def add_citation(cites: list[dict], cite: dict) -> None:
 
 
 def _norm(s: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s)).lower()
+    return "".join(unicodedata.normalize("NFKC", s).split()).lower()
 
 
 def matching_interpretation(doc: Document, cid: str, question: str, *, interpretive: bool = False) -> dict | None:

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import takewhile
 
 from assistant.session import Session
 from assistant.understand.amounts import find_money
-from assistant.understand.focus import Q_MARK, YESNO_Q
+from assistant.understand.focus import Q_MARK, REQUEST, YESNO_Q
 from assistant.understand.lexicon import Lex, lexicon_for
 from assistant.understand.places import (
+    NOT_AT_END,
     PlaceHit,
     containing_places,
     find_places,
@@ -21,7 +23,7 @@ from assistant.understand.places import (
     workshop_place,
 )
 from assistant.understand.routing import MONEY_Q
-from assistant.understand.text import normalise, segment_of, segments
+from assistant.understand.text import SENTENCE_END, is_han, normalise, segment_of, segments
 from assistant.understand.zh import AWARD, HERE, NOT_AT, POLICY, WH
 from corpus import Corpus, Document
 from corpus.packs import pack_for
@@ -90,8 +92,10 @@ def _names(d: Document, lex: Lex) -> list[str]:
     hit = _NAMES.get(id(lex))
     if hit is None or hit[0] is not lex:
         names = [n for n in (normalise(x).strip() for x in (d.doc_number, d.title, *lex.words.names)) if n and n != d.id]
-        prefix = re.match(r"([\u4e00-\u9fa5]+)[〔\[［(（]", d.doc_number or "")
-        words = [normalise(w) for w in (*lex.words.issuer_words, *([prefix.group(1)] if prefix else [])) if w]
+        number = d.doc_number or ""
+        prefix = "".join(takewhile(is_han, number))  # 龙办发 of 龙办发〔2022〕40号: the issuer's short name
+        prefix = prefix if number[len(prefix):len(prefix) + 1] in tuple("〔[［(（") else ""
+        words = [normalise(w) for w in (*lex.words.issuer_words, prefix) if w]
         hit = (lex, names, words)
         _NAMES[id(lex)] = hit
     return hit[1]
@@ -259,7 +263,7 @@ def choose_document(q: str, session: Session, corpus: Corpus, settings) -> Choic
         doc = current if current in named else named[0]
         return Choice(doc, "named", rest, reg)
     covered = [h for h in hits if h.doc is not None and h is not reg and not workshop_place(t, h)
-               and not re.search(rf"{NOT_AT}$", t[max(0, h.span[0] - 4):h.span[0]])]
+               and not NOT_AT_END.search(t[max(0, h.span[0] - 4):h.span[0]])]
     docs = list(dict.fromkeys(h.doc for h in covered))
     if reg is not None:
         if reg.doc is not None and current is not None and reg.doc != current.id \
@@ -381,11 +385,13 @@ _PLACE_Q = re.compile(rf"政策|{AWARD}|扶持|文件|规定|(能|可以)(享受
 def asks_about_place(t: str, h: PlaceHit) -> bool:
     """深圳有什么技改补贴 / 瑞金的政策 / 赣州市本级对…: the question is about that place's own policy."""
     s, e = h.span
-    if _PLACE_Q.search(t[e:e + 10]) or re.search(r"(在|到)$", t[max(0, s - 1):s]):
+    if _PLACE_Q.search(t[e:e + 10]) or s > 0 and t[s - 1] in "在到":
         return True
-    # the place opens the sentence as its subject (赣州市本级对技改…的补贴比例是多少)
-    sentence = re.match(r"[^。;；?？!！]*[。;；?？!！]?", t[s:]).group(0)  # up to and with its end mark
-    return bool(re.search(r"(^|[,，。;；?？!！])(请问|问一下|问下|想问)?$", t[max(0, s - 4):s])
+    # the place opens a clause as its subject (赣州市本级对技改…的补贴比例是多少 / 请问瑞金的…)
+    end = SENTENCE_END.search(t, s)
+    sentence = t[s:end.end() if end else len(t)]  # up to and with its end mark
+    lead = t[segment_of(segments(t), s)[0]:s]
+    return bool((not lead or REQUEST.fullmatch(lead))
                 and re.match(r"(市|县|区|省)?(本级|的|有|对|出台|发布|规定)", t[e:e + 3])
                 and Q_MARK.search(sentence.replace("？", "?")))
 

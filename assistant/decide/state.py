@@ -10,7 +10,7 @@ from assistant.session import Session
 from assistant.understand.facts import NEG_RE
 from assistant.understand.focus import Q_MARK
 from assistant.understand.lexicon import Lex
-from assistant.understand.text import normalise
+from assistant.understand.text import is_han, normalise, segments
 from assistant.understand.turn import Turn
 from assistant.understand.zh import A_NOT_A_ANY
 from tools.amounts import format_yuan
@@ -556,7 +556,7 @@ def facts_named_in_reply(session: Session, turn: Turn, lex: Lex) -> list[tuple[t
         declared.setdefault(lex.path(lex.fact_of(cid)), []).append(rx)
     for f, rx in lex.reply_hints:
         declared.setdefault(lex.path(f), []).append(rx)
-    for part in re.split(r"[,，。;；!！?？\s]+", turn.text):
+    for part in (w for a, b in segments(turn.text) for w in turn.text[a:b].split()):
         grams = {part[i:i + 2] for i in range(len(part) - 1)} - _REPLY_STOP
         for a in asked:
             spec = lex.inputs.get(lex.path(a["fact"]))
@@ -565,7 +565,7 @@ def facts_named_in_reply(session: Session, turn: Turn, lex: Lex) -> list[tuple[t
                 continue  # 注册地是信丰县: where it is registered is read from the place, not from a shared word
             own = declared.get(lex.path(a["fact"]))
             if any(rx.search(part) for rx in own) if own else any(
-                    re.fullmatch(r"[\u4e00-\u9fa5]{2}", g) and g in label for g in grams):
+                    all(map(is_han, g)) and g in label for g in grams):
                 key = tuple(a["fact"].split("."))
                 if all(k != key for k, _ in out):
                     out.append((key, not NEG_RE.search(part)))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from dataclasses import dataclass, fields
 from datetime import date
 
 from corpus import Corpus, Document
+from tools.facts import ProfileError, parse_date
 
 # Bump when the way chunks are made changes, so every stored index is rebuilt.
 CHUNKER_VERSION = 4
@@ -66,15 +66,12 @@ def date_number(value) -> int | None:
         return value.year * 10000 + value.month * 100 + value.day
     if isinstance(value, int) and 10000101 <= value <= 99991231:
         return value
-    m = re.fullmatch(r"\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*", str(value))
-    if not m:
-        return None
-    y, mo, d = map(int, m.groups())
     try:
-        date(y, mo, d)
-    except ValueError:
+        span = parse_date(str(value))
+    except ProfileError:
         return None
-    return y * 10000 + mo * 100 + d
+    day = span.start
+    return day.year * 10000 + day.month * 100 + day.day if span.start == span.end else None
 
 
 def document_dates(doc: Document) -> tuple[int, int]:

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from assistant.understand.amounts import PERCENT_RE, find_money
 from assistant.understand.clause_search import LOCATE_Q, figure_clauses, place_by_text
-from assistant.understand.facts import SELF_RE, TITLE_HELD, concepts, extract_facts, key, level_spans
+from assistant.understand.facts import DATE_IN_TEXT, SELF_RE, TITLE_HELD, concepts, extract_facts, key, level_spans
 from assistant.understand.focus import INTERPRETIVE_Q, Q_MARK, REQUIRE_Q, SEPARATE_Q, YESNO_Q, question_focus
 from assistant.understand.lexicon import Lex, lexicon_for
 from assistant.understand.routing import MONEY_Q, route
@@ -241,7 +241,7 @@ def understand(question: str, lex: Lex | None = None, corpus=None) -> Turn:
         corpus = default_corpus()
     t = correct_terms(normalise(question))
     turn = Turn(text=t, doc=lex.id)
-    if not t or not re.search(r"[\w\u4e00-\u9fa5]", t):
+    if not any(ch.isalnum() for ch in t):  # nothing but marks and spaces
         turn.intent = "help"
         return turn
     t, voiced = without_roles(t)
@@ -263,8 +263,10 @@ def understand(question: str, lex: Lex | None = None, corpus=None) -> Turn:
             pass
     turn.asks_money = bool(MONEY_Q.search(t))
     # one year asked about (2024年呢); 到2025年 is the deadline of a cumulative target, not a year's own figure
-    years = {m.group(1) for m in re.finditer(r"(?<!\d)(20\d\d)\s*年", t)}
-    if len(years) == 1 and not re.search(r"(到|至|截至|截止)\s*20\d\d", t) and not lex.words.dates:
+    dated = [m for m in DATE_IN_TEXT.finditer(t) if len(m.group(1)) == 4]
+    years = {m.group(1) for m in dated}
+    if len(years) == 1 and not any(t[:m.start()].rstrip().endswith(("到", "至", "止")) for m in dated) \
+            and not lex.words.dates:
         turn.year = int(years.pop())
     _reverse(turn, t, lex)
     places = _place_spans(t, lex, corpus)

@@ -27,6 +27,7 @@ from assistant.understand.zh import (
     PUBLISH,
     PUNCT,
     SELF,
+    SPENT_ON,
     SUM_RE,
     TITLE_WON,
     YESNO,
@@ -103,7 +104,7 @@ _HELD_BACK = re.compile(rf"{SELF}(这)?{_SOME}?(都|也|均|全)?(已经|已)?"
 # a figure named after an award word or a level (…奖20万 / ，市级2万), the figure blanked: the document's own
 _FIGURE_AFTER = re.compile(rf"(?:(?P<level>国家级?|省级?|市级?)(的)?)?(?:{AWARD}|奖励|奖|补)?(是|为)?_+(元)?")
 # 22年12月 / 25年开工: a two-digit year is this century's; 10年以上 / 3年内 count years, they date nothing
-_DATE_IN_TEXT = re.compile(r"(?<![\d.])(20\d\d|[12]\d(?=\s*年(?![以之内来多后前间了半度])))\s*年"
+DATE_IN_TEXT = re.compile(r"(?<![\d.])(20\d\d|[12]\d(?=\s*年(?![以之内来多后前间了半度])))\s*年"
                            r"(?:\s*(\d{1,2})\s*月(?:份)?(?:\s*(\d{1,2})\s*[日号])?)?")
 
 
@@ -125,7 +126,7 @@ def _asked_fact(t: str, seg: tuple[int, int], m: re.Match) -> bool:
     # an A-not-A split around the fact's start (入没入库 / 入没入国家统计库 / 符不符合 / 达没达到) asks it
     split_a_not_a = bool(A_NOT_A_ANY.search(t[max(seg[0], m.start() - 6):m.start() + 2]))
     return bool(split_a_not_a or _FACT_Q_BEFORE.search(before) or _FACT_Q_AFTER.match(after)
-                or re.fullmatch(r"(了)?(没|没有)", after)
+                or after in ("没", "没有", "了没", "了没有")
                 or A_NOT_A_ANY.match(after.removeprefix("的")) and len(after) <= 5  # 合同能源管理支不支持 / …的算不算
                 or (t[seg[1]:seg[1] + 1] == "?" and re.fullmatch(r"(了)?(的)?(企业|项目)?(了)?", after)))
 
@@ -253,7 +254,7 @@ def _statements(turn: Turn, t: str, segs, lex: Lex) -> None:
 
 
 # 其余是封边机和MES / 剩下的都是智能装备: the rest of a total, named and not counted
-_REMAINDER = re.compile(r"(其余|其他|其它|剩下|剩余|余下)(的)?(部分)?(都|全|全部)?(是|为|用于|买了|花在)(?![^,，。;；]*\d)")
+_REMAINDER = re.compile(rf"(其余|其他|其它|剩下|剩余|余下)(的)?(部分)?(都|全|全部)?{SPENT_ON}(?![^,，。;；]*\d)")
 # 发改局认定这个项目不符合…: a body's finding about the enterprise, stated, not a question about 认定
 _FINDING = re.compile(rf"{ORGAN}(已经|已)?(认定|核定|确认)")
 _RULE_AFTER = re.compile(rf"[^,，。;；]{{0,8}}?(?:{POLICY}|{PUBLISH})")
@@ -283,7 +284,7 @@ def _condition_words(turn: Turn, t: str, segs, lex: Lex) -> None:
             if negated(t, seg, m.start()) or _POST_NEG_RE.fullmatch(rest) or _POST_NEG_RE.fullmatch(rest[k:]):
                 # 信用记录不好 against 信用记录良好: the label's own words, then the negation
                 value = False
-            elif re.search(r"已(经)?$", t[max(seg[0], m.start() - 2):m.start()]) or _DONE_AFTER.match(t, m.end()) \
+            elif t[max(seg[0], m.start() - 2):m.start()].endswith(("已", "已经")) or _DONE_AFTER.match(t, m.end()) \
                     or "过" in t[max(seg[0], m.start() - 10):m.start()]:  # 出过一起重大事故: it happened
                 # (没享受过其他财政贴息: the negator before the verb of 过 governs it)
                 value = not NEG_RE.search(t[max(seg[0], m.start() - 10):m.start()])
@@ -364,7 +365,7 @@ def _slot_for(t: str, seg: tuple[int, int], span: tuple[int, int], lex: Lex) -> 
             firm = [(False, 0, span[0] - c[1], 0, c[2]) for c in sorted(heads, key=lambda c: c[1])[-1:]]
         best = min(firm, key=lambda c: c[2]) if firm else best
     named_after = [c for c in cands if c[1] == 1 and not c[0] and c[-1] != "~other"
-                   and re.match(r"(是|为|用于|用在|花在|买了|买的)", t[span[1]:span[1] + 3])]
+                   and re.match(SPENT_ON, t[span[1]:span[1] + 3])]
     described_before = best is not None and best[1] == 0 and bool(find_money(t[span[0] - best[2]:span[0]])[0])
     if best is not None and named_after and (best[-1] == "~other" or described_before):
         # 剩下1350万是设备 / 其中40万是订阅的云服务 另外15万是买断的CAD软件: what the amount is said to be, not the
@@ -541,7 +542,7 @@ def _amount_facts(turn: Turn, t: str, segs, lex: Lex) -> None:
             continue
         outside = lex.excluded_words(None)
         if _PART_OF.search(t, seg[0], span[0]) and (outside is not None and outside.search(t, span[1], seg[1])
-                                                   or re.search(r"不(是|算|属于)", t[span[1]:seg[1]] + t[seg[1]:seg[1] + 6])):
+                                                   or NEG_RE.search(t[span[1]:seg[1]] + t[seg[1]:seg[1] + 6])):
             turn.deltas.append((None, -amount))
             turn.figures.append(amount)
             continue  # 这1,200万里有150万是厂房建设: a part the base excludes, taken out of the figure said
@@ -735,7 +736,7 @@ def _dates(turn: Turn, t: str, segs, lex: Lex) -> None:
         taken: set[int] = set()
         for m in rx.finditer(t):
             seg = segment_of(segs, m.start())
-            cands = [d for d in _DATE_IN_TEXT.finditer(t, seg[0], seg[1]) if d.start() not in taken]
+            cands = [d for d in DATE_IN_TEXT.finditer(t, seg[0], seg[1]) if d.start() not in taken]
             if not cands:
                 continue
             # the gap between the date and the word (22年12月开工 24年投用: 开工 is 22年12月's, 投用 24年's)
@@ -1070,5 +1071,5 @@ def bare_reply(turn: Turn, t: str, lex: Lex) -> None:
     turn.reply_all = turn.reply and bool(_BARE_ALL.search(t.rstrip("。.!！~")) or _ALL_COND.search(t))
 
 
-__all__ = ["NEG_RE", "SELF_RE", "TITLE_HELD", "said_alone", "bare_reply", "concepts", "extract_facts", "item_index", "key", "level_spans",
+__all__ = ["DATE_IN_TEXT", "NEG_RE", "SELF_RE", "TITLE_HELD", "said_alone", "bare_reply", "concepts", "extract_facts", "item_index", "key", "level_spans",
            "negated"]

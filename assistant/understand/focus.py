@@ -20,7 +20,7 @@ def asking_text(t: str) -> str:
     return "，".join(kept)
 
 # The clause(s) that carry the question: a question word, or a trailing request (请问…/想问…/帮我算…).
-_REQUEST = re.compile(r"请问|想问|我想问|问一下|问下|咨询一下|帮我(算|看|查|测算)|麻烦(算|看|问)")
+REQUEST = re.compile(r"请问|想问|我想问|问一下|问下|咨询一下|帮我(算|看|查|测算)|麻烦(算|看|问)")
 # A clause that states something about the enterprise (我们…, amounts, 已…了) is a statement, not the question.
 _STATEMENT = re.compile(r"我|本(企业|公司|单位)|公司|厂|\d|了|已|刚")
 
@@ -30,7 +30,7 @@ def question_focus(t: str, has_topic=None) -> str:
     their keywords feed the profile and must not decide the route. Without any question word, the whole turn."""
     segs = segments(t)
     req = None
-    for m in _REQUEST.finditer(t):
+    for m in REQUEST.finditer(t):
         req = m
     if req is not None:
         start = segment_of(segs, req.start())[0]

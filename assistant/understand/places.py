@@ -111,7 +111,9 @@ _SUB_AREA = r"[\u4e00-\u9fa5]{1,8}?(?:区|县|镇|乡|园)"
 # what follows a place that says the enterprise is there: registered (…注册的, group "reg"), or a firm of it (龙南规上
 # 企业 / 瑞金市的工厂); a smaller area of the place may stand between (赣州经开区注册的, group "area")
 _AFTER_PLACE = re.compile(rf"{HERE}(?P<area>{_SUB_AREA})?(的)?(?:(?P<reg>注册|登记|落户)|[^,，。；;]{{0,4}}?(企业|公司)|工厂|厂)")
-_SELF_BEFORE = re.compile(rf"(?:{SELF}|公司|企业)(是|属于|在)?(一家)?$")
+_SELF_BEFORE = re.compile(rf"(?:{SELF}|公司|企业)(就)?(是|属于|在)?(一家)?$")
+# a place denied just before it (不在龙南 / 不是南康的)
+NOT_AT_END = re.compile(rf"{NOT_AT}$")
 _NOT_REG = re.compile(r"(也|还)?(有|设|开|建|办|是|租)(了)?(我们的)?(个|一个|一家)?(分厂|车间|分公司|厂区|厂房|项目|基地|工厂|厂)|"
                       r"(在|到)[^,，。]{0,6}(实施|建设|建|投资|投产)")
 
@@ -123,7 +125,7 @@ def _registration(t: str, h: PlaceHit) -> tuple[bool, bool]:
     """(whether the place is negated, 不在龙南; whether it is said as registration, 注册在X / X注册的)."""
     s, e = h.span
     before, after = t[max(0, s - 8):s], t[e:e + 8]
-    neg = re.search(rf"{NOT_AT}$", before) is not None
+    neg = NOT_AT_END.search(before) is not None
     return neg, bool(_REG_BEFORE.search(before) or (m := _AFTER_PLACE.match(after)) and m.group("reg"))
 
 
@@ -144,10 +146,11 @@ def registered_place(t: str, hits: list[PlaceHit]) -> tuple[PlaceHit | None, boo
             return h, False  # 在安远还有个子公司，…那个能拿多少: a subsidiary is an enterprise registered there
         if workshop_place(t, h):
             continue  # 在深圳也开了分厂: a branch, not the enterprise's seat
-        if not neg and re.search(rf"{SELF}(企业|公司)?(就)?在$", before):
+        own = _SELF_BEFORE.search(before)
+        if not neg and own and own.group(0).endswith("在"):
             return h, False  # 我们企业在龙南: where the enterprise is
-        if _AFTER_PLACE.match(after) and (_SELF_BEFORE.search(before) or re.search(r"(是|在)$", before) or s == 0
-                                              or re.search(r"[,，。；;]$", before)):
+        if _AFTER_PLACE.match(after) and (own or before.endswith(("是", "在")) or s == 0
+                                              or before[-1:] in tuple(",，。；;")):
             return h, False  # 瑞金市的企业 / 我们龙南规上企业: the enterprise's own place
     if re.search(r"(外地|异地)(注册|企业)", t):
         return None, True
@@ -177,5 +180,5 @@ def workshop_place(t: str, h: PlaceHit) -> bool:
     return bool(_NOT_REG.match(t[e:e + 12].lstrip("市县区")) or _NOT_REG.search(t[e:e + 12]))
 
 
-__all__ = ["PlaceHit", "containing_places", "find_places", "registered_place", "registrations", "says_elsewhere",
+__all__ = ["NOT_AT_END", "PlaceHit", "containing_places", "find_places", "registered_place", "registrations", "says_elsewhere",
            "sub_area", "workshop_place"]

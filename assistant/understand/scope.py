@@ -56,6 +56,10 @@ SUBJECT_KINDS = frozenset(s.kind for s in _GENRE.silences if s.subject)
 STACKING: list[tuple[str, re.Pattern]] = [(mode, _compile(w, f"stacking {mode}")) for mode, w in _GENRE.stacking.items()]
 
 
+# where a document defers its application details (申报要求按相关规定执行), and its application section's heading
+PROCEDURE: dict[str, re.Pattern] = {k: _compile(w, f"procedure {k}") for k, w in _GENRE.procedure.items()}
+
+
 # --- the document's own facts (文号 / 印发日期 / 发文机关 / 几部分) ---------------------------------
 @dataclass(frozen=True)
 class _FactAsked:
@@ -94,5 +98,5 @@ def document_facts_asked(text: str, topics: list[str]) -> list[str]:
     return next(([f.kind] for f in _FACTS if f.then and f.asked(text, topics)), [])
 
 
-__all__ = ["ABSTAIN_PATTERNS", "DATED_PATTERNS", "OFF_TOPIC", "SILENCE_WHAT", "STACKING", "SUBJECT_KINDS", "WITH_TITLES",
+__all__ = ["ABSTAIN_PATTERNS", "DATED_PATTERNS", "OFF_TOPIC", "PROCEDURE", "SILENCE_WHAT", "STACKING", "SUBJECT_KINDS", "WITH_TITLES",
            "document_facts_asked"]

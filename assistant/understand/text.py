@@ -24,6 +24,11 @@ def _t2s():
         return None
 
 
+def is_han(ch: str) -> bool:
+    """Whether a character is a Chinese one (CJK unified ideographs and extension A)."""
+    return "\u3400" <= ch <= "\u9fff"
+
+
 def _halfwidth(text: str) -> str:
     out = []
     for ch in text or "":
@@ -37,7 +42,7 @@ def normalise(text: str) -> str:
     become commas, other spaces go. Every entry point reads questions through this."""
     s = _halfwidth(text if isinstance(text, str) else "")
     conv = _t2s()
-    if conv is not None and re.search(rf"[{_CJK}]", s):
+    if conv is not None and any(map(is_han, s)):
         s = conv.convert(s)
     s = s.lower()
     # 上 云 补 贴 比 例: characters typed one by one are one word; spaces between words separate them
@@ -73,7 +78,7 @@ def _typo_variants() -> dict[str, str]:
     for t in terms:
         for w in [t["term"], *(t.get("aliases") or [])]:
             w = str(w)
-            if len(w) >= 2 and re.fullmatch(r"[\u4e00-\u9fa5]+", w):
+            if len(w) >= 2 and all(map(is_han, w)):
                 words.add(w)
     out: dict[str, str] = {}
     for w in sorted(words, key=len):
@@ -98,7 +103,7 @@ def _lexicon_terms() -> set[str]:
                 for spec in pack.rules.inputs.values():
                     words.add(spec.label)
             for t in pack.lexicon.topics:
-                words |= {w for w in re.split(r"[|()?]", t.words) if re.fullmatch(r"[\u4e00-\u9fa5]{3,}", w)}
+                words |= {w for w in re.split(r"[|()?]", t.words) if len(w) >= 3 and all(map(is_han, w))}
         return words
     except Exception:  # noqa: BLE001 - the lexicon adds terms; the glossary alone still works
         return set()
@@ -148,5 +153,5 @@ def _segment_of(spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:
     return pos, pos
 
 
-__all__ = ["SENTENCE_END", "correct_terms", "normalise", "segment_of", "segments"]
+__all__ = ["SENTENCE_END", "correct_terms", "is_han", "normalise", "segment_of", "segments"]
 segment_of = _segment_of

@@ -32,6 +32,8 @@ SUM = one_of("加起来", "加在一起", "合起来", "合计", "一共", "总�
 SUM_RE = re.compile(SUM)
 # each of several (各付了1万 / 分别多少 / 每级)
 EACH = one_of("各", "分别", "每个", "每项", "每级", "均", "都是")
+# what money went to (是设备 / 用于上云 / 花在软件上)
+SPENT_ON = one_of("是", "为", "用于", "用在", "花在", "买了", "买的")
 # a supposition (如果 / 换成)
 IF = one_of("如果", "假如", "要是", "假设", "倘若")  # a bare 若 only where it opens a clause (若干)
 CHANGE_TO = one_of("换成", "改成", "改为", "变成")
@@ -57,4 +59,4 @@ PUNCT = "[,，。;；]"
 
 
 __all__ = ["AWARD", "A_NOT_A", "A_NOT_A_ANY", "CAP", "CHANGE_TO", "EACH", "HERE", "IF", "MODAL_Q", "NEG", "NOT_AT", "ORGAN", "POLICY", "PARTICLE_Q", "PUBLISH",
-           "PUNCT", "QUESTION", "SELF", "SUM", "SUM_RE", "TAKES_EFFECT", "TITLE_WON", "WH", "WHEN", "YESNO", "one_of"]
+           "PUNCT", "QUESTION", "SELF", "SPENT_ON", "SUM", "SUM_RE", "TAKES_EFFECT", "TITLE_WON", "WH", "WHEN", "YESNO", "one_of"]
