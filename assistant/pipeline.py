@@ -271,6 +271,9 @@ def _deterministic_answer(question: str, session: Session, corpus: Corpus, max_c
     elif (session.last_intent == "award" and intent in ("abstain", "search") and not turn.clause_ref
           and not Q_MARK.search(turn.text) and not turn.injection and session.profile):
         intent = "award"  # 2023年11月验收的, after a money answer: a statement about the enterprise; the award stands
+    elif session.last_intent == "award" and intent == "eligibility" and session.profile \
+            and any(v is False for _, v in turn.facts):
+        intent = "award"  # 统计库没列进去 那还能拿吗, after a money answer: the award again, with the condition denied
     # 符合产业政策吗 with a profile: whether the enterprise meets it, which the document cannot settle
     own_condition = bool(intent in ("lookup", "search") and turn.asked_conditions and not turn.facts and session.profile
                          and not turn.clause_ref and not REQUIRE_Q.search(turn.focus))

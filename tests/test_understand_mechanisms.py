@@ -1038,3 +1038,21 @@ def test_a_figure_said_alone_with_hedges_is_a_bare_reply_but_one_said_with_a_neg
     assert not said_alone("哦不对 是200万整", [(5, 9)])
     assert not said_alone("50万 设备是新买的", [(0, 3)])
     assert not said_alone("是的", [])
+
+
+def test_a_clause_ending_in_bu_asks_and_a_remark_in_brackets_is_its_own_clause(read):
+    ans, _ = _answer("龙办发40号现在还执行不 2025年以后有没有发文延期")
+    assert ans.abstained and "2025" in ans.answer
+    t = read(LN, "（回答格式要求：别的条款不要写）龙南注册的企业 接入了标识解析二级节点 验收通过 实际投资七十三万 补多少")
+    assert (("node_registered_in_longnan",), False) not in t.facts
+
+
+def test_things_bought_named_alone_before_their_amounts_are_parts_of_one_figure(read):
+    t = read(LN, "规上企业 技改项目竣工入统 符合产业政策 设备是分几样买的 数控加工中心三百二十万 工业机器人二百六十万 "
+                 "在线检测设备八十五万 合起来补多少")
+    assert _amounts(t, "equipment") == [Decimal("6650000.00")]
+
+
+def test_a_condition_denied_after_a_money_answer_computes_the_award_again():
+    ans, _ = _answer("规上 技改项目竣工 入统 符合产业政策 设备九百六十万 能补多少", "国家统计库没列进去 那还能拿吗")
+    assert ans.award is not None and Decimal(str(ans.award["total"])) == 0

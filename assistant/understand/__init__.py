@@ -20,7 +20,7 @@ from assistant.understand.turn import Turn
 from assistant.understand.zh import AWARD, CAP, CHANGE_TO, IF, SUM
 from tools.amounts import find_amounts
 
-_NEW_PROJECT = re.compile(r"(?:(?:再|又|还|另)有|(?:再|又|还)?(?:加|增加|新增|多))了?一?个[\u4e00-\u9fa5]{0,4}?项目|还有一个|再一个|(?:再|又)[\u4e00-\u9fa5]{1,3}?一个|另(?:外)?一(?:个|项)|第二个")
+_NEW_PROJECT = re.compile(r"(?:(?:再|又|还|另)有|(?:再|又|还)?(?:加|增加|新增|多))了?一?个[\u4e00-\u9fa5]{0,8}?项目|还有一个|再一个|(?:再|又)[\u4e00-\u9fa5]{1,3}?一个|另(?:外)?一(?:个|项)|第二个")
 _WHATIF = re.compile(rf"^(那|那么|若)|{IF}|{CHANGE_TO}|呢\??$")
 _SWITCH = re.compile(r"^(另外|换个话题|换个问题|再问|还想问|顺便问|我还想问|还有个问题|另一个问题)")
 INJECTION = re.compile(

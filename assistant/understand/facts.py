@@ -11,7 +11,7 @@ from assistant.understand.amounts import PERCENT_RE, ROLE_SUM, amount_role, find
 from assistant.understand.focus import INTERPRETIVE_Q, Q_MARK
 from assistant.understand.lexicon import Lex
 from assistant.understand.scope import STACKING
-from assistant.understand.text import SENTENCE_END, normalise, segment_of, segments
+from assistant.understand.text import SENTENCE_END, is_han, normalise, segment_of, segments
 from assistant.understand.turn import Turn
 from assistant.understand.zh import (
     A_NOT_A,
@@ -644,8 +644,14 @@ def _amount_facts(turn: Turn, t: str, segs, lex: Lex) -> None:
         in_list = "." in path and lex.kind(path.split(".")[0]) == "list"
         if in_list:
             # (买了开料机和封边机共310万: a weak word names its part too)
-            named = [t[a:b] for a, b, f in concepts(t, *own_words, lex) if f in (slot, "~weak")]
-            words.setdefault(key(slot), []).append(named[-1] if named else None)
+            named = [(a, t[a:b]) for a, b, f in concepts(t, *own_words, lex) if f in (slot, "~weak")]
+            # (数控加工中心320万 工业机器人260万: a thing bought, named alone before the amount in its clause, names its
+            # part too; a name said in the amount's own clause goes before one said earlier)
+            clause = t[max(own_words[0], seg[0]):span[0]].strip()
+            inside = [w for a, w in named if a >= seg[0]]
+            thing = clause if 2 <= len(clause) <= 8 and all(map(is_han, clause)) and not (
+                Q_MARK.search(clause) or A_NOT_A_ANY.search(clause) or NEG_RE.search(clause)) else None
+            words.setdefault(key(slot), []).append(inside[-1] if inside else thing or (named[-1][1] if named else None))
         if in_list and count and _EACH.search(t[seg[0]:span[0]] + t[span[1]:span[1] + 2]):
             copies = count[0]  # 两个项目每个都买了2000万 / 三个项目各600万
         if lex.words.remainders and SUM_RE.search(t, seg[0], span[0]) and _REMAINDER.search(t, span[1]):

@@ -24,7 +24,7 @@ from assistant.understand.turn import Turn
 from assistant.understand.zh import AWARD, MODAL_Q
 
 MONEY_Q = re.compile(
-    rf"(能|可以)(拿|享受|奖)|拿多少|(能|可)获得|能得|能补|(?:{AWARD}|奖|补)多少|多少(钱|奖励)|能不能(拿|享受|申请|获得)|可不可以|"
+    rf"(能|可以)(拿|享受|奖)|拿多少|(能|可)获得|能得|能补|(?:{AWARD}|奖|补|贴)多少|多少(钱|奖励)|能不能(拿|享受|申请|获得)|可不可以|"
     rf"能否(享受|获得|申请)|符合(条件)?吗|有没有(奖|补)|有{AWARD}吗|[奖补](吗|么|不[奖补])|(合计|一共|总共)(?!(有)?(多少|几)(家|个|项|条|所|批))|算一下|测算|计算|多少$|多少\?|够不够|够吗"
 )
 # What can we get (还能申请哪些奖励 / 有啥政策可以享受 / 还有什么扶持): the list of every rule, even with facts stated.
@@ -117,7 +117,11 @@ def route(turn: Turn, t: str, lex: Lex) -> str:
         if rx.search(asking if kind != "not_covered" else t):
             turn.abstain_kind = kind
             return "abstain"
+    # a turn that asks nothing and states the enterprise's facts (今年这次是到期复评) asks no silence of the document
+    stating = not Q_MARK.search(t) and bool(turn.facts or turn.titles or turn.prior_titles or turn.unresolved_amounts)
     for kind, rx in ABSTAIN_PATTERNS:
+        if stating and kind not in SUBJECT_KINDS:
+            continue
         if kind == "validity" and lex.pack.meta.expires is not None:
             # a document that states its validity answers from its own clause; said beside a money question
             # (那时候办法还在有效期内 现在能拿50万吗) it is a statement, and the money is answered

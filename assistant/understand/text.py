@@ -129,10 +129,11 @@ def correct_terms(t: str) -> str:
     return "".join(out)
 
 
-# Segment delimiters: facts and negations are judged within one segment (a comma must not merge a digit group).
+# Segment delimiters: facts and negations are judged within one segment (a comma must not merge a digit group; a
+# remark in brackets is a segment of its own, a numbered item's bracket 四(三)1 is not).
 # where a sentence ends (a segment ends at a comma too)
 SENTENCE_END = re.compile(r"[。；;！!？?\n]")
-_SEG_RE = re.compile(r"[。；;！!？?\n：:]|(?<!\d),|,(?!\d{3}(?!\d))|，")
+_SEG_RE = re.compile(r"[。；;！!？?\n：:]|(?<!\d),|,(?!\d{3}(?!\d))|，|\((?![一二三四五六七八九十\d]{1,3}\))|(?<![(一二三四五六七八九十\d])\)")
 
 
 def segments(text: str) -> list[tuple[int, int]]:
