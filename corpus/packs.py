@@ -898,11 +898,6 @@ def read_genre(path: Path | None = None) -> Genre:
         raise PackError(f"{path} 格式不对：{where}。") from None
 
 
-def genre_silences(path: Path | None = None) -> list[Silence]:
-    """The genre's silence categories (see read_genre)."""
-    return read_genre(path).silences
-
-
 def _brief_kind(row: Any) -> str:
     return str(row.get("kind") or "无名") if isinstance(row, dict) else "不是键值映射"
 
@@ -911,7 +906,7 @@ __all__ = [
     "CAP_SCOPES", "CONDITION_OPS", "INPUT_TYPES", "RULE_KINDS", "STACKINGS", "AmountWords", "BandSpec", "CapSpec",
     "ClassificationSpec", "ConditionSpec", "DocumentCapSpec", "InputSpec", "Lexicon", "Statement", "TitleFamily", "TopicWords", "Meta", "OptionSpec", "Pack",
     "PackError", "ParameterSpec", "Place", "RuleSpec", "RulesFile", "input_paths", "load_pack", "pack_for",
-    "read_pack_yaml", "DOCUMENT_FACT_KINDS", "DocumentFact", "Genre", "Silence", "genre_silences", "read_genre",
+    "read_pack_yaml", "DOCUMENT_FACT_KINDS", "DocumentFact", "Genre", "Silence", "read_genre",
     "steady_files",
 ]
 

@@ -92,14 +92,14 @@ def test_adding_a_bad_id_or_a_bundled_id_is_refused(tmp_path):
 
 
 def test_the_genres_silence_categories_load_and_a_malformed_entry_is_refused_naming_file_and_entry(tmp_path):
-    from corpus.packs import PackError, genre_silences
+    from corpus.packs import PackError, read_genre
 
-    kinds = [s.kind for s in genre_silences()]
+    kinds = [s.kind for s in read_genre().silences]
     assert {"materials", "deadline", "validity", "penalty"} <= set(kinds) and len(kinds) == len(set(kinds))
     bad = tmp_path / "genre.yaml"
     bad.write_text("silences:\n  - kind: contact\n    words: 电话\n", encoding="utf-8")  # no `what`
     with pytest.raises(PackError) as e:
-        genre_silences(bad)
+        read_genre(bad)
     assert "genre.yaml" in str(e.value) and "contact" in str(e.value) and "what" in str(e.value)
 
 

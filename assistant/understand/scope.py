@@ -66,24 +66,23 @@ class _FactAsked:
     kind: str
     all_of: tuple[re.Pattern, ...]
     absent: re.Pattern | None
-    topic: str  # any | none | with (the `with_topic` words found whenever a topic is named)
-    with_topic: re.Pattern | None
+    # when a topic is named too: True asks anyway, False never, a pattern only where its words are also said
+    with_topic: bool | re.Pattern
     then: bool
 
     def asked(self, text: str, topics: list[str]) -> bool:
         if not all(rx.search(text) for rx in self.all_of) or self.absent and self.absent.search(text):
             return False
-        if topics and self.topic == "none":
-            return False
-        return not (topics and self.with_topic and not self.with_topic.search(text))
+        if not topics or self.with_topic is True:
+            return True
+        return bool(self.with_topic) and bool(self.with_topic.search(text))
 
 
 def _fact_asked(f) -> _FactAsked:
     where = f"document_facts {f.kind}"
-    topic = f.topic if f.topic in ("any", "none") else "with"
+    with_topic = {"any": True, "none": False}.get(f.topic) if f.topic in ("any", "none") else _compile(f.topic, where)
     return _FactAsked(f.kind, tuple(_compile(w, where) for w in [f.words, *f.also]),
-                      _compile(f.absent, where) if f.absent else None, topic,
-                      _compile(f.topic, where) if topic == "with" else None, f.then)
+                      _compile(f.absent, where) if f.absent else None, with_topic, f.then)
 
 
 _FACTS = [_fact_asked(f) for f in _GENRE.document_facts]
