@@ -33,12 +33,20 @@ from assistant.decide.state import apply_turn, facts_named_in_reply, fill_asked,
 from assistant.session import Session
 from assistant.understand import normalise, understand, without_roles
 from assistant.understand.amounts import find_money
-from assistant.understand.clause_search import INCLUSION_Q, content_bigrams, document_names, text_leader, unnamed_things
+from assistant.understand.clause_search import (
+    INCLUSION_Q,
+    VARIANT_Q,
+    content_bigrams,
+    document_names,
+    text_leader,
+    unnamed_things,
+)
 from assistant.understand.facts import level_spans, said_alone
 from assistant.understand.focus import BASIS_Q, LIKE_Q, Q_MARK, REQUIRE_Q
 from assistant.understand.lexicon import Lex, lexicon_for
 from assistant.understand.places import PlaceHit
 from assistant.understand.scope import ABSTAIN_PATTERNS
+from assistant.understand.text import segments
 from assistant.understand.zh import AWARD, SELF, TITLE_WON, WH
 from corpus import Corpus, CorpusError
 
@@ -482,9 +490,17 @@ def _unnamed_in_base(lex: Lex, turn, intent: str) -> list[str]:
     either = focus.find("还是")
     if either > 0 and (BASIS_Q.search(focus) or "按" in focus[:either] and "算" in focus[either:]):
         return unnamed_things(focus, lex.doc)
-    if intent == "award" or any(not isinstance(v, bool) for _, v in turn.facts) or not INCLUSION_Q.search(focus):
+    if intent == "award" or any(not isinstance(v, bool) for _, v in turn.facts):
         return []
-    return unnamed_things(turn.text, lex.doc)  # the whole turn: the things asked about may come before the question
+    if INCLUSION_Q.search(focus):
+        return unnamed_things(turn.text, lex.doc)  # the whole turn: the things asked about may come before the question
+    # 国外软件的订阅费算不算 / 云服务商有没有指定名单: the kind of thing asked about, in the clause asking it; offered
+    # beside an alternative the document names (还是必须是工信部的名单), the document's own words answer it
+    alternative = turn.text.find("还是", turn.text.find(focus) + 1)
+    if alternative > 0 and not unnamed_things(turn.text[alternative:], lex.doc):
+        return []
+    return list(dict.fromkeys(w for a, b in segments(focus) if VARIANT_Q.search(focus, a, b)
+                              for w in unnamed_things(focus[a:b], lex.doc)))
 
 
 def _asks_an_award_it_lacks(lex: Lex, turn, intent: str) -> bool:

@@ -1056,3 +1056,22 @@ def test_things_bought_named_alone_before_their_amounts_are_parts_of_one_figure(
 def test_a_condition_denied_after_a_money_answer_computes_the_award_again():
     ans, _ = _answer("规上 技改项目竣工 入统 符合产业政策 设备九百六十万 能补多少", "国家统计库没列进去 那还能拿吗")
     assert ans.award is not None and Decimal(str(ans.award["total"])) == 0
+
+
+def test_a_kind_of_thing_the_document_never_names_asked_whether_it_qualifies_is_a_silence_naming_it():
+    ans, _ = _answer("南康第五条的云服务 用境外厂商的云算不算")
+    assert ans.abstained and "区工信局" in ans.answer and "厂商" in ans.answer
+    assert [c["clause"] for c in ans.citations][:1] in (["5"], [])
+
+
+def test_a_kind_of_thing_offered_beside_the_documents_own_alternative_is_answered_from_the_clause():
+    ans, _ = _answer("安远绿色设计产品 地方目录算不算 还是必须进工信部的名单")
+    assert not ans.abstained and "工业和信息化部绿色设计产品名单" in ans.answer
+
+
+def test_a_measure_of_things_is_not_a_kind_of_thing_but_a_distinguishing_word_is():
+    from assistant.understand.clause_search import unnamed_things
+
+    doc = default_corpus().document(NK)
+    found = unnamed_things("有几台是买的二手数控设备 一部分能不能算进软硬件投资额", doc)
+    assert "二手" in found and not {"几台", "一部分"} & set(found)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
-from assistant.understand.text import normalise
+from assistant.understand.text import is_han, normalise
 from assistant.understand.turn import Turn
+from assistant.understand.zh import A_NOT_A_ANY
 from corpus import Document
 
 # --- clause text search: where the document itself says it ----------------------------------------------------
@@ -76,19 +78,21 @@ def shares_words(t: str, lex) -> bool:
 
 # asking whether something counts toward a base (算进设备投资额里 / 含税还是不含税 / 增值税要不要扣掉)
 INCLUSION_Q = re.compile(r"算进|算入|计入|算在[^,，。]{0,8}里|包括|包含|含不含|还是不含|扣掉|扣除")
+# asking whether a kind of thing qualifies (国外软件算不算 / 是不是必须国产的 / 有没有指定名单): judged in its own clause
+VARIANT_Q = re.compile(r"算不算|(是不是|是否)(必须|只能|一定要)|必须(是|用|为)|只能(是|用)|有没有指定|指定(的)?(名单|机构|单位)")
 _SAID: dict[int, tuple] = {}
-_NOUN_TAGS = ("n", "nz", "nl", "ng", "b")  # b: a distinguishing word (二手 / 进口)
+# nouns, distinguishing words (进口), set phrases (国外软件) and abbreviations; jieba reads 二手 as a numeral
+_NOUN_TAGS = ("n", "nz", "nl", "ng", "nr", "nrt", "b", "l", "j", "m")
+# a quantity (几台 / 一部分 / 两年 / 六百), not a kind of thing (二手): numerals alone, or ending in a measure word
+_QUANTITY = re.compile(r"[\d一二三四五六七八九十百千万亿两几半零多每整这那些]+|.*[台套个件项次年月天日家条部批份种类位名分下点些]")
 
 
 def unnamed_things(t: str, doc: Document) -> list[str]:
     """The nouns of a question that neither the document nor its adopted readings ever name (进口关税 / 海运费 /
     增值税 for 南康): what the question asks about, on which the document is silent."""
-    import jieba
-    import jieba.posseg
-
     from corpus import interpretations
 
-    jieba.setLogLevel(60)
+    cut = _noun_cutter()
     hit = _SAID.get(id(doc))
     if hit is None or hit[0] is not doc:  # the document's words, joined once per document
         hit = (doc, normalise("".join(c.text for c in doc) + "".join(str(v) for it in interpretations(doc)
@@ -96,8 +100,33 @@ def unnamed_things(t: str, doc: Document) -> list[str]:
         _SAID[id(doc)] = hit
     said = hit[1]
     names = normalise(doc.title + doc.doc_number)
-    return list(dict.fromkeys(w for w, tag in jieba.posseg.cut(t) if tag in _NOUN_TAGS and len(w) >= 2
-                              and w not in said and w not in names))
+    return list(dict.fromkeys(w for w, tag in cut(t) if tag in _NOUN_TAGS and len(w) >= 2
+                              and all(map(is_han, w)) and not (tag == "m" and _QUANTITY.fullmatch(w))
+                              and not A_NOT_A_ANY.search(w)
+                              and w not in said and w not in names and not _said_as_term(w, said)))
+
+
+@lru_cache(maxsize=1)
+def _noun_cutter():
+    """jieba's part-of-speech cut with the glossary's words kept whole (工信部 / 规上 never split)."""
+    import jieba
+    import jieba.posseg
+
+    from assistant.index.sparse import load_glossary
+
+    jieba.setLogLevel(60)
+    for t in load_glossary()["terms"]:
+        for w in [t["term"], *(t.get("aliases") or ())]:
+            jieba.add_word(str(w), tag="n")
+    return jieba.posseg.cut
+
+
+def _said_as_term(w: str, said: str) -> bool:
+    """A glossary word the document says in another of its forms (技改 for 技术改造 / 工信部 for 工业和信息化部)."""
+    from assistant.index.sparse import load_glossary
+
+    return any(w == t["term"] or w in (t.get("aliases") or ()) for t in load_glossary()["terms"]
+               if any(str(f) in said for f in [t["term"], *(t.get("aliases") or ())]))
 
 
 def text_scores(t: str, doc: Document, figure: bool = False) -> dict[str, float]:
