@@ -505,7 +505,7 @@ def _unnamed_in_base(lex: Lex, turn, intent: str) -> list[str]:
 
 def _asks_an_award_it_lacks(lex: Lex, turn, intent: str) -> bool:
     """How much is awarded for something the document names only as a task or target (龙南绿色工厂奖多少)."""
-    return bool(intent == "lookup" and turn.asks_money and lex.has_rules and turn.topics and not turn.clause_ref
+    return bool((intent == "lookup" or intent == "award" and not turn.injection) and turn.asks_money and lex.has_rules and turn.topics and not turn.clause_ref
                 and any(w in (turn.focus or "") for w in "奖补拿领")
                 and not any(c in lex.award_clauses or c == lex.cap_clause for c in turn.topics)
                 and not any(not isinstance(v, bool) for _, v in turn.facts) and not turn.interpretive)

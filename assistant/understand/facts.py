@@ -1010,7 +1010,7 @@ _MORE_OF = re.compile(r"(漏了|忘了(说)?|还漏了|补充(一下)?)[,，]?(�
 # one item said to be the same (同一个项目 / 同一笔贷款): its several figures are parts of it
 _SAME_ITEM = re.compile(r"同一(个|笔|项|期)")
 # not knowing a fact (不太清楚 / 不确定 / 说不准)
-_UNSURE = re.compile(r"不(太|很)?(清楚|确定|知道|了解)|没(搞|弄)?清楚|说不准|拿不准")
+_UNSURE = re.compile(r"不(太|很)?(清楚|确定|知道|了解)|没(搞|弄)?清楚|说不准|拿不准|(还在|正在|尚在|待)(定性|认定|调查|核实|核定|审核|评审)")
 
 
 def _spans_of(t: str, segs) -> list[tuple[int, int]]:
@@ -1024,12 +1024,44 @@ def _spans_of(t: str, segs) -> list[tuple[int, int]]:
     return out + ([(at, len(t))] if at < len(t) else [])
 
 
+def _stated_keys(t: str, span: tuple[int, int], segs, lex: Lex) -> set:
+    """The facts one stretch of the text states alone."""
+    a, b = span
+    scratch = Turn(text=t)
+    alone = "_" * a + t[a:b] + "_" * (len(t) - b)
+    _statements(scratch, alone, segs, lex)
+    _condition_words(scratch, alone, segs, lex)
+    return {k for k, _ in scratch.facts}
+
+
+def _without_unsure(t: str, segs, lex: Lex) -> str:
+    """The text with what the user is unsure of blanked: the clause saying so (统计库那块我不太清楚), and the
+    statement just before it that it doubts (出过一起安全事故 还在定性 不知道算不算重大)."""
+    spans = _spans_of(t, segs)
+    blank = [False] * len(spans)
+    for j, (a, b) in enumerate(spans):
+        if not _UNSURE.search(t, a, b) or find_money(t[a:b])[0]:
+            continue
+        blank[j] = True
+        own = _stated_keys(t, (a, b), segs, lex)
+        for i in range(j - 1, -1, -1):
+            pa, pb = spans[i]
+            if not t[pa:pb].strip("，,。 "):
+                continue  # the comma between them
+            if blank[i]:
+                continue
+            before = _stated_keys(t, (pa, pb), segs, lex)
+            if before and not find_money(t[pa:pb])[0] and (not own or own & before):
+                blank[i] = True
+            break
+    return "".join("_" * (b - a) if blank[i] else t[a:b] for i, (a, b) in enumerate(spans))
+
+
 def extract_facts(turn: Turn, t: str, lex: Lex, places: list[tuple[int, int]]) -> None:
     """Every fact the (normalised) text states, read with `lex`; `places` are spans of place names to skip."""
     segs = segments(t)
     # 统计库和产业政策那块我不太清楚: facts the user is unsure of are not stated either way (their segment is blanked)
-    said = "".join("_" * (b - a) if _UNSURE.search(t, a, b) and not find_money(t[a:b])[0] else t[a:b]
-                   for a, b in _spans_of(t, segs))
+    said = _without_unsure(t, segs, lex)
     _statements(turn, said, segs, lex)
     _condition_words(turn, said, segs, lex)
     _titles(turn, t, segs, lex, places)

@@ -114,6 +114,9 @@ def route(turn: Turn, t: str, lex: Lex) -> str:
     for kind, rx, spec in lex.abstain:
         if spec.not_when_separate and turn.separate:
             continue  # 设备奖补另算吗: how this document's rules combine, not what a base includes
+        if kind == "not_covered" and any(c in lex.award_clauses for c in turn.topics) \
+                and any(not isinstance(v, bool) for _, v in turn.facts):
+            continue  # 买云服务实付十二万 能按上云60%补吗: the document's own rule has the figure; the rest is asked of it
         if rx.search(asking if kind != "not_covered" else t):
             turn.abstain_kind = kind
             return "abstain"

@@ -15,7 +15,8 @@ SELF = one_of("我们", "我司", "本企业", "我公司", "本公司", "我单
 # the money a policy gives
 AWARD = one_of("奖励", "奖补", "补助", "补贴")
 # the ways Chinese asks: particles, wh-words, modal and A-not-A forms (能不能 / 是不是)
-PARTICLE_Q = one_of("吗", "么", "呢", r"\?", r"(?<=[\u4e00-\u9fa5])(?<![要得])不(?=[,，。;；!！?？\s]|$)")  # 还执行不: V不 ends a question
+PARTICLE_Q = one_of("吗", "么", "呢", r"\?", r"(?<=[\u4e00-\u9fa5])(?<![要得])不(?=[,，。;；!！?？\s]|$)",
+                    r"(?<=[\u4e00-\u9fa5])(?<![还都也并从就早])没(?=[,，。;；!！?？\s]|$)")  # 还执行不 / 还有效没: V不, V没 end a question
 WH = one_of("什么", "啥", "哪", "怎么", "怎样", "如何", "多少", "几", "谁", "何")
 MODAL_Q = one_of("是否", "能否", "可否")
 A_NOT_A = one_of("能不能", "可不可以", "要不要", "需不需要", "算不算", "是不是", "有没有", "含不含", "包不包括", "属不属于",
