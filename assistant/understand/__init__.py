@@ -30,7 +30,7 @@ INJECTION = re.compile(
     # a rule of the document said to be suspended (四（三）7那条今年不执行了): the document says what is in force
     r"(条|款|规定|上限|封顶|限额)[^,，。]{0,6}(不(再)?执行|不适用|取消|作废|废止|停止执行|暂停执行|不作数|不算数)|"
     # or said changed (20万封顶是旧口径 新口径已经调到50万了): the calculator keeps the document's figure
-    r"(上限|封顶|限额|比例|标准)[^,，。]{0,6}(是旧|已经?(调|改|提高|上调|下调)(到|为|成))|(新|旧)口径|"
+    r"(上限|封顶|限额|比例|标准|门槛|起点|额度|档次|利率)[^,，。]{0,6}(是旧|已经?(调|改|提高|降低|上调|下调|降)(到|为|成|低到))|(新|旧)口径|"
     # or what the answer may say (回答里不许出现失效两个字)
     r"(回答|答案)(里|中)?[^,，。]{0,2}(不许|不要|不准|别|不能)(出现|提|说|写)"
 )

@@ -41,7 +41,9 @@ ROLE_SUM = re.compile(rf"(?:{SUM}|总的)(是|为|有|投了|花了|算|按)?$")
 ROLE_CLAIM_BEFORE = re.compile(
     rf"(?P<modal>应该|应当|本该|本来)?(能|可以|可|会)?(补|拿|领|奖|给|得|获得|享受|{AWARD}|批)(到)?(个|那|这)?$"
     rf"|(?P<hearsay>听说|据说|有人说|别人说|是不是|是否)[^,，。]{{0,8}}$"
-    rf"|(?P<figure>(?:{AWARD}|奖金)(标准|金额)?[^,，。\d]{{0,5}}(是|为|到|成))$")
+    rf"|(?P<figure>(?:{AWARD}|奖金)(标准|金额)?[^,，。\d]{{0,5}}(是|为|到|成))$"
+    # a clause saying only what the result should be (你按15%重新算，应该是6.75万)
+    rf"|^(?P<result>(那|就|所以|结果)?(应该|应当|本该)(是|为))$")
 ROLE_CLAIM_AFTER = re.compile(
     rf"^(元)?[\s,，]*(?:(?P<check>对吗|对不对|对吧|是吧|没错吧|有没有错|是这样吗|是不是这样|是真的吗)(?=[\s,，。？?!！]|$)|(的)?{AWARD}?(吗|么|嘛|吧|\?))")
 # a figure the user derives (按60%是3.6万 / ×6%=72万): a result of their own arithmetic, not an input
@@ -73,7 +75,7 @@ def amount_role(t: str, seg: tuple[int, int], span: tuple[int, int], edges: froz
         return "threshold"  # 达到500万才能拿吗: the edge asked about; 达到了800万 is the enterprise's own
     # the check may stand across a space or comma from the amount (…122.8万 对吗)
     claim, check = ROLE_CLAIM_BEFORE.search(before), ROLE_CLAIM_AFTER.match(t[span[1]:span[1] + 10])
-    if check and check.group("check") or claim and (claim.group("modal") or claim.group("figure")
+    if check and check.group("check") or claim and (claim.group("modal") or claim.group("figure") or claim.group("result")
                                                     or check or claim.group("hearsay") and not after.strip(",，。.!！ ")):
         return "claim"
     if ROLE_BASIS_BEFORE.search(before) and ROLE_BASIS_AFTER.match(after) and _ROLE_ASKING.search(t[seg[0]:seg[1] + 1]):

@@ -83,7 +83,19 @@ def find_places(t: str, corpus: Corpus, masked: list[tuple[int, int]] | None = N
         if not any(s < b and a < e for a, b in taken):
             taken.append((s, e))
             hits.append(PlaceHit(m.group("unlisted"), (s, e), None, None))
+    # 福建南安市: a county or city the gazetteer lacks, named right after its province
+    for h in list(hits):
+        if h.within or h.doc:
+            continue
+        m = _UNDER_PROVINCE.match(t, h.span[1])
+        if m and not any(m.start("unlisted") < b and a < m.end() for a, b in taken):
+            taken.append(m.span("unlisted"))
+            hits.remove(h)  # the place named is the county, said with its province
+            hits.append(PlaceHit(m.group("unlisted"), (h.span[0], m.end()), None, h.name))
     return sorted(hits, key=lambda h: h.span[0])
+
+
+_UNDER_PROVINCE = re.compile(r"(省|自治区)?(?P<unlisted>[\u4e00-\u9fa5]{2,3}?(?:县|市|区))")
 
 
 def containing_places(name: str, corpus: Corpus) -> list[str]:
