@@ -277,6 +277,7 @@ class DocumentCapSpec(_Model):
     label: str  # 当年地方财政实得税收
     full: str  # the condition as the document states it
     texts: dict[str, str] = Field(default_factory=dict)
+    exclusions: tuple[str, ...] = ()  # figures the cap does not count (个人所得税: only 增值税、企业所得税 count)
 
     @field_validator("clause", mode="before")
     @classmethod

@@ -1075,3 +1075,26 @@ def test_a_measure_of_things_is_not_a_kind_of_thing_but_a_distinguishing_word_is
     doc = default_corpus().document(NK)
     found = unnamed_things("有几台是买的二手数控设备 一部分能不能算进软硬件投资额", doc)
     assert "二手" in found and not {"几台", "一部分"} & set(found)
+
+
+def test_a_figure_the_document_wide_cap_does_not_count_is_left_out_and_the_answer_says_so():
+    ans, _ = _answer("规上企业 技改竣工 入统了 符合产业政策 设备买了七百万 地方财政实得增值税十二万 企业所得税六万 印花税留成两万 能拿多少")
+    assert Decimal(str(ans.award["total"])) == Decimal("180000")
+    assert "印花税" in ans.answer and "不计入" in ans.answer
+
+
+def test_a_statement_the_user_then_doubts_is_not_stated_either_way(read):
+    said = read(NK, "南康规上企业 订阅工业软件付了十万 前年出过一次质量事故")
+    doubted = read(NK, "南康规上企业 订阅工业软件付了十万 前年出过一次质量事故 正在调查 不清楚算不算重大")
+    assert (("no_major_accident",), False) in said.facts
+    assert not any(k == ("no_major_accident",) for k, _ in doubted.facts) and (("above_scale",), True) in doubted.facts
+
+
+def test_a_county_named_after_its_province_is_a_place_no_document_covers():
+    ans, _ = _answer("浙江义乌市的企业 技改设备投了六百万 能补多少")
+    assert ans.abstained and "义乌市" in ans.answer
+
+
+def test_a_clause_ending_in_mei_asks():
+    ans, _ = _answer("龙办发〔2022〕40号现在还管用没")
+    assert ans.abstained and "2025" in ans.answer

@@ -299,6 +299,12 @@ def award_answer(lex: Lex, session: Session, turn: Turn, question: str, *, chang
         named = "、".join(f"“{x}”" for x in dict.fromkeys(turn.unlisted_titles))
         text += (f"\n注：{named}不在文件所列的称号之内，按该条不予奖励；是否另有支持，请向{lex.consult}咨询。")
     rules = lex.pack.rules
+    if turn.cap_left_out and rules is not None and rules.document_cap is not None:
+        # 个人所得税地方留成3万: a figure the document-wide cap does not count, said so
+        dc = rules.document_cap
+        left = "、".join(f"{w}{format_yuan(a)}" for w, a in turn.cap_left_out)
+        label = doc.clause(dc.clause).label if doc.find(dc.clause) else dc.clause
+        text += f"\n注：{left}不计入{label}的限额基数（{label}以{dc.full}为限）。"
     for b in (rules.budgets if rules is not None else ()):
         p = rules.parameters[b.parameter]
         if not b.rule and p.value in turn.figures and doc.find(p.clause) is not None:

@@ -562,6 +562,7 @@ def _amount_facts(turn: Turn, t: str, segs, lex: Lex) -> None:
         if (slot and excluded_any is not None and excluded_any.search(t, *own_words)
                 and not any(f == slot for _, _, f in concepts(t, *own_words, lex))):
             turn.figures.append(amount)
+            _left_out_of_cap(turn, t, own_words, amount, lex)
             continue  # 总投资1800万，厂房土建600万: what the document's bases exclude, not borrowed from the total
         if slot and not slot.startswith("~") and turn.topics:
             # 网络化改造总投资200万: 总投资 also names a field of another rule's items; the topic's own amount wins
@@ -640,6 +641,7 @@ def _amount_facts(turn: Turn, t: str, segs, lex: Lex) -> None:
         excluded = lex.excluded_words(path)
         if excluded is not None and excluded.search(t, *own_words):
             turn.figures.append(amount)
+            _left_out_of_cap(turn, t, own_words, amount, lex)
             continue  # 厂房改造土建350万: the rule's base does not include it (the answer says what it excludes)
         in_list = "." in path and lex.kind(path.split(".")[0]) == "list"
         if in_list:
@@ -676,6 +678,15 @@ def _amount_facts(turn: Turn, t: str, segs, lex: Lex) -> None:
     for fact, rx in lex.zero:
         if rx.search(t) and not any(s_ == key(fact) for s_, _ in turn.facts):
             turn.facts.append((key(fact), Decimal("0.00")))
+
+
+def _left_out_of_cap(turn: Turn, t: str, own_words: tuple[int, int], amount: Decimal, lex: Lex) -> None:
+    """个人所得税地方留成3万: a figure the document-wide cap does not count, kept for the answer to say so."""
+    cap = lex.pack.rules.document_cap if lex.pack.rules else None
+    words = lex.excluded_words(cap.input) if cap is not None and cap.exclusions else None
+    said = [m.group(0) for m in words.finditer(t, *own_words)] if words is not None else []
+    if said and any(w in cap.exclusions for w in said):
+        turn.cap_left_out.append(("、".join(dict.fromkeys(said)), amount))
 
 
 def _quantities(turn: Turn, t: str, segs, lex: Lex) -> None:

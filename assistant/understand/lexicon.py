@@ -101,6 +101,9 @@ class Lex:
             for r in (self.pack.rules.rules if self.pack.rules else ()):
                 if path is None or r.base == path:
                     cores += [re.sub(r"(工程|建设|设施|投入|费用|支出)$", "", e) or e for e in r.exclusions]
+            dc = self.pack.rules.document_cap if self.pack.rules else None
+            if dc is not None and (path is None or dc.input == path):
+                cores += list(dc.exclusions)
             cores = sorted({c for c in cores if len(c) >= 2}, key=len, reverse=True)
             self.memo[key] = re.compile("|".join(map(re.escape, cores))) if cores else None
         return self.memo[key]

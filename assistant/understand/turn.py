@@ -51,6 +51,7 @@ class Turn:
     dates_asked: bool = False  # 算不算在时间范围里: whether the dates stated meet their conditions
     # amounts (yuan) and rates (6% → 0.06) asked about (500万补助总额是什么意思 / 6%是一次性的吗), not facts
     figures: list[Decimal] = field(default_factory=list)
+    cap_left_out: list[tuple[str, Decimal]] = field(default_factory=list)  # 个人所得税留成3万: (its words, amount)
     # a what-if the calculator's helpers answer: min_base, cap_reach, doc_cap_distance; with the rule it is about
     reverse: str | None = None
     reverse_rule: str | None = None
