@@ -1098,3 +1098,13 @@ def test_a_county_named_after_its_province_is_a_place_no_document_covers():
 def test_a_clause_ending_in_mei_asks():
     ans, _ = _answer("龙办发〔2022〕40号现在还管用没")
     assert ans.abstained and "2025" in ans.answer
+
+
+def test_a_rate_said_against_another_in_basis_points_is_that_rate_moved(read):
+    t = read(NK, "南康规上企业 智改项目贷款一千万 一年期LPR是3.1% 执行利率比LPR低15个基点")
+    assert (("loans", "actual_rate"), Decimal("0.0295")) in t.facts
+
+
+def test_a_title_said_upgraded_to_is_held_and_a_later_new_title_tops_up_over_both():
+    ans, _ = _answer("南康区规上企业 前年评上赣州市级数字化车间 去年晋升为省级数字化车间", "今年又评上了省级智能工厂 还能补多少")
+    assert Decimal(str(ans.award["total"])) == Decimal("500000")

@@ -97,7 +97,7 @@ _TITLE_LIKE = re.compile(r"(国家级?|省级?|([\u4e00-\u9fa5]{2,3}?)?市级?|�
 # titles held, said after them (…示范企业 我们都评上了 / 都拿到了)
 _SOME = r"(?:这|[两三四五六七八九十几\d]+[个项])"  # 这 / 三个 / 六项: the titles just named, counted
 _TITLE_HELD_AFTER = re.compile(rf"(?:{SELF})?{_SOME}?(?:(都|也|均)?(已经|已)?(?:{TITLE_WON})|(都|也|均|全)(有|是|具备))")
-_TITLE_STATED = re.compile(rf"{TITLE_WON}|是|评了|评定为|通过|列为|拿了|有|当选")
+_TITLE_STATED = re.compile(rf"{TITLE_WON}|是|评了|评定为|通过|列为|拿了|有|当选|升(级)?(为|成|到)|晋升")
 _LEVEL_Q_MONEY = re.compile(r"(奖|补|给|拿|奖励(是)?)多少|多少钱|能拿|能补|有(奖励|奖金|钱)吗|能得|能获得|可以拿")
 _HELD_BACK = re.compile(rf"{SELF}(这)?{_SOME}?(都|也|均|全)?(已经|已)?"
                         r"(有|拿到|拿了|获得|评上|是|具备)(了)?")
@@ -735,6 +735,10 @@ def _rates(turn: Turn, t: str, segs, lex: Lex) -> None:
     for fact, rx, _spec in lex.rates:
         for m in rx.finditer(t):
             seg = segment_of(segs, m.start())
+            relative = _relative_rate(turn, t, m.end(), seg, lex, fact)
+            if relative is not None:
+                turn.facts.append((key(fact), relative))
+                break
             cands = [r for r in PERCENT_RE.finditer(t, m.end(), seg[1]) if r.start() not in taken]
             if not cands:
                 continue
@@ -745,6 +749,23 @@ def _rates(turn: Turn, t: str, segs, lex: Lex) -> None:
             _item_of(turn, t, seg, r.start(), fact, value, lex)
             if "." not in lex.path(fact):
                 break  # a plain rate is stated once; a list's may be stated per item (一笔…利率3.4% 一笔…利率3.0%)
+
+
+# a rate said against another (LPR减20个基点 / 比LPR高30bp): that rate moved by basis points
+_BASIS_POINTS = re.compile(r"(?P<sign>加|减|上浮|下浮|上调|下调|高|低)(了)?(?P<n>\d+(\.\d+)?)(个)?(基点|bp)", re.I)
+
+
+def _relative_rate(turn: Turn, t: str, at: int, seg, lex: Lex, fact: str) -> Decimal | None:
+    """The rate named at `at` when it is said as another stated rate plus or minus basis points, else None."""
+    lead = re.compile(r"(是|为|按|比)?").match(t, at).end()
+    for other, rx, _ in lex.rates:
+        m = rx.match(t, lead) if other != fact else None
+        bp = _BASIS_POINTS.match(t, m.end()) if m and m.end() <= seg[1] else None
+        base = next((v for k, v in turn.facts if k == key(other) and isinstance(v, Decimal)), None)
+        if bp and base is not None:
+            step = Decimal(bp.group("n")) / 10000
+            return base - step if bp.group("sign") in ("减", "下浮", "下调", "低") else base + step
+    return None
 
 
 def _dates(turn: Turn, t: str, segs, lex: Lex) -> None:
