@@ -1108,3 +1108,8 @@ def test_a_rate_said_against_another_in_basis_points_is_that_rate_moved(read):
 def test_a_title_said_upgraded_to_is_held_and_a_later_new_title_tops_up_over_both():
     ans, _ = _answer("南康区规上企业 前年评上赣州市级数字化车间 去年晋升为省级数字化车间", "今年又评上了省级智能工厂 还能补多少")
     assert Decimal(str(ans.award["total"])) == Decimal("500000")
+
+
+def test_machines_said_bought_are_equipment_and_work_on_the_premises_in_its_own_clause_is_not(read):
+    t = read(LN, "规上企业 技改竣工入统 符合产业政策 采购了激光切割机二百万 折弯机三百五十万 另外厂区道路翻新花了四十万")
+    assert _amounts(t, "equipment") == [Decimal("5500000.00")] or sum(_amounts(t, "equipment")) == Decimal("5500000.00")

@@ -342,6 +342,10 @@ def _heads_parts(t: str, c: tuple[int, int, str], lex: Lex) -> bool:
     return any(_cautions(lex, f) for _, _, f in concepts(t, c[1], first, lex))
 
 
+# work done on the premises (改造 / 装修 / 施工), said of an amount in a clause naming no input of its own
+_WORK_DONE = re.compile(r"改造|装修|装饰|施工|修缮|翻新|土建|基建")
+
+
 def _slot_for(t: str, seg: tuple[int, int], span: tuple[int, int], lex: Lex) -> str | None:
     """The fact a money amount belongs to: the nearest concept word before it in its segment, else after it,
     else the nearest one earlier in the same sentence. A weak word counts only when no concept word is found."""
@@ -376,6 +380,8 @@ def _slot_for(t: str, seg: tuple[int, int], span: tuple[int, int], lex: Lex) -> 
             return "~other"  # 总投资3000万 其中厂房1200万: a part of the total named before 其中, not another total
         return best[-1]
     earlier = [c for c in concepts(t, _sentence_start(t, seg[0]), seg[0], lex) if c[2] not in ("~weak",)]
+    if earlier and _WORK_DONE.search(t, seg[0], span[0]):
+        return "~other"  # 设备买了500万 另外车间地坪改造花了60万: work paid for in its own clause, not another purchase
     if earlier:
         last = max(earlier, key=lambda c: (c[1], c[1] - c[0]))
         firm = [c for c in earlier if not c[2].startswith("~") and not _cautions(lex, c[2])]
