@@ -1113,3 +1113,7 @@ def test_a_title_said_upgraded_to_is_held_and_a_later_new_title_tops_up_over_bot
 def test_machines_said_bought_are_equipment_and_work_on_the_premises_in_its_own_clause_is_not(read):
     t = read(LN, "规上企业 技改竣工入统 符合产业政策 采购了激光切割机二百万 折弯机三百五十万 另外厂区道路翻新花了四十万")
     assert _amounts(t, "equipment") == [Decimal("5500000.00")] or sum(_amounts(t, "equipment")) == Decimal("5500000.00")
+
+
+def test_a_condition_word_asked_about_with_a_question_word_after_it_is_not_stated(read):
+    assert not read(LN, "技改项目要验收到什么程度才算竣工 竣工啥意思").facts

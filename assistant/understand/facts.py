@@ -30,6 +30,7 @@ from assistant.understand.zh import (
     SPENT_ON,
     SUM_RE,
     TITLE_WON,
+    WH,
     YESNO,
 )
 from tools.amounts import format_yuan
@@ -47,7 +48,7 @@ _FUTURE_RE = re.compile(r"预计|计划|即将|准备|打算|争取|有望|明�
 _POST_NEG_RE = re.compile(r"(了)?(的)?(到现在|至今|现在|目前|暂时)?(还|也|都|仍|尚|却|目前)?(不符(合)?|不满足|不达标|不对|不够|不行|不好|不良|"
                           r"没(有)?(通过|过|完成|办|做|弄|下来|进|入|批|达到|到位|列)?(进去|进|入)?|未(通过|完成|办理|做|列入)?)(了)?(的)?")
 # A segment that asks about a requirement states no fact (需要竣工吗 / 是否要列入统计库).
-_ASKING_RE = re.compile(rf"上限|多少|最高|比例|需要|要求|必须|{MODAL_Q}|{A_NOT_A}|条件|标准|认定|什么是|是指|定义|哪些")
+_ASKING_RE = re.compile(rf"上限|多少|最高|比例|需要|要求|必须|{MODAL_Q}|{A_NOT_A}|条件|标准|认定|什么是|是指|定义|哪些|什么|啥")
 SELF_RE = re.compile(SELF)
 _NOT_THIS_AMOUNT = re.compile(r"(不是|并非|而不是|而非|不是说)$")
 _RETRACTED = re.compile(r"^(元)?[,，。]?(不对|错了|说错了|写错了|搞错了|更正一下|更正)")
@@ -69,6 +70,7 @@ _REQUIREMENT_Q = re.compile(rf"需要|要求|必须|是否|{A_NOT_A}|条件|才(
 # (除了符合国家产业政策 还得符合啥: a requirement named beside the one asked, not a fact stated)
 _FACT_Q_BEFORE = re.compile(rf"(?:{MODAL_Q}|{A_NOT_A}|有无|除了)(已经|已|都|也)?$")
 _FACT_Q_AFTER = re.compile(r"(了)?(的)?(企业|项目)?(了)?(吗|么|与否)")
+_WH_AFTER = re.compile(rf"(了)?(的)?(?:{WH})")  # 建成啥 / 竣工什么时候算
 # list items: 一个…，另一个… / 第一个…第二个… / 项目一…项目二…
 _ITEM_MARK = re.compile(r"(?:(?P<other>另(外)?(一|1)[个笔]|另一(个|项|笔)?|还有一[个笔])|第(?P<n>[一二三四五六七八九十\d]+)[个笔]|"
                         r"(?<![第另每同])一[个笔]|其中一[个笔]|"
@@ -227,8 +229,8 @@ def _statements(turn: Turn, t: str, segs, lex: Lex) -> None:
             if _ASKING_RE.search(_FINDING.sub("", found)) and not SELF_RE.search(seg_text) \
                     and not (_supposed(t, seg, m) and not _REQUIREMENT_Q.search(seg_text)):
                 continue  # 需要竣工吗 asks; 那入统之后能拿多少 supposes the fact
-            if _asked_fact(t, seg, m):
-                continue  # 符合产业政策吗？我们是做光伏组件的: the enterprise asks whether it meets it
+            if _asked_fact(t, seg, m) or _WH_AFTER.match(t, m.end()):
+                continue  # 符合产业政策吗？我们是做光伏组件的 / 最后要建成啥: it asks, it does not state
             amb = spec.ambiguous
             if amb is not None and m.group(0) == amb.word and (
                     (amb.unless and re.search(amb.unless, seg_text))
