@@ -1117,3 +1117,14 @@ def test_machines_said_bought_are_equipment_and_work_on_the_premises_in_its_own_
 
 def test_a_condition_word_asked_about_with_a_question_word_after_it_is_not_stated(read):
     assert not read(LN, "技改项目要验收到什么程度才算竣工 竣工啥意思").facts
+
+
+def test_a_totals_shares_said_as_fractions_and_the_rest_are_read_as_the_parts_figures(read):
+    t = read(LN, "上云一共付了八万 其中四分之一是信息基础设施上云 剩下的都是业务应用上云 能补多少")
+    assert (("cloud", "infrastructure"), Decimal("20000.00")) in t.facts
+    assert (("cloud", "application"), Decimal("60000.00")) in t.facts
+
+
+def test_tax_relief_on_what_was_bought_is_a_silence_of_award_documents():
+    ans, _ = _answer("南康智改买的设备能不能享受加速折旧")
+    assert ans.abstained and "税" in ans.answer

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from assistant.understand.amounts import PERCENT_RE, find_money
+from assistant.understand.amounts import PERCENT_RE, find_money, shares_as_amounts
 from assistant.understand.clause_search import LOCATE_Q, figure_clauses, place_by_text
 from assistant.understand.facts import DATE_IN_TEXT, SELF_RE, TITLE_HELD, concepts, extract_facts, key, level_spans
 from assistant.understand.focus import INTERPRETIVE_Q, Q_MARK, REQUIRE_Q, SEPARATE_Q, YESNO_Q, question_focus
@@ -245,6 +245,7 @@ def understand(question: str, lex: Lex | None = None, corpus=None) -> Turn:
         turn.intent = "help"
         return turn
     t, voiced = without_roles(t)
+    t = shares_as_amounts(t)
     if voiced or INJECTION.search(t):
         turn.injection = True
     turn.switch = bool(_SWITCH.search(t))

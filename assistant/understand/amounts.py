@@ -154,3 +154,54 @@ def find_quantities(t: str, units: dict[str, Decimal]) -> list[tuple[Decimal, st
 
 
 __all__ = ["FOREIGN_AMOUNT", "PERCENT_RE", "amount_role", "find_money", "find_quantities"]
+
+
+# a share of a total said as a fraction (其中三分之一是平台系统上云 / 一半是 / 30%是), and the rest (剩下的都是…)
+_TOTAL_BEFORE = re.compile(rf"(?:{SUM}|总的)[^,，。\d]{{0,4}}$")
+_NUM = r"[一二两三四五六七八九十\d]+"
+_SHARE = re.compile(rf"^(其中|另外)?(?:(?P<den>{_NUM})分之(?P<num>{_NUM})|(?P<half>一半)|百分之(?P<pct>{_NUM}|\d+(\.\d+)?)"
+                    rf"|(?P<pct2>\d+(\.\d+)?)%)(?=(的)?(是|为|用于|用在|花在|付给))")
+_REST = re.compile(r"^(剩下|剩余|其余|余下)(的)?(部分)?(都|全|全部)?(?=(是|为|用于|用在|花在))")
+
+
+def shares_as_amounts(t: str) -> str:
+    """The text with a total's shares written as amounts (一共实付6万，其中三分之一是A，剩下的都是B →
+    …其中20000.00元是A，另外40000.00元是B), so each part is read as the figure of what it is said to be."""
+    from assistant.understand.text import segments
+    from corpus.model import cn_to_int
+
+    if "分之" not in t and "一半" not in t and "%" not in t and "百分之" not in t:
+        return t
+    found = find_money(t)[0]
+    out, at = [], 0
+    segs = segments(t)
+    for i, (a, b) in enumerate(segs):
+        total = next((v for v, (x, _) in found if a <= x < b and _TOTAL_BEFORE.search(t, a, x)), None)
+        if total is None:
+            continue
+        parts, edits = Decimal(0), []
+        for c, d in segs[i + 1:]:
+            seg = t[c:d]
+            if (m := _SHARE.match(seg)) is not None and not find_money(seg)[0]:
+                if m.group("den"):
+                    share = Decimal(cn_to_int(m.group("num"))) / Decimal(cn_to_int(m.group("den")))
+                elif m.group("half"):
+                    share = Decimal("0.5")
+                else:
+                    pct = m.group("pct") or m.group("pct2")
+                    share = Decimal(pct if pct[0].isdigit() else cn_to_int(pct)) / 100
+                part = (total * share).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
+                parts += part
+                edits.append((c + (m.end(1) if m.group(1) else 0), c + m.end(), f"{part}元"))
+            elif (m := _REST.match(seg)) is not None and edits and not find_money(seg)[0]:
+                edits.append((c, c + m.end(), f"另外{total - parts}元"))
+                break
+            else:
+                break
+        if not edits or parts > total:
+            continue
+        for x, y, text in edits:
+            out.append(t[at:x])
+            out.append(text)
+            at = y
+    return "".join(out) + t[at:] if out else t
