@@ -354,8 +354,12 @@ def _deterministic_answer(question: str, session: Session, corpus: Corpus, max_c
         elif _asks_an_award_it_lacks(lex, turn, intent):
             ans = abstain_answer(lex, "no_award", q, corpus, clause=turn.topics[0])
         elif intent in ("award", "claimable") and (subject := _unknown_subject(q, corpus, lex, turn, before)):
-            if subject == "uncovered":
-                ans = abstain_answer(lex, "uncovered", q, corpus)  # 展位费补多少: no loaded clause is about it
+            if subject.startswith("uncovered:"):
+                # 展位费补多少: no loaded clause is about it (龙南有没有光伏补贴: or only another document's)
+                said = subject.removeprefix("uncovered:")
+                elsewhere = tuple(d.id for d in corpus if d.id != lex.id
+                                  and _search(said, corpus, lexicon_for(d), lenient=False)) if len(corpus) > 1 else ()
+                ans = abstain_answer(lex, "uncovered", q, corpus, elsewhere=elsewhere)
             else:
                 ans = abstain_answer(lex, "no_award", q, corpus, clause=subject)  # 研发投入有补贴吗: a task only
             problems = list(turn.problems)  # where its amounts would go is moot; unreadable amounts still say so
@@ -425,6 +429,7 @@ _SUBJECT = re.compile(rf"([\u4e00-\u9fa5a-z]{{2,8}}?)(的)?\s?(?:政府|财政)?
                       rf"({AWARD}|扶持资金|支持资金|退税|贴息|减免|优惠|[补奖](?=不|多少|吗|么|几|钱))")
 # something the enterprise achieved, stated beside a money question (通过了安全生产标准化二级达标 / 获得了…认证)
 _ACHIEVED = re.compile(rf"(?:{TITLE_WON}|通过|搞|建|上马|做|装|进)(?:了)?([\u4e00-\u9fa5a-z\d]{{2,16}}?)(?=[,，。;；]|$)")
+_INVESTED_IN = re.compile(r"投了([\u4e00-\u9fa5a-z]{2,16}?)(?=[,，。;；\d]|$)")  # 屋顶投了光伏1,200千瓦
 _NOT_A_SUBJECT_WORDS = re.compile(rf"{SELF}|{WH}|这个|那个|这些|各项|相关|政策|申请|享受|获得|可以|企业|公司|单位|厂|有没有|有什么|"
                                   r"现在|目前|今年|去年|明年|这次|那么|一共|总共|大概|(国家|省|市)级?")  # a level alone names no subject
 _NOT_A_SUBJECT = re.compile(rf"^(?:{_NOT_A_SUBJECT_WORDS.pattern}|能|可|给|拿|的)+$")
@@ -453,7 +458,7 @@ def _no_counterpart(q: str, corpus: Corpus, lex: Lex, turn, old_doc: str | None,
 
 
 def _unknown_subject(q: str, corpus: Corpus, lex: Lex, turn, earlier: dict) -> str | None:
-    """A money question naming a subsidy this document has no award for: "uncovered" when no loaded clause is about
+    """A money question naming a subsidy this document has no award for: "uncovered:<subject>" when no clause is about
     it (研发投入补贴 elsewhere, 展位费, 人才公寓), else the clause that names it only as a task (加大研发投入), for a
     "no award" answer; None when the subject is an award's, or the question names none. Asked only when the turn
     states no figure or title (conditions such as 规上 may stand beside it, unless facts were stated before)."""
@@ -469,13 +474,13 @@ def _unknown_subject(q: str, corpus: Corpus, lex: Lex, turn, earlier: dict) -> s
     m = _SUBJECT.search(t)
     if no_subject(m):
         # 我们厂通过了安全生产标准化二级达标 / 厂里单独搞了5G专网 有没有奖励: what was achieved or done is the subject
-        m = _ACHIEVED.search(t) or m
+        m = _ACHIEVED.search(t) or _INVESTED_IN.search(t) or m
     if no_subject(m) or any(rx.search(m.group(1)) for _, rx, _, _ in lex.statements) \
             or any(rx.fullmatch(m.group(1)) for _, rx in lex.conditions):
         return None  # 规上企业能补多少 / 已经通过验收: a fact about the enterprise, not what the money is for
     hits = _search(m.group(1), corpus, lex, lenient=False)  # the subject alone: the award words around it place nothing
     if not hits or not _search(q, corpus, lex, lenient=False):
-        return "uncovered"
+        return "uncovered:" + m.group(1)  # (with what it is about, to look for it in the other documents)
     if not any(c in lex.award_clauses or c == lex.cap_clause for c in hits) and lex.has_rules:
         return hits[0]
     return None

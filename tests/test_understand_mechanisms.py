@@ -1128,3 +1128,8 @@ def test_a_totals_shares_said_as_fractions_and_the_rest_are_read_as_the_parts_fi
 def test_tax_relief_on_what_was_bought_is_a_silence_of_award_documents():
     ans, _ = _answer("南康智改买的设备能不能享受加速折旧")
     assert ans.abstained and "税" in ans.answer
+
+
+def test_a_subject_only_another_loaded_document_covers_is_said_so_naming_that_document():
+    ans, _ = _answer("龙南注册的企业 屋顶投了光伏八百千瓦 龙南这边有补助吗")
+    assert ans.abstained and "龙办发〔2022〕40号没有涉及" in ans.answer and "安远县" in ans.answer

@@ -58,7 +58,7 @@ def _quoted_abstention(doc: Document, clause: str, question: str, kind: str, lea
 
 
 def abstain_answer(lex: Lex, kind: str, question: str, corpus: Corpus | None = None, clause: str | None = None,
-                   things: tuple[str, ...] = ()) -> Answer:
+                   things: tuple[str, ...] = (), elsewhere: tuple[str, ...] = ()) -> Answer:
     doc = lex.doc
     consult = consult_unit(doc)
     quoted = clause is not None and doc.find(clause) is not None
@@ -78,6 +78,13 @@ def abstain_answer(lex: Lex, kind: str, question: str, corpus: Corpus | None = N
         text = (f"{place.name + '的' if place else ''}{doc.doc_number}没有与{'、'.join(things)}相应的奖补规定，"
                 f"无法按该文件测算。如需了解，请向{consult}咨询。")
         return finish(doc, text, abstained=True, flags=["abstain:no_counterpart"])
+    if kind == "uncovered" and elsewhere and corpus is not None:
+        # 龙南有没有光伏补贴: this document says nothing of it, another loaded one does
+        place = lex.pack.place
+        others = _places_of(corpus, elsewhere)
+        text = (f"{place.name + '的' if place else ''}{doc.doc_number}没有涉及这一事项的规定，无法按该文件回答。"
+                f"已载入的文件中，{others}有相关条款，如适用可按该文件询问。如需了解，请向{consult}咨询。")
+        return finish(doc, text, abstained=True, flags=["abstain:uncovered"], sources=[others])
     if kind == "uncovered":
         # below the relevance floor: say so, rather than quote the nearest clause as if it answered
         loaded = loaded_places(corpus) if corpus is not None else f"{doc.doc_number}《{doc.title}》"
@@ -231,6 +238,18 @@ def no_clause_answer(doc: Document, ref: str) -> Answer:
 def too_long_answer(doc: Document, n: int, limit: int) -> Answer:
     text = f"问题过长（{n}字），超过{limit}字的上限，未作处理。请精简后重新提问，例如只写明企业情况和想问的奖补。"
     return finish(doc, text, abstained=True, flags=["input:too_long"], sources=[text])
+
+
+def _places_of(corpus: Corpus, ids: tuple[str, ...]) -> str:
+    """Documents named as 安远县（安府发〔2021〕9号）."""
+    from corpus.packs import pack_for
+
+    out = []
+    for d in corpus:
+        if d.id in ids:
+            pl = pack_for(d).place
+            out.append(f"{pl.name}（{d.doc_number or d.id}）" if pl is not None else d.doc_number or d.id)
+    return "、".join(out)
 
 
 def loaded_places(corpus: Corpus, but: str | None = None, placed: bool = False) -> str:
