@@ -271,6 +271,11 @@ def choose_document(q: str, session: Session, corpus: Corpus, settings) -> Choic
             # 公司营业执照在安远县 龙南这边是分厂, after a 龙南 answer: where it is registered is a fact about the
             # enterprise; the document talked about, where its plant is, answers (and pays its own place only)
             return Choice(current, "registered_elsewhere", rest, reg)
+        asked_of = [h for h in covered if h.doc != reg.doc and h.doc is not None and _HERE_AT.match(t, h.span[1])
+                    and Q_MARK.search(t, h.span[1], segment_of(segments(t), h.span[0])[1] + 1)]
+        if reg.doc is not None and asked_of:
+            # 营业执照在南康区 …龙南这边能1比1配套吗: the place asked about answers, and its registration condition
+            return Choice(corpus.document(asked_of[-1].doc), "registered_elsewhere", rest, reg)
         if reg.doc is not None:
             return Choice(corpus.document(reg.doc), "registered", rest, reg)
         if len(docs) == 1:
@@ -380,6 +385,9 @@ def _home_choice(t: str, corpus: Corpus, home: Document, rest: str) -> Choice:
 
 
 _PLACE_Q = re.compile(rf"政策|{AWARD}|扶持|文件|规定|(能|可以)(享受|申请|拿)")
+
+
+_HERE_AT = re.compile(r"(这边|那边|这里|那里|当地)")  # 龙南这边能配套吗: the place whose policy is asked
 
 
 def asks_about_place(t: str, h: PlaceHit) -> bool:

@@ -45,7 +45,13 @@ _LABEL = re.compile(rf"[\[【(（<][^\]】)）>:：]{{0,8}}?(?P<block>{_ROLE})[^
 
 def without_roles(text: str) -> tuple[str, bool]:
     """The text without what it says in another speaker's voice, and whether there was any."""
-    out, pos, dropped = [], 0, False
+    tabled = text.count("|") >= 3
+    if tabled:
+        # 附：审核表 | 项目 | 投资额 | 核定补助 | …: a table the user pastes is another's text, from its sentence's start
+        a, b = text.index("|"), text.rindex("|") + 1
+        start = max(text.rfind(c, 0, a) for c in "。！？!?\n；;") + 1
+        text = text[:start] + text[b:].lstrip("，,。 ")
+    out, pos, dropped = [], 0, tabled
     for m in _LABEL.finditer(text):
         if m.start() < pos:
             continue

@@ -95,7 +95,8 @@ def find_places(t: str, corpus: Corpus, masked: list[tuple[int, int]] | None = N
     return sorted(hits, key=lambda h: h.span[0])
 
 
-_UNDER_PROVINCE = re.compile(r"(省|自治区)?(?P<unlisted>[\u4e00-\u9fa5]{2,3}?(?:县|市|区))")
+# (福建南安市 / 福建龙岩的企业: a two-character name said as where the enterprise is)
+_UNDER_PROVINCE = re.compile(r"(省|自治区)?(?P<unlisted>[\u4e00-\u9fa5]{2,3}?(?:县|市|区)|[\u4e00-\u9fa5]{2}(?=的|注册|企业|公司|这边|那边|当地))")
 
 
 def containing_places(name: str, corpus: Corpus) -> list[str]:
