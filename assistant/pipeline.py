@@ -475,9 +475,14 @@ def _unknown_subject(q: str, corpus: Corpus, lex: Lex, turn, earlier: dict) -> s
     if no_subject(m):
         # 我们厂通过了安全生产标准化二级达标 / 厂里单独搞了5G专网 有没有奖励: what was achieved or done is the subject
         m = _ACHIEVED.search(t) or _INVESTED_IN.search(t) or m
-    if no_subject(m) or any(rx.search(m.group(1)) for _, rx, _, _ in lex.statements) \
-            or any(rx.fullmatch(m.group(1)) for _, rx in lex.conditions):
-        return None  # 规上企业能补多少 / 已经通过验收: a fact about the enterprise, not what the money is for
+    if no_subject(m) or any(rx.fullmatch(m.group(1)) for _, rx in lex.conditions):
+        return None  # 已经通过验收: a fact about the enterprise, not what the money is for
+    rest = m.group(1)
+    for _, rx, _, _ in lex.statements:
+        rest = rx.sub("", rest)
+    named_award = not rest and m.end(1) == m.start(m.lastindex)  # 上规奖励: the award named by the fact
+    if rest != m.group(1) and (not rest or _NOT_A_SUBJECT.match(rest) or not content_bigrams(rest)) and not named_award:
+        return None  # 规上企业能补多少: the fact and nothing else (首次上规的奖励 names more: an award for the fact)
     hits = _search(m.group(1), corpus, lex, lenient=False)  # the subject alone: the award words around it place nothing
     if not hits or not _search(q, corpus, lex, lenient=False):
         return "uncovered:" + m.group(1)  # (with what it is about, to look for it in the other documents)

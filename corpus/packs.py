@@ -846,6 +846,9 @@ class Silence(_Model):
     # 拿吗 asks how the document's titles combine, 市里的奖励能一起拿吗 asks about another government's money)
     with_titles: str = ""
     dated: bool = False  # found by its dates (a year before the document's issue); `words` are the asking beside it
+    # whether the answer quotes the document's sentence deferring its procedure (申报要求按相关规定执行): not for a
+    # matter no procedure settles (加速折旧 is tax law)
+    procedural: bool = True
     note: str = ""
 
 

@@ -1133,3 +1133,13 @@ def test_tax_relief_on_what_was_bought_is_a_silence_of_award_documents():
 def test_a_subject_only_another_loaded_document_covers_is_said_so_naming_that_document():
     ans, _ = _answer("龙南注册的企业 屋顶投了光伏八百千瓦 龙南这边有补助吗")
     assert ans.abstained and "龙办发〔2022〕40号没有涉及" in ans.answer and "安远县" in ans.answer
+
+
+def test_what_may_be_done_with_equipment_the_award_paid_for_is_a_silence_quoting_no_procedure():
+    ans, _ = _answer("龙南技改奖补拿了以后 设备三年内能不能卖掉")
+    assert ans.abstained and "处置" in ans.answer and not ans.citations
+
+
+def test_an_award_for_a_fact_is_a_subject_of_its_own_not_the_fact():
+    ans, _ = _answer("我们去年刚上规 上规奖励能给多少")
+    assert ans.abstained, ans.answer

@@ -19,7 +19,7 @@ from assistant.compose.text import (
 )
 from assistant.understand.focus import WHOLE_Q
 from assistant.understand.lexicon import Lex
-from assistant.understand.scope import PROCEDURE
+from assistant.understand.scope import PROCEDURE, UNPROCEDURAL
 from corpus import Corpus, Document
 
 
@@ -130,7 +130,7 @@ def abstain_answer(lex: Lex, kind: str, question: str, corpus: Corpus | None = N
         cites = [citation(doc, section.id, quote=sentences(section.text)[0] if sentences(section.text) else section.heading)] \
             if section is not None and section.label in text else []
         return finish(doc, text, citations=cites, abstained=True, flags=[f"abstain:{kind}"])
-    proc = procedure_sentence(doc)
+    proc = procedure_sentence(doc) if kind not in UNPROCEDURAL else None
     cites, said = [], ""
     if proc is not None:
         cid, quote = proc

@@ -50,6 +50,8 @@ WITH_TITLES: dict[str, re.Pattern] = {s.kind: _compile(s.with_titles, f"类别 {
 SILENCE_WHAT: dict[str, str] = {s.kind: s.what for s in _GENRE.silences}
 # categories named by what the question is about, wherever the question says it (要是企业虚报…查出来怎么处理)
 SUBJECT_KINDS = frozenset(s.kind for s in _GENRE.silences if s.subject)
+# silences whose answer does not quote the document's deferring sentence
+UNPROCEDURAL = frozenset(s.kind for s in _GENRE.silences if not s.procedural)
 
 
 # how the enterprise says its awards combine (就高 / 累加)
@@ -97,5 +99,5 @@ def document_facts_asked(text: str, topics: list[str]) -> list[str]:
     return next(([f.kind] for f in _FACTS if f.then and f.asked(text, topics)), [])
 
 
-__all__ = ["ABSTAIN_PATTERNS", "DATED_PATTERNS", "OFF_TOPIC", "PROCEDURE", "SILENCE_WHAT", "STACKING", "SUBJECT_KINDS", "WITH_TITLES",
+__all__ = ["ABSTAIN_PATTERNS", "DATED_PATTERNS", "OFF_TOPIC", "PROCEDURE", "SILENCE_WHAT", "STACKING", "SUBJECT_KINDS", "UNPROCEDURAL", "WITH_TITLES",
            "document_facts_asked"]
