@@ -1143,3 +1143,13 @@ def test_what_may_be_done_with_equipment_the_award_paid_for_is_a_silence_quoting
 def test_an_award_for_a_fact_is_a_subject_of_its_own_not_the_fact():
     ans, _ = _answer("我们去年刚上规 上规奖励能给多少")
     assert ans.abstained, ans.answer
+
+
+def test_things_no_word_places_listed_beside_parts_of_one_figure_are_parts_of_it(read):
+    t = read(NK, "南康规上企业 智改项目2024年开工 已投用 激光焊接工作站二百万 MES软件八十万 系统集成服务四十万 补多少")
+    assert (("smart_projects", "software_hardware"), Decimal("3200000.00")) in t.facts
+
+
+def test_a_discourse_word_before_an_amount_names_no_thing(read):
+    t = read(LN, "等下 五百六十万里有六十万是安装费")
+    assert not any(v == Decimal("5600000.00") for k, v in t.facts if k[-1] == "equipment")

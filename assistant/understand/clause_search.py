@@ -121,6 +121,12 @@ def _noun_cutter():
     return jieba.posseg.cut
 
 
+def is_noun(phrase: str) -> bool:
+    """Whether a short phrase ends in a noun (五轴加工中心 / agv小车; not 等下)."""
+    cut = [(w, tag) for w, tag in _noun_cutter()(phrase) if w.strip()]
+    return bool(cut) and (cut[-1][1].startswith("n") or cut[-1][1] in ("vn", "eng", "j", "l"))
+
+
 def _said_as_term(w: str, said: str) -> bool:
     """A glossary word the document says in another of its forms (技改 for 技术改造 / 工信部 for 工业和信息化部)."""
     from assistant.index.sparse import load_glossary

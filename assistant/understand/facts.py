@@ -466,6 +466,31 @@ def _counted_fact(t: str, lex: Lex) -> tuple[str, str] | None:
     return (m.group(2), facts[0]) if facts else None
 
 
+def _thing_named(clause: str) -> str | None:
+    """A thing bought, named alone before its amount (数控加工中心 / agv小车), or None."""
+    return clause if 2 <= len(clause) <= 10 and all(is_han(c) or c.isascii() and c.isalpha() for c in clause) \
+        and any(map(is_han, clause)) and not (Q_MARK.search(clause) or A_NOT_A_ANY.search(clause)
+                                              or NEG_RE.search(clause) or _WEAK_WORDS.search(clause)) else None
+
+
+def _things_in_the_list(turn: Turn, things: list, words: dict, unresolved: list) -> None:
+    """五轴加工中心340万 agv小车110万 买断的仓储软件45万 系统集成服务30万: things no word places, listed beside
+    parts of one field's figure, are parts of it too (each a noun: 等下 560万里 names nothing)."""
+    if not things or len(words) != 1 or len(things) != len(unresolved):
+        return
+    from assistant.understand.clause_search import is_noun
+
+    if not all(is_noun(thing) for _, thing in things):
+        return
+    slot, named = next(iter(words.items()))
+    if not named or None in named or any(isinstance(v, Decimal) and s_ != slot for s_, v in turn.facts):
+        return
+    for amount, thing in things:
+        turn.facts.append((slot, amount))
+        named.append(thing)
+    unresolved.clear()
+
+
 def _parts_of_one_item(turn: Turn, t: str, words: dict, count) -> None:
     """Amounts of one item field, each named by a different word (智能装备860万 软件140万), with nothing saying there
     are several items, are the parts of one item's figure: their sum (several items say 两个 / 一个…另一个)."""
@@ -499,6 +524,7 @@ def _amount_facts(turn: Turn, t: str, segs, lex: Lex) -> None:
     unresolved: list[Decimal] = []
     years: list[tuple[Decimal, bool | None]] = []  # unresolved amounts and whether a year word makes them this year's
     words: dict[tuple, list[str | None]] = {}  # list field → the word each of its amounts was named by
+    things: list[tuple[Decimal, str]] = []  # amounts no word places, each said after a thing bought (五轴加工中心)
     excluded_any = lex.excluded_words(None)  # what any rule's base excludes (土建、厂房)
     prev_end = 0
     products = _products(found, t, turn.figures)
@@ -611,6 +637,8 @@ def _amount_facts(turn: Turn, t: str, segs, lex: Lex) -> None:
                 unresolved.extend([amount] * count[0])
             else:
                 unresolved.append(amount)
+                if (thing := _thing_named(t[max(own_words[0], seg[0]):span[0]].strip())) is not None:
+                    things.append((amount, thing))
             continue
         if slot == "~weak":
             # a bare 投资/花了 belongs to the topic of the question: 二级节点投资80万 / 技改项目投资2000万
@@ -659,8 +687,7 @@ def _amount_facts(turn: Turn, t: str, segs, lex: Lex) -> None:
             # part too; a name said in the amount's own clause goes before one said earlier)
             clause = t[max(own_words[0], seg[0]):span[0]].strip()
             inside = [w for a, w in named if a >= seg[0]]
-            thing = clause if 2 <= len(clause) <= 8 and all(map(is_han, clause)) and not (
-                Q_MARK.search(clause) or A_NOT_A_ANY.search(clause) or NEG_RE.search(clause)) else None
+            thing = _thing_named(clause)
             words.setdefault(key(slot), []).append(inside[-1] if inside else thing or (named[-1][1] if named else None))
         if in_list and count and _EACH.search(t[seg[0]:span[0]] + t[span[1]:span[1] + 2]):
             copies = count[0]  # 两个项目每个都买了2000万 / 三个项目各600万
@@ -672,6 +699,7 @@ def _amount_facts(turn: Turn, t: str, segs, lex: Lex) -> None:
         idx = item_index(t, span[0])
         if idx is not None and copies == 1:
             turn.item_facts.append((idx, key(slot), amount))
+    _things_in_the_list(turn, things, words, unresolved)
     _parts_of_one_item(turn, t, words, count)
     # an amount with no keyword is a what-if on the last amount (那如果是5000万呢), unless the turn places amounts of
     # its own: then it is another figure of the enterprise and is not taken for any of them

@@ -9,7 +9,7 @@ from functools import lru_cache
 _CJK = r"\u3400-\u9fff"
 # spaces between two Chinese words separate them, as a comma would (已经投产 统计局那边入库了 龙南注册)
 # (and between an amount and the next one: 设备2,450万 500万那个…; and before a year: …工业软件 2024年开工)
-_SPACE_BETWEEN_WORDS = re.compile(rf"(?<=[{_CJK}])[ \t\u3000]+(?=[{_CJK}])|(?<=[万元亿%])[ \t\u3000]+(?=\d)|(?<=[{_CJK}])[ \t\u3000]+(?=(19|20)\d\d年)")
+_SPACE_BETWEEN_WORDS = re.compile(rf"(?<=[{_CJK}])[ \t\u3000]+(?=[{_CJK}])|(?<=[万元亿%])[ \t\u3000]+(?=[\da-zA-Z])|(?<=[{_CJK}])[ \t\u3000]+(?=(19|20)\d\d年)")
 _SPACED_OUT = re.compile(rf"(?:^|[ \t\u3000])[{_CJK}](?:[ \t\u3000]+[{_CJK}](?![{_CJK}])){{2,}}")
 _SPACES = re.compile(r"[ \t\u3000\u00a0]+")
 
