@@ -369,6 +369,10 @@ def _deterministic_answer(question: str, session: Session, corpus: Corpus, max_c
             ans = claimable_answer(lex, session.profile, q, as_of)
         if ans is None:
             cids = [turn.clause_ref] if turn.clause_ref and doc.find(turn.clause_ref) else []
+            if cids and turn.topics and turn.topics[0] != cids[0] and doc.find(turn.topics[0]) is not None \
+                    and doc.clause(cids[0]).label in doc.clause(turn.topics[0]).text:
+                # 第二条第四条的项目对开工时间有啥要求: the clause the asked words place, which names the one referred to
+                cids = [turn.topics[0], *cids]
             cids += [c for c in turn.topics if c not in cids]
             if not cids and intent == "award" and session.last_topic:
                 cids = [session.last_topic]

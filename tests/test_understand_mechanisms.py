@@ -1153,3 +1153,13 @@ def test_things_no_word_places_listed_beside_parts_of_one_figure_are_parts_of_it
 def test_a_discourse_word_before_an_amount_names_no_thing(read):
     t = read(LN, "等下 五百六十万里有六十万是安装费")
     assert not any(v == Decimal("5600000.00") for k, v in t.facts if k[-1] == "equipment")
+
+
+def test_a_date_given_and_met_against_a_dated_condition_is_said():
+    ans, _ = _answer("南康区规上企业 2024年3月评上赣州市级数字化车间 能拿多少")
+    assert "2024年3月，符合" in ans.answer and "2023年7月1日" in ans.answer
+
+
+def test_the_clause_the_asked_words_place_which_names_the_clause_referred_to_answers():
+    ans, _ = _answer("南康第四条的项目 对开工时间有什么要求")
+    assert ans.citations and ans.citations[0]["clause"] == "1.3"

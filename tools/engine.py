@@ -252,6 +252,22 @@ def _not_above(ctx: Ctx, item: AwardItem, specs: list[ConditionSpec], conds: lis
     return ok
 
 
+def _date_checked(ctx: Ctx, item: AwardItem, spec: ConditionSpec, cond: Condition, unit, scope: str) -> None:
+    """A date the enterprise gave, met against a dated condition (2023年7月5日获评, 施行之日2023年7月1日起): said, since
+    it is what such a question turns on."""
+    if cond.state != MET or cond.assumed or not spec.fact or not (spec.op or "").startswith("date_"):
+        return
+    when = ctx.fact(spec.fact, unit, scope)
+    if when is not None:
+        item.step(f"{ctx.input_label(spec.fact)} {_date_said(when)}，符合“{spec.text or spec.id}”")
+
+
+def _date_said(when) -> str:
+    """2023-07-05 → 2023年7月5日; 2023-07 → 2023年7月; 2023 → 2023年."""
+    parts = str(when).split("-")
+    return "".join(f"{int(p)}{u}" for p, u in zip(parts, "年月日", strict=False))
+
+
 def _failed(item: AwardItem, conds: list[Condition], prefix: str = "") -> None:
     failed = "、".join(f"“{c.text}”" for c in conds if c.state == NOT_MET)
     item.step(f"{prefix}条件{failed}不满足，{item.label}不予奖补")
@@ -460,6 +476,7 @@ def _titles(ctx: Ctx, rule: RuleSpec, item: AwardItem, ent: list[Condition]) -> 
     for c in rule.conditions:
         cond = _cond(ctx, c, None, "")
         _flag(item, c, cond)
+        _date_checked(ctx, item, c, cond, None, "")
         if cond not in item.conditions:
             item.conditions.append(cond)
     item.open_conditions.extend(c for c in item.conditions if c.state == UNKNOWN)
