@@ -353,7 +353,8 @@ def _deterministic_answer(question: str, session: Session, corpus: Corpus, max_c
             ans = abstain_answer(lex, "unnamed", q, corpus, clause=turn.topics[0], things=tuple(unnamed))
         elif _asks_an_award_it_lacks(lex, turn, intent):
             ans = abstain_answer(lex, "no_award", q, corpus, clause=turn.topics[0])
-        elif intent in ("award", "claimable") and (subject := _unknown_subject(q, corpus, lex, turn, before)):
+        elif intent in ("award", "claimable") and (subject := _unknown_subject(q, corpus, lex, turn, before,
+                                                                                    session.last_topic)):
             if subject.startswith("uncovered:"):
                 # 展位费补多少: no loaded clause is about it (龙南有没有光伏补贴: or only another document's)
                 said = subject.removeprefix("uncovered:")
@@ -461,13 +462,13 @@ def _no_counterpart(q: str, corpus: Corpus, lex: Lex, turn, old_doc: str | None,
     return ans
 
 
-def _unknown_subject(q: str, corpus: Corpus, lex: Lex, turn, earlier: dict) -> str | None:
+def _unknown_subject(q: str, corpus: Corpus, lex: Lex, turn, earlier: dict, last_topic: str | None = None) -> str | None:
     """A money question naming a subsidy this document has no award for: "uncovered:<subject>" when no clause is about
     it (研发投入补贴 elsewhere, 展位费, 人才公寓), else the clause that names it only as a task (加大研发投入), for a
     "no award" answer; None when the subject is an award's, or the question names none. Asked only when the turn
     states no figure or title (conditions such as 规上 may stand beside it, unless facts were stated before)."""
-    if turn.topics or turn.titles or _replies_only(turn) or any(not isinstance(v, bool) for _, v in turn.facts) \
-            or turn.facts and earlier:
+    if turn.topics or turn.titles or turn.bare_levels and last_topic or _replies_only(turn) \
+            or any(not isinstance(v, bool) for _, v in turn.facts) or turn.facts and earlier:
         return None  # 已经建成投用了 现在能补多少: the conversation's award, asked again
     t = normalise(q)
 

@@ -345,7 +345,7 @@ def _heads_parts(t: str, c: tuple[int, int, str], lex: Lex) -> bool:
 
 
 # work done on the premises (改造 / 装修 / 施工), said of an amount in a clause naming no input of its own
-_WORK_DONE = re.compile(r"改造|装修|装饰|施工|修缮|翻新|土建|基建")
+_WORK_DONE = re.compile(r"改造|装修|装饰|施工|修缮|翻新|土建|基建|厂房|钢结构|加层|扩建|新建")
 
 
 def _slot_for(t: str, seg: tuple[int, int], span: tuple[int, int], lex: Lex) -> str | None:

@@ -114,14 +114,21 @@ def route(turn: Turn, t: str, lex: Lex) -> str:
     for kind, rx, spec in lex.abstain:
         if spec.not_when_separate and turn.separate:
             continue  # 设备奖补另算吗: how this document's rules combine, not what a base includes
-        if kind == "not_covered" and any(c in lex.award_clauses for c in turn.topics) \
-                and any(not isinstance(v, bool) for _, v in turn.facts):
-            continue  # 买云服务实付十二万 能按上云60%补吗: the document's own rule has the figure; the rest is asked of it
+        if kind == "not_covered" and (any(c in lex.award_clauses for c in turn.topics)
+                                      and any(not isinstance(v, bool) for _, v in turn.facts)
+                                      or turn.topics and not turn.asks_money
+                                      and not re.search(rf"{AWARD}|贴息|奖|补", t)):
+            # 买云服务实付十二万 能按上云60%补吗: the document's own rule has the figure; the rest is asked of it
+            # (项目进了重点项目库 找银行贷款有没有照顾: no award asked, about what the document does speak of)
+            continue
         if rx.search(asking if kind != "not_covered" else t):
             turn.abstain_kind = kind
             return "abstain"
     # a turn that asks nothing and states the enterprise's facts (今年这次是到期复评) asks no silence of the document
     stating = not Q_MARK.search(t) and bool(turn.facts or turn.titles or turn.prior_titles or turn.unresolved_amounts)
+    # 要是审计把软硬件核减到190万呢: a what-if on a figure asks the award again, whatever else it names
+    stating = stating or turn.whatif and bool(turn.unresolved_amounts or turn.deltas
+                                              or any(not isinstance(v, bool) for _, v in turn.facts))
     for kind, rx in ABSTAIN_PATTERNS:
         if stating and kind not in SUBJECT_KINDS:
             continue
@@ -152,7 +159,8 @@ def route(turn: Turn, t: str, lex: Lex) -> str:
     if kinds:
         turn.docfact = kinds
         return "docfacts"
-    units = _named_units(focus, lex)
+    # (市科创中心在技改意见里 参与了哪几项工程: the unit named before the asking clause)
+    units = _named_units(focus, lex) or (_named_units(t, lex) if _UNIT_SCOPE_Q.search(focus) else [])
     if units and _UNIT_SCOPE_Q.search(focus):
         turn.unit_names = units
         return "unit_clauses"  # 市财政局负责哪些条款 / 区发改委和区金融办各管什么: the clauses naming those units
