@@ -314,7 +314,8 @@ def _deterministic_answer(question: str, session: Session, corpus: Corpus, max_c
     elif intent == "abstain":
         reading = [c for c in lex.doc.clauses if c in lex.clauses_reading(turn.asked_input)] if turn.asked_input else []
         ans = abstain_answer(lex, turn.abstain_kind or "unrelated", q, corpus, clause=reading[0] if reading else None,
-                             things=(lex.inputs[turn.asked_input].label,) if turn.asked_input else ())
+                             things=(lex.inputs[turn.asked_input].label,) if turn.asked_input else (),
+                             about=turn.topics[0] if turn.topics else None)
         money = award_answer(lex, session, turn, q, changed=changed, as_of=as_of) if mixed else None
         if money is not None:
             silent = ans.answer.rstrip().removesuffix(stamp(doc)).rstrip()

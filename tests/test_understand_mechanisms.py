@@ -1163,3 +1163,19 @@ def test_a_date_given_and_met_against_a_dated_condition_is_said():
 def test_the_clause_the_asked_words_place_which_names_the_clause_referred_to_answers():
     ans, _ = _answer("南康第四条的项目 对开工时间有什么要求")
     assert ans.citations and ans.citations[0]["clause"] == "1.3"
+
+
+def test_the_figure_agreed_beside_the_one_actually_paid_is_not_counted(read):
+    t = read(NK, "南康规上企业 工业软件订阅合同金额五十万 今年实际付了三十万")
+    assert (("subscription_fees",), Decimal("300000.00")) in t.facts
+    assert not any(v == Decimal("500000.00") for _, v in t.facts)
+
+
+def test_when_the_award_is_paid_out_names_the_asked_rules_units_too():
+    ans, _ = _answer("南康贴息资金是按月拨还是按年拨")
+    assert ans.abstained and "区金融办" in ans.answer
+
+
+def test_a_unit_named_before_the_asking_clause_is_the_one_whose_clauses_are_listed():
+    ans, _ = _answer("市发改委在龙南这个文件里 负责哪几项工程")
+    assert "市发改委列为以下各条的责任单位" in ans.answer

@@ -58,7 +58,7 @@ def _quoted_abstention(doc: Document, clause: str, question: str, kind: str, lea
 
 
 def abstain_answer(lex: Lex, kind: str, question: str, corpus: Corpus | None = None, clause: str | None = None,
-                   things: tuple[str, ...] = (), elsewhere: tuple[str, ...] = ()) -> Answer:
+                   things: tuple[str, ...] = (), elsewhere: tuple[str, ...] = (), about: str | None = None) -> Answer:
     doc = lex.doc
     consult = consult_unit(doc)
     quoted = clause is not None and doc.find(clause) is not None
@@ -138,6 +138,10 @@ def abstain_answer(lex: Lex, kind: str, question: str, corpus: Corpus | None = N
         said = f"{doc.clause(cid).label}只写明“{quote.rstrip('。')}”。"
     units = units_text(doc, proc[0]) if proc else ""
     text = f"文件未规定{what}。{said}请向{consult}咨询" + (f"（相关事项的责任单位为{units}）。" if units and units != consult else "。")
+    topic_units = units_text(doc, about) if about and doc.find(about) is not None else ""
+    if topic_units and topic_units != consult and topic_units != units:
+        # 贷款贴息…按季度拨吗: the units the asked rule names (区金融办) are whom to ask too
+        text += f"{doc.clause(about).label}的责任单位为{topic_units}。"
     if spec is not None and spec.note:
         text += spec.note
     return finish(doc, text, citations=cites, abstained=True, flags=[f"abstain:{kind}"])

@@ -466,6 +466,24 @@ def _counted_fact(t: str, lex: Lex) -> tuple[str, str] | None:
     return (m.group(2), facts[0]) if facts else None
 
 
+# a figure agreed (合同一年36万 / 报价) beside what was actually paid (今年实际只付了26.4万)
+_AGREED = re.compile(r"合同|协议|报价|签了|签的|总价|预算")
+_ACTUAL = re.compile(r"实际|实付|真正|只付|付了")
+
+
+def _agreed_beside_paid(turn: Turn, own_said: list) -> None:
+    """合同一年36万 今年实际只付了26.4万: for one fact, the figure agreed is not counted beside the one paid."""
+    for slot in {s_ for s_, _, _ in own_said}:
+        said = [(a, w) for s_, a, w in own_said if s_ == slot]
+        paid = [a for a, w in said if _ACTUAL.search(w) and not _AGREED.search(w)]
+        agreed = [a for a, w in said if _AGREED.search(w) and not _ACTUAL.search(w)]
+        if not paid or not agreed:
+            continue
+        for a in agreed:
+            turn.facts.remove((slot, a))
+            turn.figures.append(a)
+
+
 def _thing_named(clause: str) -> str | None:
     """A thing bought, named alone before its amount (数控加工中心 / agv小车), or None."""
     return clause if 2 <= len(clause) <= 10 and all(is_han(c) or c.isascii() and c.isalpha() for c in clause) \
@@ -525,6 +543,7 @@ def _amount_facts(turn: Turn, t: str, segs, lex: Lex) -> None:
     years: list[tuple[Decimal, bool | None]] = []  # unresolved amounts and whether a year word makes them this year's
     words: dict[tuple, list[str | None]] = {}  # list field → the word each of its amounts was named by
     things: list[tuple[Decimal, str]] = []  # amounts no word places, each said after a thing bought (五轴加工中心)
+    own_said: list[tuple[tuple, Decimal, str]] = []  # each placed amount with its own words
     excluded_any = lex.excluded_words(None)  # what any rule's base excludes (土建、厂房)
     prev_end = 0
     products = _products(found, t, turn.figures)
@@ -696,9 +715,11 @@ def _amount_facts(turn: Turn, t: str, segs, lex: Lex) -> None:
             whole = lex.words.remainders.get(lex.path(slot))
             slot = lex.fact_of(whole) if whole else slot
         turn.facts.extend([(key(slot), amount)] * copies)
+        own_said.append((key(slot), amount, t[max(own_words[0], seg[0]):span[0]]))
         idx = item_index(t, span[0])
         if idx is not None and copies == 1:
             turn.item_facts.append((idx, key(slot), amount))
+    _agreed_beside_paid(turn, own_said)
     _things_in_the_list(turn, things, words, unresolved)
     _parts_of_one_item(turn, t, words, count)
     # an amount with no keyword is a what-if on the last amount (那如果是5000万呢), unless the turn places amounts of
