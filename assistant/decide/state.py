@@ -383,7 +383,9 @@ def apply_turn(session: Session, turn: Turn, lex: Lex) -> list[str]:
         if (slot, value) in shared:
             continue
         head, field, kind = _split(lex, _fid(slot))
-        held = value_at(session, lex, (_fid(slot), None)) if kind == "amount" and not field and turn.more_of else None
+        # (漏了一台 同一个项目还有台120万的设备: an item's figure, added to when the same item is said)
+        held = value_at(session, lex, (_fid(slot), None)) if turn.more_of and (
+            kind == "amount" and not field or field and turn.same_item) else None
         if isinstance(held, Decimal):
             value = held + value  # 漏了 还有云服务28万 合起来: what was left out, added to the 46万 said before
         set_value(session, lex, _fid(slot), value, new_item=turn.new_project, index=indexed.get((slot, value)))
