@@ -1179,3 +1179,20 @@ def test_when_the_award_is_paid_out_names_the_asked_rules_units_too():
 def test_a_unit_named_before_the_asking_clause_is_the_one_whose_clauses_are_listed():
     ans, _ = _answer("市发改委在龙南这个文件里 负责哪几项工程")
     assert "市发改委列为以下各条的责任单位" in ans.answer
+
+
+def test_a_condition_not_yet_done_by_any_verb_is_denied_but_no_problem_is_not(read):
+    t = read(LN, "龙南注册的企业 接入了二级节点 投了五十万 验收还没安排")
+    assert (("node_passed_acceptance",), False) in t.facts
+    ok = read(LN, "规上 技改竣工 入统了 产业政策没毛病 设备六百万")
+    assert (("complies_industrial_policy",), False) not in ok.facts
+
+
+def test_a_loan_term_in_months_before_a_rate_name_is_the_term(read):
+    t = read(NK, "南康规上 智改项目贷款八百万 期限九个月 LPR3.0% 执行利率3.4%")
+    assert (("loans", "term"), Decimal("9")) in t.facts
+
+
+def test_now_built_is_not_under_construction(read):
+    t = read(NK, "南康规上 2024年开工的智改项目 现在建成投用了")
+    assert (("smart_projects", "completed"), False) not in t.facts
