@@ -354,7 +354,8 @@ def _deterministic_answer(question: str, session: Session, corpus: Corpus, max_c
             ans = abstain_answer(lex, "unnamed", q, corpus, clause=turn.topics[0], things=tuple(unnamed))
         elif _asks_an_award_it_lacks(lex, turn, intent):
             ans = abstain_answer(lex, "no_award", q, corpus, clause=turn.topics[0])
-        elif intent in ("award", "claimable") and (subject := _unknown_subject(q, corpus, lex, turn, before,
+        elif (intent in ("award", "claimable") or intent == "search" and _AWARD_ASKED.search(turn.focus or turn.text)) \
+                and (subject := _unknown_subject(q, corpus, lex, turn, before,
                                                                                     session.last_topic)):
             if subject.startswith("uncovered:"):
                 # 展位费补多少: no loaded clause is about it (龙南有没有光伏补贴: or only another document's)
@@ -435,6 +436,7 @@ _SUBJECT = re.compile(rf"([\u4e00-\u9fa5a-z]{{2,8}}?)(的)?\s?(?:政府|财政)?
                       rf"({AWARD}|扶持资金|支持资金|退税|贴息|减免|优惠|[补奖](?=不|多少|吗|么|几|钱))")
 # something the enterprise achieved, stated beside a money question (通过了安全生产标准化二级达标 / 获得了…认证)
 _ACHIEVED = re.compile(rf"(?:{TITLE_WON}|通过|搞|建|上马|做|装|进)(?:了)?([\u4e00-\u9fa5a-z\d]{{2,16}}?)(?=[,，。;；]|$)")
+_AWARD_ASKED = re.compile(rf"(有没有|有无|是否有|有什么|有啥)[^,，。]{{0,10}}(?:{AWARD}|贴息)")  # 有没有按千瓦给的补贴
 _INVESTED_IN = re.compile(r"投了([\u4e00-\u9fa5a-z]{2,16}?)(?=[,，。;；\d]|$)")  # 屋顶投了光伏1,200千瓦
 _NOT_A_SUBJECT_WORDS = re.compile(rf"{SELF}|{WH}|这个|那个|这些|各项|相关|政策|申请|享受|获得|可以|企业|公司|单位|厂|有没有|有什么|"
                                   r"现在|目前|今年|去年|明年|这次|那么|一共|总共|大概|(国家|省|市)级?")  # a level alone names no subject
@@ -489,7 +491,11 @@ def _unknown_subject(q: str, corpus: Corpus, lex: Lex, turn, earlier: dict, last
     named_award = not rest and m.end(1) == m.start(m.lastindex)  # 上规奖励: the award named by the fact
     if rest != m.group(1) and (not rest or _NOT_A_SUBJECT.match(rest) or not content_bigrams(rest)) and not named_award:
         return None  # 规上企业能补多少: the fact and nothing else (首次上规的奖励 names more: an award for the fact)
-    hits = _search(m.group(1), corpus, lex, lenient=False)  # the subject alone: the award words around it place nothing
+    said = _NOT_A_SUBJECT_WORDS.sub("", m.group(1))  # 龙南有没有光伏: the place and the asking words name nothing
+    place = lex.pack.place
+    for w in ([place.name, place.name.rstrip("市县区"), *place.aliases] if place else []):
+        said = said.replace(w, "") if len(w) >= 2 else said
+    hits = _search(said or m.group(1), corpus, lex, lenient=False)  # the subject alone: the award words place nothing
     if not hits or not _search(q, corpus, lex, lenient=False):
         return "uncovered:" + m.group(1)  # (with what it is about, to look for it in the other documents)
     if not any(c in lex.award_clauses or c == lex.cap_clause for c in hits) and lex.has_rules:

@@ -1196,3 +1196,13 @@ def test_a_loan_term_in_months_before_a_rate_name_is_the_term(read):
 def test_now_built_is_not_under_construction(read):
     t = read(NK, "南康规上 2024年开工的智改项目 现在建成投用了")
     assert (("smart_projects", "completed"), False) not in t.facts
+
+
+def test_registration_said_with_an_adverb_in_a_later_turn_is_a_fact_that_pays_nothing():
+    ans, _ = _answer("南康规上企业 今年订阅工业软件付了二十万 补多少", "对了 公司营业执照实际上在信丰县")
+    assert Decimal(str(ans.award["total"])) == 0 and "信丰县" in ans.answer
+
+
+def test_asking_whether_an_award_exists_for_what_only_another_document_covers_is_said_so():
+    ans, _ = _answer("龙南的企业 屋顶光伏并网了 龙南有没有光伏的补贴")
+    assert ans.abstained and "安远县" in ans.answer

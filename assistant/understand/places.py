@@ -117,7 +117,7 @@ def says_elsewhere(t: str, corpus: Corpus) -> bool:
 
 
 # 注册地在惠州 / 在南康注册 / 注册在安远县 / 我们是龙南的企业 / 龙南本地企业 / 南康这边注册的
-_REG_BEFORE = re.compile(r"(注册(地|地址)?|登记(地)?|落户|工商(注册)?|营业执照(上)?(的)?(地址)?)(就)?(在|于|是|为|位于|设在|写的)$")
+_REG_BEFORE = re.compile(r"(注册(地|地址)?|登记(地)?|落户|工商(注册)?|营业执照(上)?(的)?(地址)?)(其实|实际上|实际|本来|一直)?(就)?(在|于|是|为|位于|设在|写的)$")
 # a smaller area inside the place, named or not in the gazetteer (惠州仲恺高新区 / 龙南经开区 / 某某镇)
 _SUB_AREA = r"[\u4e00-\u9fa5]{1,8}?(?:区|县|镇|乡|园)"
 # 龙南规上企业 / 瑞金市的工厂; not 安远县绿色工厂, a title: a plant word right after the place only
