@@ -142,6 +142,7 @@ def abstain_answer(lex: Lex, kind: str, question: str, corpus: Corpus | None = N
     if topic_units and topic_units != consult and topic_units != units:
         # 贷款贴息…按季度拨吗: the units the asked rule names (区金融办) are whom to ask too
         text += f"{doc.clause(about).label}的责任单位为{topic_units}。"
+        cites.append(citation(doc, about, question))
     if spec is not None and spec.note:
         text += spec.note
     return finish(doc, text, citations=cites, abstained=True, flags=[f"abstain:{kind}"])

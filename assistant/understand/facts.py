@@ -46,7 +46,9 @@ TITLE_HELD = re.compile(rf"{TITLE_WON}了|(已(经)?|刚(刚)?)(?:{TITLE_WON}|�
 _FUTURE_RE = re.compile(r"预计|计划|即将|准备|打算|争取|有望|明年|下个?月|下半年|(?<!已)将(?!近)|还要|等到")
 # A negation after the fact word, ending its segment: 产业政策不符 / 验收还没做 / 统计库还没进.
 _POST_NEG_RE = re.compile(r"(了)?(的)?(到现在|至今|现在|目前|暂时)?(还|也|都|仍|尚|却|目前)?(不符(合)?|不满足|不达标|不对|不够|不行|不好|不良|"
-                          r"没(有)?(通过|过|完成|办|做|弄|下来|进|入|批|达到|到位|列|(?!问题|错|毛病|事)[\u4e00-\u9fa5]{1,2})?(进去|进|入)?|"
+                          r"没(有)?(通过|过|完成|办|做|弄|下来|进|入|批|达到|到位|列)?(进去|进|入)?|"
+                          # 验收还没组织: after 还/也/尚, any verb not yet done (竣工了没入统: 没 starts the next fact)
+                          r"(?<=[还也都仍尚])没(有)?(?!问题|错|毛病|事)[\u4e00-\u9fa5]{1,2}|"
                           r"未(通过|完成|办理|做|列入)?)(了)?(的)?")
 # A segment that asks about a requirement states no fact (需要竣工吗 / 是否要列入统计库).
 _ASKING_RE = re.compile(rf"上限|多少|最高|比例|需要|要求|必须|{MODAL_Q}|{A_NOT_A}|条件|标准|认定|什么是|是指|定义|哪些|什么|啥")
