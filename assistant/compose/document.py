@@ -81,7 +81,7 @@ def abstain_answer(lex: Lex, kind: str, question: str, corpus: Corpus | None = N
     if kind == "uncovered" and elsewhere and corpus is not None:
         # 龙南有没有光伏补贴: this document says nothing of it, another loaded one does
         place = lex.pack.place
-        others = _places_of(corpus, elsewhere)
+        others = loaded_places(corpus, only=elsewhere)
         text = (f"{place.name + '的' if place else ''}{doc.doc_number}没有涉及这一事项的规定，无法按该文件回答。"
                 f"已载入的文件中，{others}有相关条款，如适用可按该文件询问。如需了解，请向{consult}咨询。")
         return finish(doc, text, abstained=True, flags=["abstain:uncovered"], sources=[others])
@@ -245,26 +245,16 @@ def too_long_answer(doc: Document, n: int, limit: int) -> Answer:
     return finish(doc, text, abstained=True, flags=["input:too_long"], sources=[text])
 
 
-def _places_of(corpus: Corpus, ids: tuple[str, ...]) -> str:
-    """Documents named as 安远县（安府发〔2021〕9号）."""
-    from corpus.packs import pack_for
-
-    out = []
-    for d in corpus:
-        if d.id in ids:
-            pl = pack_for(d).place
-            out.append(f"{pl.name}（{d.doc_number or d.id}）" if pl is not None else d.doc_number or d.id)
-    return "、".join(out)
-
-
-def loaded_places(corpus: Corpus, but: str | None = None, placed: bool = False) -> str:
-    """The loaded documents as 龙南市（龙办发〔2022〕40号）、南康区（…）, leaving out BUT; PLACED: only those with a place."""
+def loaded_places(corpus: Corpus, but: str | None = None, placed: bool = False,
+                  only: tuple[str, ...] | None = None) -> str:
+    """The loaded documents as 龙南市（龙办发〔2022〕40号）、南康区（…）, leaving out BUT; PLACED: only those with a place;
+    ONLY: just these documents."""
     from corpus.packs import pack_for
 
     out = []
     for d in corpus:
         pl = pack_for(d).place
-        if d.id != but and (pl is not None or not placed):
+        if d.id != but and (pl is not None or not placed) and (only is None or d.id in only):
             out.append(f"{pl.name}（{d.doc_number or d.id}）" if pl is not None else d.doc_number or d.id)
     return "、".join(out)
 

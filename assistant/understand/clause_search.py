@@ -129,10 +129,21 @@ def is_noun(phrase: str) -> bool:
 
 def _said_as_term(w: str, said: str) -> bool:
     """A glossary word the document says in another of its forms (技改 for 技术改造 / 工信部 for 工业和信息化部)."""
+    forms = _glossary_forms().get(w)
+    return bool(forms) and any(f in said for f in forms)
+
+
+@lru_cache(maxsize=1)
+def _glossary_forms() -> dict[str, tuple[str, ...]]:
+    """Each glossary word → every form of its entry (term and aliases), built once."""
     from assistant.index.sparse import load_glossary
 
-    return any(w == t["term"] or w in (t.get("aliases") or ()) for t in load_glossary()["terms"]
-               if any(str(f) in said for f in [t["term"], *(t.get("aliases") or ())]))
+    out: dict[str, tuple[str, ...]] = {}
+    for t in load_glossary()["terms"]:
+        forms = tuple(str(f) for f in [t["term"], *(t.get("aliases") or ())])
+        for f in forms:
+            out[f] = out.get(f, ()) + forms
+    return out
 
 
 def text_scores(t: str, doc: Document, figure: bool = False) -> dict[str, float]:
