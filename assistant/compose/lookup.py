@@ -273,7 +273,7 @@ def _duty_sentence(doc: Document, question: str) -> tuple[str, str] | None:
     units = unit_names(lexicon_for(doc))
     for c in doc:
         for sent in sentences(c.text):
-            for part in re.split(r"[；;]", sent):
+            for part in sent.replace(";", "；").split("；"):
                 at = next((m.end() for u in units for m in re.finditer(re.escape(u), part)
                            if _DUTY_AFTER.match(part[m.end():])), None)
                 if at is None:

@@ -66,7 +66,7 @@ def sentences(text: str) -> list[str]:
 
 def bigrams(s: str) -> set[str]:
     """Character bigrams without spaces and punctuation: the overlap measure for quotes and readings."""
-    s = re.sub(r"[\s，。、；：“”（）()]", "", s)
+    s = "".join(ch for ch in s if not ch.isspace() and ch not in "，。、；：“”（）()")
     return {s[i:i + 2] for i in range(len(s) - 1)}
 
 

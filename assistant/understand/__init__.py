@@ -80,13 +80,13 @@ _RESET = re.compile(r"^(换|另)(一|个|一个)?(家|个)?(企业|公司|厂)|^
 # an item of the clause talked about, by its number alone: （二）里面… / 那第6点呢 / 第三项呢
 _BARE_ITEM = re.compile(r"^(?:那|那么)?(?:第)?(?:[(（](?P<n>[一二三四五六七八九十\d]{1,3})[)）]|(?P<m>[一二三四五六七八九十\d]{1,2})(?:点|项|小点))")
 _CAP_REACHED = r"多少[^,，。;；]{0,12}(拿满|封顶|到顶|顶格|满额|(到|达到|拿到|够)(了)?(上限|最高|封顶|顶))"
-_REVERSE_Q: list[tuple[str, re.Pattern]] = [
-    ("doc_cap_distance", re.compile(r"(离|距离?)(封顶|上限|限额|顶)[^,，。]{0,4}(还)?(差|有|剩)多少|还差多少[^,，。]{0,4}(封顶|到上限|到顶)|"
-                                    r"(封顶|上限)还差多少|还(能|可以)(再)?(拿|补|领|得|多拿)多少[^,，。]{0,6}(上限|封顶|到顶)")),
-    ("cap_reach", re.compile(rf"{_CAP_REACHED}|买多少[^,，。]{{0,8}}(拿满|封顶|到顶|顶格|上限)")),
-    ("min_base", re.compile(r"(至少|最少|最低|起码)[^,，。]{0,6}(买|投|花|要|需要|达到)?多少|多少(钱)?(才)?(能|可以)?起(补|奖)|"
-                            r"(门槛|起点)(是)?多少|多少(才)?(能|可以)?(够|达到)(门槛|条件)")),
-]
+# the kind asked is the group's name; where several match, the earlier group wins
+_REVERSE_Q = re.compile(
+    r"(?P<doc_cap_distance>(离|距离?)(封顶|上限|限额|顶)[^,，。]{0,4}(还)?(差|有|剩)多少|还差多少[^,，。]{0,4}(封顶|到上限|到顶)|"
+    r"(封顶|上限)还差多少|还(能|可以)(再)?(拿|补|领|得|多拿)多少[^,，。]{0,6}(上限|封顶|到顶))"
+    rf"|(?P<cap_reach>{_CAP_REACHED}|买多少[^,，。]{{0,8}}(拿满|封顶|到顶|顶格|上限))"
+    r"|(?P<min_base>(至少|最少|最低|起码)[^,，。]{0,6}(买|投|花|要|需要|达到)?多少|多少(钱)?(才)?(能|可以)?起(补|奖)|"
+    r"(门槛|起点)(是)?多少|多少(才)?(能|可以)?(够|达到)(门槛|条件))")
 _CAP_SEGMENT = re.compile(rf"{_CAP_REACHED}|最多|最高|{CAP}|拿满|满额|至少|最少|起补|起奖|门槛")
 _OWN_AMOUNT_BEFORE = re.compile(r"买|购|投资|投入|投了|花|付|缴|交了|营收|收入|产值|实得|留成")
 _OWN_AMOUNT_AFTER = re.compile(r"(元)?(的)?(设备|项目|投资|投入|费用|支出|税)")
@@ -99,9 +99,8 @@ _CLAIMED_SUM = re.compile(rf"{SUM}(是|有|为|能拿|可以拿|拿)?$")
 
 
 def _reverse(turn: Turn, t: str, lex: Lex) -> None:
-    for kind, rx in _REVERSE_Q:
-        if not rx.search(t):
-            continue
+    asked = {m.lastgroup for m in _REVERSE_Q.finditer(t)}
+    for kind in (k for k in _REVERSE_Q.groupindex if k in asked):
         if kind == "doc_cap_distance":
             if lex.cap_clause:
                 turn.reverse = kind

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from assistant.understand.zh import AWARD, CAP, SUM, YESNO
+from assistant.understand.zh import AWARD, CAP, SPENT_ON, SUM, YESNO
 from tools.amounts import find_amount_problems, find_amounts, parse_amount
 from tools.errors import AmountError
 
@@ -50,7 +50,7 @@ ROLE_CLAIM_AFTER = re.compile(
 # (按分段算是202万吧: a result by a method the user names)
 ROLE_DERIVED = re.compile(r"((\d+(\.\d+)?%|[×x*]|乘(以)?)[^,，。;；\d]{0,3}|按[^,，。;；\d]{0,6}算(下来|出来)?)(是|=|得|就是|等于|算下来|算出来|应该是)(了)?$")
 # a base the user proposes to compute on (能不能按1960万算 / 按500万计): the figure asked about, not another item
-ROLE_BASIS_BEFORE = re.compile(r"(按|按照|以)$")
+ROLE_BASIS_BEFORE = ("按", "按照", "以")
 ROLE_BASIS_AFTER = re.compile(r"^(来|的标准)?(算|计算|计|核定|核算)")
 # a budget cited (补助资金总额500万 / 预算3000万 / 总盘子): the programme's money, not the enterprise's
 ROLE_BUDGET = re.compile(r"(资金总额|补助总额|奖补资金总额|总盘子|预算(总额)?|资金池|总额度)(就|只有|才)?(是|为|有|不超过)?$")
@@ -78,7 +78,7 @@ def amount_role(t: str, seg: tuple[int, int], span: tuple[int, int], edges: froz
     if check and check.group("check") or claim and (claim.group("modal") or claim.group("figure") or claim.group("result")
                                                     or check or claim.group("hearsay") and not after.strip(",，。.!！ ")):
         return "claim"
-    if ROLE_BASIS_BEFORE.search(before) and ROLE_BASIS_AFTER.match(after) and _ROLE_ASKING.search(t[seg[0]:seg[1] + 1]):
+    if before.endswith(ROLE_BASIS_BEFORE) and ROLE_BASIS_AFTER.match(after) and _ROLE_ASKING.search(t[seg[0]:seg[1] + 1]):
         return "derived"
     return "own"
 
@@ -153,7 +153,7 @@ def find_quantities(t: str, units: dict[str, Decimal]) -> list[tuple[Decimal, st
     return out
 
 
-__all__ = ["FOREIGN_AMOUNT", "PERCENT_RE", "amount_role", "find_money", "find_quantities"]
+__all__ = ["FOREIGN_AMOUNT", "PERCENT_RE", "REST_OF", "amount_role", "find_money", "find_quantities"]
 
 
 # a share of a total said as a fraction (其中三分之一是平台系统上云 / 一半是 / 30%是), and the rest (剩下的都是…)
@@ -161,7 +161,8 @@ _TOTAL_BEFORE = re.compile(rf"(?:{SUM}|总的)[^,，。\d]{{0,4}}$")
 _NUM = r"[一二两三四五六七八九十\d]+"
 _SHARE = re.compile(rf"^(其中|另外)?(?:(?P<den>{_NUM})分之(?P<num>{_NUM})|(?P<half>一半)|百分之(?P<pct>{_NUM}|\d+(\.\d+)?)"
                     rf"|(?P<pct2>\d+(\.\d+)?)%)(?=(的)?(是|为|用于|用在|花在|付给))")
-_REST = re.compile(r"^(剩下|剩余|其余|余下)(的)?(部分)?(都|全|全部)?(?=(是|为|用于|用在|花在))")
+# the rest of a total, then what it is (剩下的都是… / 其余是封边机和MES)
+REST_OF = re.compile(rf"(其余|其他|其它|剩下|剩余|余下)(的)?(部分)?(都|全|全部)?(?={SPENT_ON})")
 
 
 def shares_as_amounts(t: str) -> str:
@@ -193,7 +194,7 @@ def shares_as_amounts(t: str) -> str:
                 part = (total * share).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
                 parts += part
                 edits.append((c + (m.end(1) if m.group(1) else 0), c + m.end(), f"{part}元"))
-            elif (m := _REST.match(seg)) is not None and edits and not find_money(seg)[0]:
+            elif (m := REST_OF.match(seg)) is not None and edits and not find_money(seg)[0]:
                 edits.append((c, c + m.end(), f"另外{total - parts}元"))
                 break
             else:

@@ -7,7 +7,7 @@ import re
 from decimal import Decimal
 from functools import lru_cache
 
-from assistant.understand.amounts import PERCENT_RE, ROLE_SUM, amount_role, find_money, find_quantities
+from assistant.understand.amounts import PERCENT_RE, REST_OF, ROLE_SUM, amount_role, find_money, find_quantities
 from assistant.understand.focus import INTERPRETIVE_Q, Q_MARK
 from assistant.understand.lexicon import Lex
 from assistant.understand.scope import STACKING
@@ -72,8 +72,8 @@ _HYPOTHETICAL_AFTER = re.compile(r"(了)?(之后|以后|后)")
 _REQUIREMENT_Q = re.compile(rf"需要|要求|必须|是否|{A_NOT_A}|条件|才(能|可以)")
 # (除了符合国家产业政策 还得符合啥: a requirement named beside the one asked, not a fact stated)
 _FACT_Q_BEFORE = re.compile(rf"(?:{MODAL_Q}|{A_NOT_A}|有无|除了)(已经|已|都|也)?$")
-_FACT_Q_AFTER = re.compile(r"(了)?(的)?(企业|项目)?(了)?(吗|么|与否)")
-_WH_AFTER = re.compile(rf"(了)?(的)?(?:{WH})")  # 建成啥 / 竣工什么时候算
+# what follows a fact that asks it: a yes-no word (竣工了吗 / 入统的企业吗), or a wh-word right after (建成啥 / 竣工什么时候算)
+_FACT_Q_AFTER = re.compile(rf"(了)?(的)?(?P<whose>企业|项目)?(了)?(?:(?P<yesno>吗|么|与否)|(?P<wh>{WH}))?")
 # list items: 一个…，另一个… / 第一个…第二个… / 项目一…项目二…
 _ITEM_MARK = re.compile(r"(?:(?P<other>另(外)?(一|1)[个笔]|另一(个|项|笔)?|还有一[个笔])|第(?P<n>[一二三四五六七八九十\d]+)[个笔]|"
                         r"(?<![第另每同])一[个笔]|其中一[个笔]|"
@@ -81,11 +81,9 @@ _ITEM_MARK = re.compile(r"(?:(?P<other>另(外)?(一|1)[个笔]|另一(个|项|�
                         r"(?<![a-z\d])(?P<label>[a-h甲乙丙丁戊])(?=项目|工程|生产线|车间)|项目(?P<n2>[一二三四五六七八九十])(?![万千亿元])|"
                         r"(?P<n3>[一二三四五六七八九十\d])号(?=项目|线|生产线|车间))"
                         r"(?![个项笔]?(扶持|支持)?(企业|公司|厂|单位|问题|政策|办法|文件))")
-_LEVELS = [
-    ("national", re.compile(r"国家(级)?(?!产业|统计|政策)|国字号")),
-    ("provincial", re.compile(r"(?<![节反])省(级)?(?![钱去掉下了])")),  # not 省下来的能耗 / 省了钱
-    ("city", re.compile(r"(?<![城都超门])市(级)?(?![场财政工信委直民区])")),
-]
+# a level word, its level the group's name (not 省下来的能耗 / 省了钱 / 市场)
+_LEVEL = re.compile(r"(?P<national>国家(级)?(?!产业|统计|政策)|国字号)|(?P<provincial>(?<![节反])省(级)?(?![钱去掉下了]))"
+                    r"|(?P<city>(?<![城都超门])市(级)?(?![场财政工信委直民区]))")
 # a title already rewarded earlier (2023年获评市级数字化车间，已获20万元 / 之前拿过市级的奖励)
 # an amount said to be inside another one (这1,200万里有150万 / 其中有): a part of that figure
 _PART_OF = re.compile(r"(\d[\d,.]*|[零一二两三四五六七八九十百千]+)(万|亿)?(元)?(里|中|里面|当中|之中)(有|包括|含)?$")
@@ -130,10 +128,10 @@ def _asked_fact(t: str, seg: tuple[int, int], m: re.Match) -> bool:
     after, before = t[m.end():seg[1]], t[seg[0]:m.start()]
     # an A-not-A split around the fact's start (入没入库 / 入没入国家统计库 / 符不符合 / 达没达到) asks it
     split_a_not_a = bool(A_NOT_A_ANY.search(t[max(seg[0], m.start() - 6):m.start() + 2]))
-    return bool(split_a_not_a or _FACT_Q_BEFORE.search(before) or _FACT_Q_AFTER.match(after)
+    return bool(split_a_not_a or _FACT_Q_BEFORE.search(before) or (q := _FACT_Q_AFTER.match(after)).group("yesno")
                 or after in ("没", "没有", "了没", "了没有")
                 or A_NOT_A_ANY.match(after.removeprefix("的")) and len(after) <= 5  # 合同能源管理支不支持 / …的算不算
-                or (t[seg[1]:seg[1] + 1] == "?" and re.fullmatch(r"(了)?(的)?(企业|项目)?(了)?", after)))
+                or (t[seg[1]:seg[1] + 1] == "?" and q.end() == len(after) and not q.group("wh")))
 
 
 def _supposed(t: str, seg: tuple[int, int], m: re.Match) -> bool:
@@ -232,7 +230,7 @@ def _statements(turn: Turn, t: str, segs, lex: Lex) -> None:
             if _ASKING_RE.search(_FINDING.sub("", found)) and not SELF_RE.search(seg_text) \
                     and not (_supposed(t, seg, m) and not _REQUIREMENT_Q.search(seg_text)):
                 continue  # 需要竣工吗 asks; 那入统之后能拿多少 supposes the fact
-            if _asked_fact(t, seg, m) or _WH_AFTER.match(t, m.end()):
+            if _asked_fact(t, seg, m) or (w := _FACT_Q_AFTER.match(t, m.end())).group("wh") and not w.group("whose"):
                 continue  # 符合产业政策吗？我们是做光伏组件的 / 最后要建成啥: it asks, it does not state
             amb = spec.ambiguous
             if amb is not None and m.group(0) == amb.word and (
@@ -259,11 +257,18 @@ def _statements(turn: Turn, t: str, segs, lex: Lex) -> None:
 
 
 # 其余是封边机和MES / 剩下的都是智能装备: the rest of a total, named and not counted
-_REMAINDER = re.compile(rf"(其余|其他|其它|剩下|剩余|余下)(的)?(部分)?(都|全|全部)?{SPENT_ON}(?![^,，。;；]*\d)")
+def _remainder_named(t: str, pos: int) -> bool:
+    """A rest of the total after `pos` said by what it is, with no figure of its own in its clause."""
+    for m in REST_OF.finditer(t, pos):
+        clause = t[m.end():]
+        clause = clause[:next((i for i, ch in enumerate(clause) if ch in ",，。;；"), len(clause))]
+        if not any(ch.isdigit() for ch in clause):
+            return True
+    return False
 # 发改局认定这个项目不符合…: a body's finding about the enterprise, stated, not a question about 认定
 _FINDING = re.compile(rf"{ORGAN}(已经|已)?(认定|核定|确认)")
 _RULE_AFTER = re.compile(rf"[^,，。;；]{{0,8}}?(?:{POLICY}|{PUBLISH})")
-_DONE_AFTER = re.compile(r"(过|完|好)?了")
+_DONE_AFTER = ("了", "过了", "完了", "好了")
 
 
 def _condition_words(turn: Turn, t: str, segs, lex: Lex) -> None:
@@ -289,7 +294,7 @@ def _condition_words(turn: Turn, t: str, segs, lex: Lex) -> None:
             if negated(t, seg, m.start()) or _POST_NEG_RE.fullmatch(rest) or _POST_NEG_RE.fullmatch(rest[k:]):
                 # 信用记录不好 against 信用记录良好: the label's own words, then the negation
                 value = False
-            elif t[max(seg[0], m.start() - 2):m.start()].endswith(("已", "已经")) or _DONE_AFTER.match(t, m.end()) \
+            elif t[max(seg[0], m.start() - 2):m.start()].endswith(("已", "已经")) or t.startswith(_DONE_AFTER, m.end()) \
                     or "过" in t[max(seg[0], m.start() - 10):m.start()]:  # 出过一起重大事故: it happened
                 # (没享受过其他财政贴息: the negator before the verb of 过 governs it)
                 value = not NEG_RE.search(t[max(seg[0], m.start() - 10):m.start()])
@@ -470,16 +475,16 @@ def _counted_fact(t: str, lex: Lex) -> tuple[str, str] | None:
 
 
 # a figure agreed (合同一年36万 / 报价) beside what was actually paid (今年实际只付了26.4万)
-_AGREED = re.compile(r"合同|协议|报价|签了|签的|总价|预算")
-_ACTUAL = re.compile(r"实际|实付|真正|只付|付了")
+_AGREED_OR_PAID = re.compile(r"(?P<agreed>合同|协议|报价|签了|签的|总价|预算)|(?P<paid>实际|实付|真正|只付|付了)")
 
 
 def _agreed_beside_paid(turn: Turn, own_said: list) -> None:
     """合同一年36万 今年实际只付了26.4万: for one fact, the figure agreed is not counted beside the one paid."""
     for slot in {s_ for s_, _, _ in own_said}:
         said = [(a, w) for s_, a, w in own_said if s_ == slot]
-        paid = [a for a, w in said if _ACTUAL.search(w) and not _AGREED.search(w)]
-        agreed = [a for a, w in said if _AGREED.search(w) and not _ACTUAL.search(w)]
+        how = [(a, {m.lastgroup for m in _AGREED_OR_PAID.finditer(w)}) for a, w in said]
+        paid = [a for a, k in how if k == {"paid"}]
+        agreed = [a for a, k in how if k == {"agreed"}]
         if not paid or not agreed:
             continue
         for a in agreed:
@@ -608,10 +613,12 @@ def _amount_facts(turn: Turn, t: str, segs, lex: Lex) -> None:
             turn.figures.append(amount)
             continue  # 其中40万已算进智改: a part the figure it belongs to is reduced by
         slot = _slot_for(t, seg, span, lex)
-        if counted is not None and re.search(rf"[一二两三四五六七八九十\d]{counted[0]}$", t[seg[0]:span[0]]):
+        lead = t[seg[0]:span[0]]
+        counter = lead[:-len(counted[0])][-1:] if counted is not None and lead.endswith(counted[0]) else ""
+        if counter.isdigit() or counter in tuple("一二两三四五六七八九十"):
             slot = counted[1]  # 两笔技改贷款 … 一笔1,500万用在网络化改造项目: the counted item's own figure
         if lex.words.remainders and excluded_any is not None and excluded_any.search(t, *own_words) \
-                and _REMAINDER.search(t, span[1]):
+                and _remainder_named(t, span[1]):
             turn.excluded_parts.append(amount)  # 土建380万 … 其余是设备: a part the total is reduced by
             turn.figures.append(amount)
             continue
@@ -639,7 +646,7 @@ def _amount_facts(turn: Turn, t: str, segs, lex: Lex) -> None:
         if role == "sum" and turn.facts and sum(1 for f, v in turn.facts if isinstance(v, Decimal)) >= 2:
             continue  # 分别400万和400万，合起来800万: the sum of the items already listed
         if SUM_RE.search(t, seg[0], span[0]) and t[seg[1]:seg[1] + 3].lstrip("，,").startswith("其中") \
-                and not (lex.words.remainders and _REMAINDER.search(t, span[1])):
+                and not (lex.words.remainders and _remainder_named(t, span[1])):
             turn.figures.append(amount)
             continue  # 软件方面一共付了55万，其中40万是订阅…另外15万是买断…: the parts named after 其中 are the figures
         dm = _DELTA_BEFORE.search(t[seg[0]:span[0]])
@@ -713,7 +720,7 @@ def _amount_facts(turn: Turn, t: str, segs, lex: Lex) -> None:
             words.setdefault(key(slot), []).append(inside[-1] if inside else thing or (named[-1][1] if named else None))
         if in_list and count and _EACH.search(t[seg[0]:span[0]] + t[span[1]:span[1] + 2]):
             copies = count[0]  # 两个项目每个都买了2000万 / 三个项目各600万
-        if lex.words.remainders and SUM_RE.search(t, seg[0], span[0]) and _REMAINDER.search(t, span[1]):
+        if lex.words.remainders and SUM_RE.search(t, seg[0], span[0]) and _remainder_named(t, span[1]):
             # 总共花了1,460万 其中厂房290万 土建130万 剩下全是设备: the whole the remainder is taken from
             whole = lex.words.remainders.get(lex.path(slot))
             slot = lex.fact_of(whole) if whole else slot
@@ -894,12 +901,12 @@ def _leads_family(t: str, segs, seg: tuple[int, int], mentions, places) -> bool:
 
 def level_spans(t: str, lo: int, hi: int, places: list[tuple[int, int]]):
     """Level words (国家级 / 省级 / 市级) in t[lo:hi], leaving out those inside a place name (龙南市, 赣州市)."""
-    for lv, lrx in _LEVELS:
-        for m in lrx.finditer(t, lo, hi):
-            if any(a <= m.start() < b for a, b in places) and not (m.group(0).endswith("级") and any(
-                    b == m.start() + 1 for a, b in places)):
-                continue  # (赣州市级数字化车间: the place's 市 followed by 级 is the level too)
-            yield lv, m
+    order = list(_LEVEL.groupindex)
+    for m in sorted(_LEVEL.finditer(t, lo, hi), key=lambda m: order.index(m.lastgroup)):  # national first
+        if any(a <= m.start() < b for a, b in places) and not (m.group(0).endswith("级") and any(
+                b == m.start() + 1 for a, b in places)):
+            continue  # (赣州市级数字化车间: the place's 市 followed by 级 is the level too)
+        yield m.lastgroup, m
 
 
 def _titles(turn: Turn, t: str, segs, lex: Lex, places: list[tuple[int, int]]) -> None:
@@ -970,7 +977,7 @@ def _titles(turn: Turn, t: str, segs, lex: Lex, places: list[tuple[int, int]]) -
             named = []
             continue
         if not fam and len(prev_kinds) == 1 and (f := _FIGURE_AFTER.fullmatch(seg_text)) and f.group("level"):
-            lv = next((lv for lv, lrx in _LEVELS if lrx.match(seg_text)), None)
+            lv = m_.lastgroup if (m_ := _LEVEL.match(seg_text)) else None
             if lv and lv in fams[prev_kinds[0]].levels:
                 named.append(fams[prev_kinds[0]].levels[lv])  # ，市级2万
             continue

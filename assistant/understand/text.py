@@ -103,7 +103,7 @@ def _lexicon_terms() -> set[str]:
                 for spec in pack.rules.inputs.values():
                     words.add(spec.label)
             for t in pack.lexicon.topics:
-                words |= {w for w in re.split(r"[|()?]", t.words) if len(w) >= 3 and all(map(is_han, w))}
+                words |= {w for w in t.words.replace("(", "|").replace(")", "|").replace("?", "|").split("|") if len(w) >= 3 and all(map(is_han, w))}
         return words
     except Exception:  # noqa: BLE001 - the lexicon adds terms; the glossary alone still works
         return set()
