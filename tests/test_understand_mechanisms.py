@@ -1206,3 +1206,14 @@ def test_registration_said_with_an_adverb_in_a_later_turn_is_a_fact_that_pays_no
 def test_asking_whether_an_award_exists_for_what_only_another_document_covers_is_said_so():
     ans, _ = _answer("龙南的企业 屋顶光伏并网了 龙南有没有光伏的补贴")
     assert ans.abstained and "安远县" in ans.answer
+
+
+def test_a_percentage_in_chinese_numerals_is_read_as_the_rate_it_names():
+    ans, _ = _answer("南康区规上企业 智改项目2024年开工 向银行贷了五千万 期限两年 合同利率4.1% 没拿过别的财政贴息 每年能贴多少",
+                     "同期一年期LPR是百分之三点四五")
+    assert Decimal(str(ans.award["total"])) == Decimal("862500")
+
+
+def test_asking_which_bodies_issued_the_document_with_fawen_names_the_issuers():
+    ans, _ = _answer("龙办发〔2022〕40号是哪几个单位联合发文的")
+    assert "中共龙南市委办公室" in ans.answer and "龙南市人民政府办公室" in ans.answer

@@ -24,7 +24,7 @@ from assistant.understand.places import (
 )
 from assistant.understand.routing import MONEY_Q
 from assistant.understand.text import SENTENCE_END, is_han, normalise, segment_of, segments
-from assistant.understand.zh import AWARD, HERE, NOT_AT, POLICY, WH
+from assistant.understand.zh import AWARD, HERE, POLICY, WH
 from corpus import Corpus, Document
 from corpus.packs import pack_for
 
@@ -411,8 +411,8 @@ def _rules_out_home(t: str, home: Document | None) -> bool:
     pl = pack_for(home).place
     if pl is None:
         return False
-    names = "|".join(re.escape(n) for n in [pl.name, *pl.aliases])
-    return bool(re.search(rf"{NOT_AT}(?:{names})", t))
+    return any(NOT_AT_END.search(t[max(0, i - 8):i]) for n in [pl.name, *pl.aliases]
+               for i in range(len(t)) if t.startswith(n, i))
 
 
 __all__ = ["Choice", "asks_about_place", "choose_document", "home_document"]

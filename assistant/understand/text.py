@@ -12,6 +12,19 @@ _CJK = r"\u3400-\u9fff"
 _SPACE_BETWEEN_WORDS = re.compile(rf"(?<=[{_CJK}])[ \t\u3000]+(?=[{_CJK}])|(?<=[万元亿%])[ \t\u3000]+(?=[\da-zA-Z])|(?<=[{_CJK}])[ \t\u3000]+(?=(19|20)\d\d年)")
 _SPACED_OUT = re.compile(rf"(?:^|[ \t\u3000])[{_CJK}](?:[ \t\u3000]+[{_CJK}](?![{_CJK}])){{2,}}")
 _SPACES = re.compile(r"[ \t\u3000\u00a0]+")
+# a percentage in Chinese numerals (百分之三点四五): written in digits (3.45%) so every reader of rates reads it
+_CN_PERCENT = re.compile(r"百分之([零〇一二两三四五六七八九十百]+)(?:点([零〇一二两三四五六七八九]+))?")
+
+
+def _percent_in_digits(m: re.Match) -> str:
+    from corpus.model import cn_to_int
+
+    try:
+        whole = str(cn_to_int(m.group(1)))
+    except ValueError:
+        return m.group(0)
+    frac = "".join(str(cn_to_int(ch)) for ch in m.group(2) or "")
+    return f"{whole}.{frac}%" if frac else f"{whole}%"
 
 
 @lru_cache(maxsize=1)
@@ -48,7 +61,7 @@ def normalise(text: str) -> str:
     # 上 云 补 贴 比 例: characters typed one by one are one word; spaces between words separate them
     if not _SPACED_OUT.search(s):
         s = _SPACE_BETWEEN_WORDS.sub("，", s)
-    return _SPACES.sub("", s)
+    return _CN_PERCENT.sub(_percent_in_digits, _SPACES.sub("", s))
 # --- fuzzy policy terms ----------------------------------------------------------------------
 
 # Characters people type instead of a policy term's own (pinyin-IME homophones and look-alikes): 服务形制造,
