@@ -159,7 +159,7 @@ __all__ = ["FOREIGN_AMOUNT", "PERCENT_RE", "REST_OF", "amount_role", "find_money
 # a share of a total said as a fraction (其中三分之一是平台系统上云 / 一半是 / 30%是), and the rest (剩下的都是…)
 _TOTAL_BEFORE = re.compile(rf"(?:{SUM}|总的)[^,，。\d]{{0,4}}$")
 _NUM = r"[一二两三四五六七八九十\d]+"
-_SHARE = re.compile(rf"^(其中|另外)?(?:(?P<den>{_NUM})分之(?P<num>{_NUM})|(?P<half>一半)|百分之(?P<pct>{_NUM}|\d+(\.\d+)?)"
+_SHARE = re.compile(rf"^(其中|另外)?(?:(?P<den>{_NUM})分之(?P<num>{_NUM})|(?P<half>一半)|百分之(?P<pct>\d+(\.\d+)?)"
                     rf"|(?P<pct2>\d+(\.\d+)?)%)(?=(的)?(是|为|用于|用在|花在|付给))")
 # the rest of a total, then what it is (剩下的都是… / 其余是封边机和MES)
 REST_OF = re.compile(rf"(其余|其他|其它|剩下|剩余|余下)(的)?(部分)?(都|全|全部)?(?={SPENT_ON})")
@@ -189,8 +189,7 @@ def shares_as_amounts(t: str) -> str:
                 elif m.group("half"):
                     share = Decimal("0.5")
                 else:
-                    pct = m.group("pct") or m.group("pct2")
-                    share = Decimal(pct if pct[0].isdigit() else cn_to_int(pct)) / 100
+                    share = Decimal(m.group("pct") or m.group("pct2")) / 100  # 百分之三十 arrives as 30% (normalise)
                 part = (total * share).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
                 parts += part
                 edits.append((c + (m.end(1) if m.group(1) else 0), c + m.end(), f"{part}元"))

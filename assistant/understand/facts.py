@@ -128,7 +128,8 @@ def _asked_fact(t: str, seg: tuple[int, int], m: re.Match) -> bool:
     after, before = t[m.end():seg[1]], t[seg[0]:m.start()]
     # an A-not-A split around the fact's start (入没入库 / 入没入国家统计库 / 符不符合 / 达没达到) asks it
     split_a_not_a = bool(A_NOT_A_ANY.search(t[max(seg[0], m.start() - 6):m.start() + 2]))
-    return bool(split_a_not_a or _FACT_Q_BEFORE.search(before) or (q := _FACT_Q_AFTER.match(after)).group("yesno")
+    q = _FACT_Q_AFTER.match(after)  # every part optional: it always matches
+    return bool(split_a_not_a or _FACT_Q_BEFORE.search(before) or q.group("yesno")
                 or after in ("没", "没有", "了没", "了没有")
                 or A_NOT_A_ANY.match(after.removeprefix("的")) and len(after) <= 5  # 合同能源管理支不支持 / …的算不算
                 or (t[seg[1]:seg[1] + 1] == "?" and q.end() == len(after) and not q.group("wh")))
